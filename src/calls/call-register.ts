@@ -1,0 +1,144 @@
+/**
+ * Writes the call register (the `calls` table). Updates are kept in memory and written in
+ * batches as idempotent upserts of each call's latest state, so a slow or absent Postgres
+ * delays rows but never loses them: failed writes are retried with backoff until they land.
+ */
+import { sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Db } from '../db/database.js'
+import { calls } from '../db/schema/index.js'
+import type { Clock, TimerHandle } from '../time/clock.js'
+
+export interface CallRow {
+  callUuid: string
+  direction: string
+  callerNumber: string
+  callerName: string
+  destination: string
+  startedAt: Date
+  answeredAt: Date | null
+  endedAt: Date | null
+  hangupCause: string | null
+  details: Record<string, unknown>
+}
+
+export class CallRegister {
+  private readonly rows = new Map<string, CallRow>()
+  private readonly dirty = new Set<string>()
+  private timer: TimerHandle | undefined
+  private flushing: Promise<void> | undefined
+  private failures = 0
+  private readonly waiters: Array<() => void> = []
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+    private readonly instanceId: string,
+    private readonly batchDelayMs = 50,
+  ) {}
+
+  /** Calls whose latest state is not yet in the database. */
+  get backlog(): number {
+    return this.dirty.size
+  }
+
+  started(row: Omit<CallRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'details'> & { details?: Record<string, unknown> }): void {
+    this.rows.set(row.callUuid, { answeredAt: null, endedAt: null, hangupCause: null, ...row, details: { ...row.details } })
+    this.touch(row.callUuid)
+  }
+
+  answered(callUuid: string, at: Date): void {
+    const row = this.rows.get(callUuid)
+    if (!row || row.answeredAt) return
+    row.answeredAt = at
+    this.touch(callUuid)
+  }
+
+  /** Merges facts into the call's `details` (IVR path, routing, recording ...). */
+  note(callUuid: string, details: Record<string, unknown>): void {
+    const row = this.rows.get(callUuid)
+    if (!row) return
+    Object.assign(row.details, details)
+    this.touch(callUuid)
+  }
+
+  /** Appends to a list inside `details` (e.g. the IVR path). */
+  append(callUuid: string, key: string, item: unknown): void {
+    const row = this.rows.get(callUuid)
+    if (!row) return
+    const list = Array.isArray(row.details[key]) ? (row.details[key] as unknown[]) : (row.details[key] = [])
+    ;(list as unknown[]).push(item)
+    this.touch(callUuid)
+  }
+
+  ended(callUuid: string, at: Date, hangupCause: string): void {
+    const row = this.rows.get(callUuid)
+    if (!row) return
+    row.endedAt = at
+    row.hangupCause = hangupCause
+    this.touch(callUuid)
+  }
+
+  /** Resolves when everything noted so far is in the database. */
+  flush(): Promise<void> {
+    if (this.dirty.size === 0 && !this.flushing) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.waiters.push(resolve)
+      this.schedule(0)
+    })
+  }
+
+  close(): void {
+    this.clock.clearTimeout(this.timer)
+  }
+
+  private touch(callUuid: string): void {
+    this.dirty.add(callUuid)
+    this.schedule(this.batchDelayMs)
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer !== undefined || this.flushing) return
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined
+      this.flushing = this.clock.track(this.write()).finally(() => {
+        this.flushing = undefined
+        if (this.dirty.size > 0) this.schedule(this.failures > 0 ? this.backoff() : this.batchDelayMs)
+        else for (const w of this.waiters.splice(0)) w()
+      })
+    }, delay)
+  }
+
+  private backoff(): number {
+    return Math.min(5000, 250 * 2 ** Math.min(this.failures, 5))
+  }
+
+  private async write(): Promise<void> {
+    const batch = Array.from(this.dirty).slice(0, 500)
+    const values = batch.map((uuid) => ({ ...this.rows.get(uuid)!, instanceId: this.instanceId }))
+    for (const uuid of batch) this.dirty.delete(uuid)
+    try {
+      await this.db
+        .insert(calls)
+        .values(values)
+        .onConflictDoUpdate({
+          target: calls.callUuid,
+          set: {
+            answeredAt: sql`excluded.answered_at`,
+            endedAt: sql`excluded.ended_at`,
+            hangupCause: sql`excluded.hangup_cause`,
+            details: sql`excluded.details`,
+            instanceId: sql`excluded.instance_id`,
+          },
+        })
+      if (this.failures > 0) this.log.info({ failures: this.failures }, 'call register writes resumed')
+      this.failures = 0
+      for (const v of values) if (v.endedAt && !this.dirty.has(v.callUuid)) this.rows.delete(v.callUuid)
+    } catch (err) {
+      for (const uuid of batch) this.dirty.add(uuid)
+      if (this.failures === 0) this.log.error({ err: (err as Error).message, backlog: this.dirty.size }, 'call register write failed; keeping rows and retrying')
+      this.failures++
+    }
+  }
+}

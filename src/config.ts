@@ -1,0 +1,121 @@
+/**
+ * The one place that reads the environment. Every setting is parsed and validated here;
+ * a bad value stops the start with a message naming the variable, the value and the fix.
+ */
+import path from 'node:path'
+
+export interface FreeSwitchNode {
+  host: string
+  port: number
+  password: string
+}
+
+export interface Config {
+  env: 'production' | 'development' | 'test'
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Postgres URL; undefined means "use 127.0.0.1:5432 if it answers, else embedded PGlite". */
+  databaseUrl: string | undefined
+  redisUrl: string
+  /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
+  redisPrefix: string
+  dataDir: string
+  recordingsDir: string
+  promptsDir: string
+  flowsDir: string
+  /** Where our outbound event-socket server listens (FreeSWITCH's `socket` app connects here). */
+  eslListen: { host: string; port: number }
+  /** FreeSWITCH nodes we control over inbound ESL. */
+  freeswitch: FreeSwitchNode[]
+  http: { host: string; port: number }
+  /** Name this app instance uses in logs and shared state. */
+  instanceId: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = []
+  const str = (name: string, fallback: string): string => {
+    const v = env[name]
+    return v === undefined || v === '' ? fallback : v
+  }
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = str(name, fallback)
+    if ((allowed as readonly string[]).includes(v)) return v as T
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got '${v}')`)
+    return fallback
+  }
+  const port = (name: string, fallback: number): number => {
+    const v = str(name, String(fallback))
+    const n = Number(v)
+    if (!/^\d+$/.test(v) || n > 65535) {
+      problems.push(`${name} must be a TCP port 0-65535 (got '${v}')`)
+      return fallback
+    }
+    return n
+  }
+  const url = (name: string, fallback: string | undefined, schemes: string[]): string | undefined => {
+    const v = env[name] === '' ? undefined : env[name]
+    if (v === undefined) return fallback
+    try {
+      const u = new URL(v)
+      if (!schemes.includes(u.protocol)) {
+        problems.push(`${name} must start with ${schemes.join(' or ')} (got '${u.protocol}')`)
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL (got '${v}')`)
+    }
+    return v
+  }
+  const dir = (name: string, fallback: string): string => path.resolve(cwd, str(name, fallback))
+
+  const nodeEnv = oneOf('NODE_ENV', ['production', 'development', 'test'] as const, 'development')
+  const password = str('FREESWITCH_PASSWORD', 'ClueCon')
+  const freeswitch = parseNodes(str('FREESWITCH_NODES', '127.0.0.1:8021'), password, problems)
+  if (nodeEnv === 'production' && password === 'ClueCon') {
+    problems.push("FREESWITCH_PASSWORD must be set in production (the stock 'ClueCon' is public)")
+  }
+  const prefix = str('REDIS_PREFIX', 'cc')
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(prefix)) {
+    problems.push(`REDIS_PREFIX may hold only letters, digits, '_', '.', '-' (got '${prefix}')`)
+  }
+
+  const config: Config = {
+    env: nodeEnv,
+    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    databaseUrl: url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
+    redisPrefix: prefix,
+    dataDir: dir('DATA_DIR', 'data'),
+    recordingsDir: dir('RECORDINGS_DIR', 'recordings'),
+    promptsDir: dir('PROMPTS_DIR', 'prompts'),
+    flowsDir: dir('FLOWS_DIR', 'flows'),
+    eslListen: { host: str('ESL_LISTEN_HOST', '127.0.0.1'), port: port('ESL_LISTEN_PORT', 8084) },
+    freeswitch,
+    http: { host: str('HTTP_HOST', '127.0.0.1'), port: port('HTTP_PORT', 3000) },
+    instanceId: str('INSTANCE_ID', `app-${process.pid}`),
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}
+
+function parseNodes(list: string, password: string, problems: string[]): FreeSwitchNode[] {
+  const nodes: FreeSwitchNode[] = []
+  for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(item)
+    if (!m || Number(m[2]) > 65535) {
+      problems.push(`FREESWITCH_NODES must be a comma-separated list of host:port (bad entry '${item}')`)
+      continue
+    }
+    nodes.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]), password })
+  }
+  if (nodes.length === 0) problems.push('FREESWITCH_NODES lists no node')
+  return nodes
+}

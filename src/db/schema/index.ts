@@ -1,0 +1,6 @@
+/**
+ * The database schema (drizzle-orm), one file per area. Migrations in drizzle/ are
+ * generated from it with `npm run db:generate`; never edit a generated migration by hand.
+ */
+export * from './calls.js'
+export * from './people.js'

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm'
+import { bigint, boolean, date, index, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+
+/**
+ * Operators, account managers and department heads: everyone a call can be routed to.
+ * `groups` are routing groups (key-account-managers, wholesale-heads, department-heads,
+ * finance, operators); `skills` are languages, client types and campaigns they handle.
+ */
+export const agents = pgTable('agents', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Any FreeSWITCH dial string: user/1001, sofia/gateway/gw/+38761..., loopback/... */
+  endpoint: text('endpoint').notNull(),
+  groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
+  skills: jsonb('skills').$type<{ languages?: string[]; clientTypes?: string[]; campaigns?: string[] }>().notNull().default(sql`'{}'::jsonb`),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})
+
+export const CLIENT_TYPES = ['key', 'retail', 'regional', 'marketer', 'own_outlet'] as const
+export type ClientType = (typeof CLIENT_TYPES)[number]
+
+/** Known clients, recognised by their phone number (E.164). */
+export const clients = pgTable(
+  'clients',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    name: text('name').notNull(),
+    /** E.164, e.g. +38761234567. */
+    phone: text('phone').notNull().unique(),
+    type: text('type').$type<ClientType>().notNull(),
+    /** Agent id of the assigned (account) manager. */
+    managerId: text('manager_id').references(() => agents.id, { onDelete: 'set null' }),
+    overdueDebt: numeric('overdue_debt', { precision: 14, scale: 2 }).notNull().default('0'),
+    balance: numeric('balance', { precision: 14, scale: 2 }).notNull().default('0'),
+    currency: text('currency').notNull().default('EUR'),
+    lastOrderDate: date('last_order_date', { mode: 'string' }),
+    vip: boolean('vip').notNull().default(false),
+    language: text('language'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('clients_manager_idx').on(t.managerId), index('clients_last_order_idx').on(t.lastOrderDate)],
+)

@@ -1,0 +1,440 @@
+/**
+ * One live call handed to us by FreeSWITCH's `socket` application, with typed methods for
+ * the dialplan applications we use. Each method resolves when FreeSWITCH reports the
+ * application complete (CHANNEL_EXECUTE_COMPLETE matched by the Event-UUID we sent), or
+ * with CallEnded when the caller hangs up first: nothing is left waiting after a hangup.
+ */
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { Logger } from 'pino'
+import { apiCommand, eventCommand, executeCommand, hangupCommand, singleLine, UnsafeCommandError } from './commands.js'
+import type { EslEvent, ReplyHeaders } from './event.js'
+import { CallEnded, CommandFailed, type Completion, type Outcome } from './results.js'
+import type { Reply, SessionListener, SocketSession } from './socket-session.js'
+
+export interface DtmfPress {
+  digit: string
+  durationMs: number
+  source: string
+}
+
+export interface CallEvents {
+  dtmf: [DtmfPress]
+  answer: []
+  hangup: [cause: string]
+  'execute-complete': [Completion]
+  bridge: [otherLegUuid: string | undefined]
+  unbridge: []
+  /** Every event, for code that needs something the typed events do not carry. */
+  event: [EslEvent]
+}
+
+export interface CallSummary {
+  uuid: string
+  hangupCause: string
+  startedAt: number
+  answeredAt: number | undefined
+  endedAt: number
+  /** The CHANNEL_HANGUP_COMPLETE event when FreeSWITCH sent one (not in static socket mode). */
+  final: EslEvent | undefined
+}
+
+export interface DigitsRequest {
+  min: number
+  max: number
+  tries: number
+  /** Time to wait for the first digit after the prompt, ms. */
+  timeoutMs: number
+  /** Digits that end input early, e.g. '#'. */
+  terminators?: string
+  prompt: string
+  invalidPrompt?: string
+  /** Regular expression the digits must match (no spaces). */
+  regex?: string
+  /** Time allowed between digits, ms. */
+  digitTimeoutMs?: number
+}
+
+export interface DigitsResult {
+  /** The digits entered, '' when none were accepted. */
+  digits: string
+  /** FreeSWITCH's `read_result`: success, failure or timeout. */
+  result: string
+  completion: Completion
+}
+
+export interface PlaybackResult {
+  response: string
+  /** The terminator digit that stopped the playback, if one did. */
+  terminator: string | undefined
+  completion: Completion
+}
+
+export interface RecordRequest {
+  path: string
+  maxSeconds: number
+  /** Energy below which audio counts as silence (FreeSWITCH default 200). */
+  silenceThreshold?: number
+  /** Seconds of silence that end the recording. */
+  silenceSeconds?: number
+}
+
+export interface RecordResult {
+  path: string
+  ms: number
+  silenceStopped: boolean
+  /** The caller hung up to end the recording (the usual end of a voice message). */
+  hungUp: boolean
+  completion: Completion
+}
+
+export interface BridgeResult {
+  ok: boolean
+  /** originate_disposition: SUCCESS, USER_BUSY, NO_ANSWER, USER_NOT_REGISTERED ... */
+  disposition: string
+  /** DIALSTATUS: SUCCESS, BUSY, NOANSWER ... */
+  dialStatus: string
+  /** Why the bridged leg ended (success) or why it failed. */
+  cause: string
+  completion: Completion
+}
+
+interface PendingApp {
+  app: string
+  resolve: (v: Completion | CallEnded) => void
+}
+
+const DIGITS_VAR = 'cc_digits'
+const FILE_ARG = /^\S+$/
+const TERMINATORS = /^[0-9*#]{1,12}$/
+
+export class Call extends EventEmitter<CallEvents> implements SessionListener {
+  readonly uuid: string
+  readonly log: Logger
+  readonly startedAt: number
+  answeredAt: number | undefined
+  private endedCause: string | undefined
+  private endedAt: number | undefined
+  private final: EslEvent | undefined
+  private readonly pending = new Map<string, PendingApp>()
+  private settleFinished!: (s: CallSummary) => void
+  private lingering = false
+  /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
+  readonly finished: Promise<CallSummary>
+
+  constructor(
+    private readonly session: SocketSession,
+    /** The channel dump FreeSWITCH sent in reply to `connect`. */
+    readonly channel: ReplyHeaders,
+    log: Logger,
+    private readonly now: () => number,
+  ) {
+    super()
+    this.uuid = channel.get('Unique-ID') ?? channel.get('Channel-Unique-ID') ?? 'unknown'
+    this.log = log.child({ call: this.uuid })
+    this.startedAt = now()
+    if (channel.get('Answer-State') === 'answered') this.answeredAt = this.startedAt
+    this.finished = new Promise((resolve) => (this.settleFinished = resolve))
+    session.attach(this)
+  }
+
+  // --- what FreeSWITCH told us about the channel ---------------------------------------
+
+  get callerNumber(): string {
+    return this.channel.get('Caller-Caller-ID-Number') ?? ''
+  }
+  get callerName(): string {
+    return this.channel.get('Caller-Caller-ID-Name') ?? ''
+  }
+  get destination(): string {
+    return this.channel.get('Caller-Destination-Number') ?? ''
+  }
+  /** `inbound` for a caller reaching us, `outbound` for a call we originated. */
+  get direction(): string {
+    return this.channel.get('Call-Direction') ?? 'inbound'
+  }
+  /** A channel variable as it was when the socket connected (e.g. originate's campaign_id). */
+  variable(name: string): string | undefined {
+    return this.channel.variable(name)
+  }
+  get ended(): boolean {
+    return this.endedCause !== undefined
+  }
+  get hangupCause(): string | undefined {
+    return this.endedCause
+  }
+
+  // --- applications --------------------------------------------------------------------
+
+  /** Runs a dialplan application and waits for FreeSWITCH to report it complete. */
+  async execute(app: string, arg = ''): Promise<Completion | CallEnded | CommandFailed> {
+    if (this.endedCause !== undefined) return new CallEnded(this.endedCause)
+    const eventUuid = randomUUID()
+    let text: string
+    try {
+      text = executeCommand(app, arg, eventUuid)
+    } catch (err) {
+      if (err instanceof UnsafeCommandError) return new CommandFailed(app, err.message)
+      throw err
+    }
+    const completion = new Promise<Completion | CallEnded>((resolve) => this.pending.set(eventUuid, { app, resolve }))
+    const reply = await this.session.send(text)
+    if (reply === undefined) return this.endedOr('CONNECTION_LOST', eventUuid)
+    if (!reply.ok) {
+      this.pending.delete(eventUuid)
+      return new CommandFailed(`${app} ${arg}`.trim(), reply.text)
+    }
+    return completion
+  }
+
+  async answer(): Promise<Outcome<Completion>> {
+    const r = await this.execute('answer')
+    if (!(r instanceof CallEnded) && !(r instanceof CommandFailed) && this.answeredAt === undefined) this.answeredAt = this.now()
+    return r
+  }
+
+  /** Plays a file, `tone_stream://`, `silence_stream://` or `file_string://` (no line breaks). */
+  async playback(file: string, options: { terminators?: string } = {}): Promise<Outcome<PlaybackResult>> {
+    if (options.terminators !== undefined) {
+      const t = options.terminators === 'none' ? 'none' : this.checkTerminators(options.terminators)
+      if (t instanceof CommandFailed) return t
+      const set = await this.set('playback_terminators', t)
+      if (!isCompletion(set)) return set
+    }
+    const r = await this.execute('playback', file)
+    if (!isCompletion(r)) return r
+    return { response: r.response, terminator: r.event.variable('playback_terminator_used') || undefined, completion: r }
+  }
+
+  /** play_and_get_digits: prompt, collect, retry with the invalid prompt; returns the digits. */
+  async playAndGetDigits(req: DigitsRequest): Promise<Outcome<DigitsResult>> {
+    const invalid = req.invalidPrompt ?? 'silence_stream://250'
+    const regex = req.regex ?? '\\d+'
+    const terminators = req.terminators ?? '#'
+    for (const [field, value] of [['prompt', req.prompt], ['invalid prompt', invalid], ['regex', regex]] as const) {
+      if (!FILE_ARG.test(value)) return new CommandFailed('play_and_get_digits', `${field} must be one word without spaces: ${JSON.stringify(value)}`)
+    }
+    const t = this.checkTerminators(terminators)
+    if (t instanceof CommandFailed) return t
+    const ints = [req.min, req.max, req.tries, req.timeoutMs, req.digitTimeoutMs ?? req.timeoutMs]
+    if (!ints.every((n) => Number.isInteger(n) && n >= 0) || req.min > req.max || req.tries < 1) {
+      return new CommandFailed('play_and_get_digits', `min/max/tries/timeouts must be non-negative integers with min <= max and tries >= 1`)
+    }
+    const arg = [req.min, req.max, req.tries, req.timeoutMs, t, req.prompt, invalid, DIGITS_VAR, regex, req.digitTimeoutMs ?? req.timeoutMs].join(' ')
+    const r = await this.execute('play_and_get_digits', arg)
+    if (!isCompletion(r)) return r
+    const result = r.event.variable('read_result') ?? 'failure'
+    const digits = result === 'success' ? (r.event.variable(DIGITS_VAR) ?? '') : ''
+    return { digits, result, completion: r }
+  }
+
+  /** Records the caller (e.g. a voice message) until silence, a terminator or maxSeconds. */
+  async record(req: RecordRequest): Promise<Outcome<RecordResult>> {
+    const arg = `${req.path} ${req.maxSeconds} ${req.silenceThreshold ?? 200} ${req.silenceSeconds ?? 3}`
+    if (!FILE_ARG.test(req.path)) return new CommandFailed('record', `path must not contain spaces: ${JSON.stringify(req.path)}`)
+    const r = await this.execute('record', arg)
+    if (r instanceof CommandFailed) return r
+    const completion = r instanceof CallEnded ? r.completion : r
+    if (completion === undefined) return r as CallEnded
+    // A caller who hangs up after speaking still leaves a usable message.
+    return {
+      path: req.path,
+      ms: Number(completion.event.variable('record_ms') ?? 0),
+      silenceStopped: completion.event.variable('silence_hits_exhausted') === 'true',
+      hungUp: r instanceof CallEnded,
+      completion,
+    }
+  }
+
+  /** Starts recording the whole call (both directions) into `path`. */
+  recordSession(path: string): Promise<Outcome<Completion>> {
+    return this.execute('record_session', path)
+  }
+
+  stopRecordSession(path: string): Promise<Outcome<Completion>> {
+    return this.execute('stop_record_session', path)
+  }
+
+  /** Bridges the caller to a dial string; resolves when the bridge ends or fails. */
+  async bridge(dialString: string): Promise<Outcome<BridgeResult>> {
+    const r = await this.execute('bridge', dialString)
+    if (!isCompletion(r)) return r
+    const v = (n: string): string => r.event.variable(n) ?? ''
+    const disposition = v('originate_disposition')
+    const ok = disposition === 'SUCCESS' || disposition === 'ANSWER'
+    return {
+      ok,
+      disposition,
+      dialStatus: v('DIALSTATUS'),
+      cause: ok ? v('bridge_hangup_cause') : v('originate_failed_cause') || disposition,
+      completion: r,
+    }
+  }
+
+  set(name: string, value: string): Promise<Outcome<Completion>> {
+    return this.varCommand('set', name, value)
+  }
+
+  /** Sets a variable on this channel and on any channel bridged from it later. */
+  export(name: string, value: string): Promise<Outcome<Completion>> {
+    return this.varCommand('export', name, value)
+  }
+
+  sleep(ms: number): Promise<Outcome<Completion>> {
+    return this.execute('sleep', String(Math.max(0, Math.round(ms))))
+  }
+
+  /** Parks the call: it waits (in silence or hold music) until told what to do next. */
+  park(): Promise<Outcome<Completion>> {
+    return this.execute('park')
+  }
+
+  /** Hangs up; resolves once FreeSWITCH reports the channel hung up. */
+  async hangup(cause = 'NORMAL_CLEARING'): Promise<void> {
+    if (this.endedCause !== undefined) return
+    const ended = new Promise<void>((resolve) => this.once('hangup', () => resolve()))
+    let text: string
+    try {
+      text = hangupCommand(cause)
+    } catch {
+      text = hangupCommand('NORMAL_CLEARING')
+    }
+    const reply = await this.session.send(text)
+    if (reply === undefined || this.endedCause !== undefined) return
+    await ended
+  }
+
+  /** An `api` command over this call's socket (uuid_getvar, uuid_kill ...). */
+  async api(command: string): Promise<Reply | CommandFailed> {
+    let text: string
+    try {
+      text = apiCommand(command)
+    } catch (err) {
+      return new CommandFailed(command, (err as Error).message)
+    }
+    return (await this.session.send(text)) ?? new CommandFailed(command, 'socket closed')
+  }
+
+  /** Adds events to this socket's subscription (e.g. `CUSTOM avmd::beep`). */
+  async subscribe(names: string[]): Promise<boolean> {
+    return (await this.session.send(eventCommand(this.session.eventFormat, names)))?.ok ?? false
+  }
+
+  // --- SessionListener -----------------------------------------------------------------
+
+  onEvent(event: EslEvent): void {
+    switch (event.name) {
+      case 'CHANNEL_EXECUTE_COMPLETE': {
+        const id = event.get('Application-UUID')
+        const pending = id === undefined ? undefined : this.pending.get(id)
+        const completion: Completion = {
+          app: event.get('Application') ?? '',
+          response: event.get('Application-Response') ?? '',
+          event,
+        }
+        if (pending && id !== undefined) {
+          this.pending.delete(id)
+          pending.resolve(this.endedCause === undefined ? completion : new CallEnded(this.endedCause, completion))
+        }
+        this.emit('execute-complete', completion)
+        break
+      }
+      case 'DTMF':
+        this.emit('dtmf', {
+          digit: event.get('DTMF-Digit') ?? '',
+          durationMs: Number(event.get('DTMF-Duration') ?? 0) / 8,
+          source: event.get('DTMF-Source') ?? '',
+        })
+        break
+      case 'CHANNEL_ANSWER':
+        if (this.answeredAt === undefined) this.answeredAt = this.now()
+        this.emit('answer')
+        break
+      case 'CHANNEL_HANGUP':
+        this.markEnded(event.get('Hangup-Cause') ?? 'NORMAL_CLEARING')
+        break
+      case 'CHANNEL_HANGUP_COMPLETE':
+        this.final = event
+        this.markEnded(event.get('Hangup-Cause') ?? 'NORMAL_CLEARING')
+        // Everything FreeSWITCH will say about this channel has been said.
+        this.settleAll()
+        break
+      case 'CHANNEL_BRIDGE':
+        this.emit('bridge', event.get('Other-Leg-Unique-ID'))
+        break
+      case 'CHANNEL_UNBRIDGE':
+        this.emit('unbridge')
+        break
+    }
+    this.emit('event', event)
+  }
+
+  onDisconnectNotice(disposition: string | undefined): void {
+    if (disposition === 'linger' && !this.lingering) {
+      this.lingering = true
+      this.session.sendAndForget('exit\n\n')
+    }
+  }
+
+  onClose(): void {
+    this.markEnded('CONNECTION_LOST')
+    this.settleAll()
+    this.settleFinished({
+      uuid: this.uuid,
+      hangupCause: this.endedCause ?? 'CONNECTION_LOST',
+      startedAt: this.startedAt,
+      answeredAt: this.answeredAt,
+      endedAt: this.endedAt ?? this.now(),
+      final: this.final,
+    })
+  }
+
+  /** Ends our side of the session: `exit` if the channel already hung up, else hang up. */
+  async release(): Promise<void> {
+    if (this.session.isClosed) return
+    if (this.endedCause === undefined) await this.hangup()
+  }
+
+  // --- internals -----------------------------------------------------------------------
+
+  private markEnded(cause: string): void {
+    if (this.endedCause !== undefined) return
+    this.endedCause = cause
+    this.endedAt = this.now()
+    this.log.debug({ cause }, 'call ended')
+    this.emit('hangup', cause)
+  }
+
+  private settleAll(): void {
+    const cause = this.endedCause ?? 'CONNECTION_LOST'
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id)
+      p.resolve(new CallEnded(cause))
+    }
+  }
+
+  private endedOr(cause: string, eventUuid: string): CallEnded {
+    this.pending.delete(eventUuid)
+    return new CallEnded(this.endedCause ?? cause)
+  }
+
+  private checkTerminators(t: string): string | CommandFailed {
+    return TERMINATORS.test(t) ? t : new CommandFailed('terminators', `terminators must be digits, * or #: ${JSON.stringify(t)}`)
+  }
+
+  private async varCommand(app: 'set' | 'export', name: string, value: string): Promise<Outcome<Completion>> {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return new CommandFailed(app, `bad variable name ${JSON.stringify(name)}`)
+    try {
+      singleLine(`${name} value`, value)
+    } catch (err) {
+      return new CommandFailed(app, (err as Error).message)
+    }
+    // FreeSWITCH expands ${...} inside set/export arguments; an outside value must not.
+    if (value.includes('${') || value.includes('$${')) return new CommandFailed(app, `value of ${name} must not contain \${`)
+    return this.execute(app, `${name}=${value}`)
+  }
+}
+
+function isCompletion<T>(v: T | CallEnded | CommandFailed): v is T {
+  return !(v instanceof CallEnded) && !(v instanceof CommandFailed)
+}

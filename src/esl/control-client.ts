@@ -1,0 +1,249 @@
+/**
+ * Inbound event-socket control of one FreeSWITCH node, wrapping esl-lite's
+ * FreeSwitchClient (which authenticates, reconnects, re-subscribes and re-queues commands
+ * on its own). We add typed api commands with FreeSWITCH's `+OK` / `-ERR` results, and
+ * watch the connection: esl-lite hides reconnections, so we notice them through its public
+ * `stats.authRequest` counter and a periodic `status` ping, and report up/down/reconnected.
+ */
+import { EventEmitter } from 'node:events'
+import { FreeSwitchClient, type FreeSwitchEventData } from 'esl-lite'
+import type { Logger } from 'pino'
+import { channelUuid, originateToPark, originateToSocket } from './dial-string.js'
+import { CommandFailed } from './results.js'
+
+export interface ControlClientOptions {
+  host: string
+  port: number
+  password: string
+  log: Logger
+  /** How often the connection is checked with `status`, real ms (default 2000). */
+  pingIntervalMs?: number
+  /** Default time allowed for an api command, real ms. */
+  commandTimeoutMs?: number
+}
+
+/** An event received on the control connection (JSON-encoded by esl-lite). */
+export class ControlEvent {
+  readonly name: string
+  constructor(readonly data: Record<string, unknown>) {
+    this.name = typeof data['Event-Name'] === 'string' ? (data['Event-Name'] as string) : ''
+  }
+  get(header: string): string | undefined {
+    const v = this.data[header]
+    if (v === undefined || v === null) return undefined
+    return Array.isArray(v) ? v.join('|') : String(v)
+  }
+  variable(name: string): string | undefined {
+    return this.get(`variable_${name}`)
+  }
+  get uuid(): string | undefined {
+    return this.get('Unique-ID')
+  }
+}
+
+export type OriginateResult = { ok: true; uuid: string } | { ok: false; cause: string }
+
+export interface ApiResult {
+  ok: boolean
+  /** The command's output with FreeSWITCH's trailing newline removed. */
+  text: string
+}
+
+export interface ControlClientEvents {
+  up: []
+  down: [reason: string]
+  /** The connection came back after being down: live-call state may need reconciling. */
+  reconnected: []
+}
+
+export class ControlClient extends EventEmitter<ControlClientEvents> {
+  private readonly client: FreeSwitchClient
+  private readonly log: Logger
+  private state: 'connecting' | 'up' | 'down' = 'connecting'
+  private wasUp = false
+  private lastAuthCount = 0n
+  private pinging = false
+  private readonly timers: NodeJS.Timeout[] = []
+  private ended = false
+
+  constructor(private readonly options: ControlClientOptions) {
+    super()
+    this.log = options.log.child({ module: 'esl-control', node: `${options.host}:${options.port}` })
+    // esl-lite logs every reconnect attempt at error level; ours are enough.
+    const libLog = this.log.child({ lib: 'esl-lite' }, { level: 'silent' })
+    this.client = new FreeSwitchClient({ host: options.host, port: options.port, password: options.password, logger: libLog })
+    const ping = options.pingIntervalMs ?? 2000
+    this.timers.push(setInterval(() => void this.ping(), ping).unref())
+    this.timers.push(setInterval(() => this.watchReconnects(), 100).unref())
+    setImmediate(() => void this.ping())
+  }
+
+  get isUp(): boolean {
+    return this.state === 'up'
+  }
+
+  get node(): string {
+    return `${this.options.host}:${this.options.port}`
+  }
+
+  /** Runs an api command in the background (bgapi) and returns its output. */
+  async api(command: string, timeoutMs = this.options.commandTimeoutMs ?? 10_000): Promise<ApiResult | CommandFailed> {
+    if (/[\r\n]/.test(command)) return new CommandFailed(command, 'command must be one line')
+    const res = await this.client.bgapi(command, timeoutMs)
+    if (res instanceof Error) return new CommandFailed(command, `${res.name}: ${res.message}`)
+    const text = jobText(res)
+    return { ok: !text.startsWith('-ERR'), text: text.replace(/\n$/, '') }
+  }
+
+  /**
+   * Originates a call. `dial` is a dial string built with the dial-string builders; the
+   * answered call goes to our outbound socket (`to: { socket }`) or is parked.
+   */
+  async originate(dial: string, to: { socket: string } | 'park', timeoutMs = 90_000): Promise<OriginateResult | CommandFailed> {
+    let command: string
+    try {
+      command = to === 'park' ? originateToPark(dial) : originateToSocket(dial, to.socket)
+    } catch (err) {
+      return new CommandFailed('originate', (err as Error).message)
+    }
+    const r = await this.api(command, timeoutMs)
+    if (r instanceof CommandFailed) return r
+    const m = /^\+OK ([0-9a-fA-F-]+)/.exec(r.text)
+    if (m) return { ok: true, uuid: m[1]! }
+    return { ok: false, cause: r.text.replace(/^-ERR\s*/, '').trim() || 'UNKNOWN' }
+  }
+
+  uuidBridge(a: string, b: string): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_bridge', a, () => channelUuid(b))
+  }
+
+  /** Plays a file to a channel from outside its dialplan; `leg`: aleg, bleg or both. */
+  uuidBroadcast(uuid: string, file: string, leg: 'aleg' | 'bleg' | 'both' = 'aleg'): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_broadcast', uuid, () => `${oneWord('file', file)} ${leg}`)
+  }
+
+  uuidBreak(uuid: string, all = true): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_break', uuid, () => (all ? 'all' : ''))
+  }
+
+  uuidKill(uuid: string, cause?: string): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_kill', uuid, () => (cause === undefined ? '' : oneWord('cause', cause)))
+  }
+
+  uuidRecord(uuid: string, action: 'start' | 'stop', path: string): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_record', uuid, () => `${action} ${oneWord('path', path)}`)
+  }
+
+  /** Sends the channel to another extension (optionally dialplan and context). */
+  uuidTransfer(uuid: string, destination: string, dialplan = 'XML', context = 'default'): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_transfer', uuid, () => `${oneWord('destination', destination)} ${oneWord('dialplan', dialplan)} ${oneWord('context', context)}`)
+  }
+
+  uuidSetVar(uuid: string, name: string, value: string): Promise<ApiResult | CommandFailed> {
+    return this.uuidCommand('uuid_setvar', uuid, () => `${oneWord('variable', name)} ${oneWord('value', value)}`)
+  }
+
+  async uuidGetVar(uuid: string, name: string): Promise<string | undefined | CommandFailed> {
+    const r = await this.uuidCommand('uuid_getvar', uuid, () => oneWord('variable', name))
+    if (r instanceof CommandFailed) return r
+    if (!r.ok) return new CommandFailed('uuid_getvar', r.text)
+    return r.text === '_undef_' ? undefined : r.text
+  }
+
+  async uuidExists(uuid: string): Promise<boolean | CommandFailed> {
+    const r = await this.uuidCommand('uuid_exists', uuid, () => '')
+    if (r instanceof CommandFailed) return r
+    return r.text === 'true'
+  }
+
+  /** Live channels as FreeSWITCH sees them (`show channels as json`). */
+  async showChannels(): Promise<Array<Record<string, string>> | CommandFailed> {
+    const r = await this.api('show channels as json')
+    if (r instanceof CommandFailed) return r
+    try {
+      const parsed = JSON.parse(r.text) as { rows?: Array<Record<string, string>> }
+      return parsed.rows ?? []
+    } catch {
+      return new CommandFailed('show channels as json', `unparsable reply: ${r.text.slice(0, 80)}`)
+    }
+  }
+
+  /** Subscribes to an event (esl-lite sends `event json <name>` and repeats it after a reconnect). */
+  onEvent(name: EventNameArg, handler: (event: ControlEvent) => void): void {
+    this.client.on(name, (data: FreeSwitchEventData) => handler(new ControlEvent(data.body.data)))
+  }
+
+  /** Subscribes to a CUSTOM event subclass such as `avmd::beep`. */
+  onCustom(subclass: string, handler: (event: ControlEvent) => void): void {
+    this.client.custom.on(subclass, (data: FreeSwitchEventData) => handler(new ControlEvent(data.body.data)))
+  }
+
+  end(): void {
+    this.ended = true
+    for (const t of this.timers) clearInterval(t)
+    this.client.end()
+  }
+
+  private uuidCommand(name: string, uuid: string, rest: () => string): Promise<ApiResult | CommandFailed> {
+    let command: string
+    try {
+      command = `${name} ${channelUuid(uuid)} ${rest()}`.trimEnd()
+    } catch (err) {
+      return Promise.resolve(new CommandFailed(name, (err as Error).message))
+    }
+    return this.api(command)
+  }
+
+  private watchReconnects(): void {
+    const count = this.client.stats.authRequest
+    if (count !== this.lastAuthCount) {
+      this.lastAuthCount = count
+      void this.ping()
+    }
+  }
+
+  private async ping(): Promise<void> {
+    if (this.pinging || this.ended) return
+    this.pinging = true
+    try {
+      const timeout = Math.max(500, (this.options.pingIntervalMs ?? 2000) - 100)
+      const r = await this.api('status', timeout)
+      if (this.ended) return
+      if (!(r instanceof CommandFailed) && r.text.includes('UP')) this.markUp()
+      else this.markDown(r instanceof CommandFailed ? r.reply : 'unexpected status reply')
+    } finally {
+      this.pinging = false
+    }
+  }
+
+  private markUp(): void {
+    if (this.state === 'up') return
+    const again = this.wasUp
+    this.state = 'up'
+    this.wasUp = true
+    this.log.info('FreeSWITCH control connection up')
+    this.emit('up')
+    if (again) this.emit('reconnected')
+  }
+
+  private markDown(reason: string): void {
+    if (this.state === 'down') return
+    this.state = 'down'
+    this.log.warn({ reason }, 'FreeSWITCH control connection down (unreachable, or wrong FREESWITCH_PASSWORD)')
+    this.emit('down', reason)
+  }
+}
+
+type EventNameArg = Parameters<FreeSwitchClient['on']>[0]
+
+function jobText(res: FreeSwitchEventData): string {
+  const r = res.body.response
+  if (typeof r === 'string') return r
+  const b = res.body.data['_body']
+  return typeof b === 'string' ? b : ''
+}
+
+function oneWord(field: string, value: string): string {
+  if (!/^[^\s'"{}]+$/.test(value)) throw new Error(`${field} must be one word without quotes or braces: ${JSON.stringify(value)}`)
+  return value
+}

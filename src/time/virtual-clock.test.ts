@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { VirtualClock } from './virtual-clock.js'
+
+describe('VirtualClock', () => {
+  it('fires timers in time order, then insertion order, and moves now()', async () => {
+    const clock = new VirtualClock({ start: 1_000 })
+    const seen: string[] = []
+    clock.setTimeout(() => seen.push(`b@${clock.now()}`), 20)
+    clock.setTimeout(() => seen.push(`a@${clock.now()}`), 10)
+    clock.setTimeout(() => seen.push(`c@${clock.now()}`), 20)
+    await clock.advance(15)
+    expect(seen).toEqual(['a@1010'])
+    expect(clock.now()).toBe(1015)
+    await clock.advance(100)
+    expect(seen).toEqual(['a@1010', 'b@1020', 'c@1020'])
+    expect(clock.now()).toBe(1115)
+  })
+
+  it('lets promise chains started by a timer run before the next timer fires', async () => {
+    const clock = new VirtualClock({ start: 0 })
+    const seen: string[] = []
+    clock.setTimeout(() => {
+      void Promise.resolve()
+        .then(() => Promise.resolve())
+        .then(() => {
+          seen.push('reaction')
+          clock.setTimeout(() => seen.push('follow-up'), 0)
+        })
+    }, 10)
+    clock.setTimeout(() => seen.push('later'), 10)
+    await clock.advance(10)
+    expect(seen).toEqual(['reaction', 'later', 'follow-up'])
+  })
+
+  it('does not cross tracked work', async () => {
+    const clock = new VirtualClock({ start: 0 })
+    let dbDone = false
+    const seen: boolean[] = []
+    clock.setTimeout(() => void clock.track(new Promise<void>((r) => setTimeout(() => ((dbDone = true), r()), 20))), 5)
+    clock.setTimeout(() => seen.push(dbDone), 6)
+    await clock.advance(10)
+    expect(seen).toEqual([true])
+  })
+
+  it('sleeps and cancels', async () => {
+    const clock = new VirtualClock({ start: 0 })
+    let woke = 0
+    void clock.sleep(3_600_000).then(() => (woke = clock.now()))
+    const h = clock.setTimeout(() => (woke = -1), 100)
+    clock.clearTimeout(h)
+    await clock.advance(3_600_000)
+    expect(woke).toBe(3_600_000)
+  })
+})
