@@ -118,7 +118,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   private final: EslEvent | undefined
   private readonly pending = new Map<string, PendingApp>()
   private settleFinished!: (s: CallSummary) => void
-  private lingering = false
+  private exitSent = false
   /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
   readonly finished: Promise<CallSummary>
 
@@ -356,8 +356,11 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       case 'CHANNEL_HANGUP_COMPLETE':
         this.final = event
         this.markEnded(event.get('Hangup-Cause') ?? 'NORMAL_CLEARING')
-        // Everything FreeSWITCH will say about this channel has been said.
+        // Everything FreeSWITCH will say about this channel has been said. It now sends the
+        // linger notice, but that message has `Content-Length: 0`, which esl-lite's parser
+        // drops; so we end the lingering session here instead of waiting for the notice.
         this.settleAll()
+        this.endLinger()
         break
       case 'CHANNEL_BRIDGE':
         this.emit('bridge', event.get('Other-Leg-Unique-ID'))
@@ -370,10 +373,13 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   }
 
   onDisconnectNotice(disposition: string | undefined): void {
-    if (disposition === 'linger' && !this.lingering) {
-      this.lingering = true
-      this.session.sendAndForget('exit\n\n')
-    }
+    if (disposition === 'linger') this.endLinger()
+  }
+
+  private endLinger(): void {
+    if (this.exitSent) return
+    this.exitSent = true
+    this.session.sendAndForget('exit\n\n')
   }
 
   onClose(): void {

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net'
 import { FreeSwitchParser, FreeSwitchParserNonEmptyBufferAtEndError } from 'esl-lite'
 import type { Logger } from 'pino'
 import { JsonEvent, PlainEvent, ReplyHeaders, type EslEvent } from './event.js'
+import { fsUrlDecode } from './url-encoding.js'
 
 export interface Reply {
   /** `Reply-Text` of a command/reply, or the body of an api/response. */
@@ -101,7 +102,8 @@ export class SocketSession {
   private dispatch(contentType: string | undefined, headers: { get(n: string): string | undefined }, body: Buffer): void {
     switch (contentType) {
       case 'command/reply': {
-        const text = headers.get('Reply-Text') ?? ''
+        // The connect reply's Reply-Text is URL-encoded (`%2BOK%0A`), like its other headers.
+        const text = fsUrlDecode(headers.get('Reply-Text') ?? '').trimEnd()
         this.settle({ text, ok: text.startsWith('+OK'), headers: new ReplyHeaders(headers) })
         return
       }

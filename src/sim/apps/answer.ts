@@ -1,0 +1,13 @@
+import type { AppImpl } from './types.js'
+
+/** answer: marks the channel answered (CHANNEL_ANSWER) and records how. */
+export const answer: AppImpl = async (ch) => {
+  if (ch.markAnswered()) ch.setVar('endpoint_disposition', 'ANSWER')
+  return '_none_'
+}
+
+/** ring_ready: tells the caller it is ringing (CHANNEL_PROGRESS). */
+export const ringReady: AppImpl = async (ch) => {
+  ch.ring()
+  return '_none_'
+}

@@ -1,0 +1,543 @@
+/**
+ * One simulated FreeSWITCH channel: its states, caller profile and variables, the events
+ * it fires (with the headers and header order the transcripts show), the dialplan
+ * applications it runs one at a time, DTMF, bridging and the hangup sequence.
+ */
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { profileHeaders, type CallerProfile } from './caller-profile.js'
+import { EVENTS_WITH_VARIABLES, SimEvent, type HeaderList } from './event.js'
+import type { SimSwitch } from './switch.js'
+
+export type RunningState =
+  | 'CS_NEW'
+  | 'CS_INIT'
+  | 'CS_ROUTING'
+  | 'CS_SOFT_EXECUTE'
+  | 'CS_EXECUTE'
+  | 'CS_EXCHANGE_MEDIA'
+  | 'CS_PARK'
+  | 'CS_CONSUME_MEDIA'
+  | 'CS_HIBERNATE'
+  | 'CS_RESET'
+  | 'CS_HANGUP'
+  | 'CS_REPORTING'
+  | 'CS_DESTROY'
+
+const STATE_NUMBER: Record<RunningState, number> = {
+  CS_NEW: 0,
+  CS_INIT: 1,
+  CS_ROUTING: 2,
+  CS_SOFT_EXECUTE: 3,
+  CS_EXECUTE: 4,
+  CS_EXCHANGE_MEDIA: 5,
+  CS_PARK: 6,
+  CS_CONSUME_MEDIA: 7,
+  CS_HIBERNATE: 8,
+  CS_RESET: 9,
+  CS_HANGUP: 10,
+  CS_REPORTING: 11,
+  CS_DESTROY: 12,
+}
+
+/** Q.850 codes of the hangup causes we produce. */
+const Q850: Record<string, number> = {
+  UNALLOCATED_NUMBER: 1,
+  NO_ROUTE_DESTINATION: 3,
+  NORMAL_CLEARING: 16,
+  USER_BUSY: 17,
+  NO_USER_RESPONSE: 18,
+  NO_ANSWER: 19,
+  CALL_REJECTED: 21,
+  DESTINATION_OUT_OF_ORDER: 27,
+  INVALID_NUMBER_FORMAT: 28,
+  NORMAL_TEMPORARY_FAILURE: 41,
+  ORIGINATOR_CANCEL: 487,
+  LOSE_RACE: 502,
+  USER_NOT_REGISTERED: 606,
+  MANAGER_REQUEST: 503,
+}
+
+export type StopReason = 'hangup' | 'break' | 'transfer'
+
+/** The application a channel is running now. */
+export interface RunningApp {
+  name: string
+  arg: string
+  uuid: string
+  controller: AbortController
+  /** Set by apps that read DTMF (playback with terminators, play_and_get_digits, record). */
+  onDigit?: (digit: string) => void
+}
+
+export interface AppOutcome {
+  /** Application-Response, `_none_` when the app has nothing to say. */
+  response: string
+}
+
+/** A media bug on the channel (record_session, uuid_record): stopped at hangup. */
+export interface MediaBug {
+  path: string
+  startedAt: number
+  stop(cause: string): void
+}
+
+export interface OtherLeg {
+  type: 'originator' | 'originatee'
+  channel: SimChannel
+}
+
+export interface ChannelEvents {
+  dtmf: [digit: string]
+  /** An application starts (after its CHANNEL_EXECUTE). */
+  app: [name: string]
+  progress: []
+  answer: []
+  hangup: [cause: string]
+  /** Before its hangup sequence ends (events fired), for the peer logic. */
+  gone: [cause: string]
+}
+
+interface EventOptions {
+  /** Headers placed right after Event-Sequence (Bridge-A-Unique-ID, Hangup-Cause ...). */
+  before?: HeaderList
+  /** Headers after the variables (Application-*, Playback-*, DTMF-* ...). */
+  after?: HeaderList
+  /** Key into EVENT_ORIGINS when it differs from the event name. */
+  origin?: string
+  /** Put a `Channel-*` copy of the profile first (the connect reply's CHANNEL_DATA). */
+  channelProfile?: boolean
+  subclass?: string
+}
+
+export class SimChannel extends EventEmitter<ChannelEvents> {
+  readonly uuid: string
+  readonly name: string
+  readonly profile: CallerProfile
+  runningState: RunningState = 'CS_INIT'
+  stateNumber = 1
+  callState: 'DOWN' | 'RINGING' | 'EARLY' | 'ACTIVE' | 'HELD' | 'HANGUP' = 'DOWN'
+  answerState: 'ringing' | 'early' | 'answered' | 'hangup' = 'ringing'
+  hangupCause: string | undefined
+  readonly vars = new Map<string, string>()
+  /** The other leg of a loopback pair (A <-> B). */
+  loopbackPeer: SimChannel | undefined
+  /** The channel this one is bridged to right now. */
+  partner: SimChannel | undefined
+  /** Set once bridged; stays after the bridge ends (Other-Leg-* headers). */
+  otherLeg: OtherLeg | undefined
+  /** Running applications, outermost first (`socket`, then what it runs). */
+  private readonly stack: RunningApp[] = []
+  readonly bugs = new Set<MediaBug>()
+  /** Digits received while no application was reading them (type-ahead). */
+  readonly digitBuffer: string[] = []
+  /** How long the far end talks when the next `record` starts (set by caller scripts), ms. */
+  speechMs = 0
+  /** Who answers this channel's far end: a person or an answering machine (for avmd). */
+  answeredBy: 'person' | 'machine' = 'person'
+  /** True on the side that fired CHANNEL_BRIDGE (it fires CHANNEL_UNBRIDGE too). */
+  private bridgeOriginator = false
+  /** Resolves when the channel is destroyed. */
+  readonly gone: Promise<string>
+  private settleGone!: (cause: string) => void
+  private queue: Promise<unknown> = Promise.resolve()
+  private hangingUp: Promise<void> | undefined
+  /** Applications running now (the socket app and what runs inside it). */
+  private readonly running = new Set<Promise<unknown>>()
+  /** Set while the channel's dialplan must not continue (uuid_bridge, transfer took it). */
+  detached = false
+
+  constructor(
+    readonly sw: SimSwitch,
+    init: {
+      uuid?: string
+      name: string
+      direction: 'inbound' | 'outbound'
+      callerIdName: string
+      callerIdNumber: string
+      destination: string
+      calleeIdName?: string
+      calleeIdNumber?: string
+      context?: string
+      source?: string
+      vars?: Array<[string, string]>
+    },
+  ) {
+    super()
+    this.uuid = init.uuid ?? randomUUID()
+    this.name = init.name
+    const now = sw.nowUs()
+    this.profile = {
+      direction: init.direction,
+      logicalDirection: init.direction,
+      dialplan: 'xml',
+      callerIdName: init.callerIdName,
+      callerIdNumber: init.callerIdNumber,
+      origCallerIdName: init.callerIdName,
+      origCallerIdNumber: init.callerIdNumber,
+      calleeIdName: init.calleeIdName ?? 'Outbound Call',
+      calleeIdNumber: init.calleeIdNumber ?? (init.context ?? 'default'),
+      ani: init.callerIdNumber,
+      destination: init.destination,
+      uuid: this.uuid,
+      source: init.source ?? 'mod_loopback',
+      context: init.context ?? 'default',
+      channelName: init.name,
+      createdUs: now,
+      answeredUs: 0,
+      progressUs: 0,
+      progressMediaUs: 0,
+      hangupUs: 0,
+      transferUs: 0,
+      bridgedUs: 0,
+    }
+    this.gone = new Promise((resolve) => (this.settleGone = resolve))
+    this.setVar('direction', init.direction)
+    this.setVar('uuid', this.uuid)
+    this.setVar('session_id', String(sw.nextSessionId()))
+    this.setVar('channel_name', init.name)
+    for (const [k, v] of init.vars ?? []) this.setVar(k, v)
+    sw.addChannel(this)
+  }
+
+  // --- variables: FreeSWITCH deletes then appends, so a set moves the variable last --------
+
+  setVar(name: string, value: string | undefined): void {
+    this.vars.delete(name)
+    if (value !== undefined && value !== '') this.vars.set(name, value)
+  }
+
+  getVar(name: string): string | undefined {
+    return this.vars.get(name)
+  }
+
+  get isUp(): boolean {
+    return this.hangupCause === undefined
+  }
+
+  get answered(): boolean {
+    return this.profile.answeredUs > 0
+  }
+
+  // --- events ------------------------------------------------------------------------
+
+  event(name: string, options: EventOptions = {}): SimEvent {
+    const h = this.sw.baseHeaders(name, options.origin ?? name, options.subclass)
+    if (options.before) h.push(...options.before)
+    if (options.channelProfile) h.push(...profileHeaders('Channel', this.profile))
+    h.push(
+      ['Channel-State', this.runningState],
+      ['Channel-Call-State', this.callState],
+      ['Channel-State-Number', String(this.stateNumber)],
+      ['Channel-Name', this.name],
+      ['Unique-ID', this.uuid],
+      ['Call-Direction', this.profile.direction],
+      ['Presence-Call-Direction', this.profile.direction],
+      ['Channel-HIT-Dialplan', 'true'],
+      ['Channel-Call-UUID', this.uuid],
+      ['Answer-State', this.answerState],
+    )
+    if (this.hangupCause !== undefined) h.push(['Hangup-Cause', this.hangupCause])
+    h.push(
+      ['Channel-Read-Codec-Name', 'L16'],
+      ['Channel-Read-Codec-Rate', '8000'],
+      ['Channel-Read-Codec-Bit-Rate', '128000'],
+      ['Channel-Write-Codec-Name', 'L16'],
+      ['Channel-Write-Codec-Rate', '8000'],
+      ['Channel-Write-Codec-Bit-Rate', '128000'],
+    )
+    h.push(...profileHeaders('Caller', this.profile))
+    if (this.otherLeg) {
+      h.push(['Other-Type', this.otherLeg.type], ...profileHeaders('Other-Leg', this.otherLeg.channel.profile, { profileIndex: false }))
+    }
+    if (EVENTS_WITH_VARIABLES.has(name)) for (const [k, v] of this.vars) h.push([`variable_${k}`, v])
+    if (options.after) h.push(...options.after)
+    return new SimEvent(name, h)
+  }
+
+  fire(name: string, options: EventOptions = {}): void {
+    this.sw.publish(this.event(name, options), this)
+  }
+
+  private setRunning(state: RunningState): void {
+    this.runningState = state
+    this.stateNumber = STATE_NUMBER[state]
+    this.fire('CHANNEL_STATE')
+  }
+
+  // --- call progress -----------------------------------------------------------------
+
+  /** Ring (CHANNEL_PROGRESS), as a far end does while alerting. */
+  ring(): void {
+    if (!this.isUp || this.profile.progressUs > 0) return
+    this.callState = 'RINGING'
+    this.profile.progressUs = this.sw.nowUs()
+    this.fire('CHANNEL_PROGRESS')
+    this.emit('progress')
+    if (this.loopbackPeer) this.loopbackPeer.ring()
+  }
+
+  /** Marks the channel answered and fires CHANNEL_ANSWER; false when already answered or gone. */
+  markAnswered(): boolean {
+    if (!this.isUp || this.answered) return false
+    this.answerState = 'answered'
+    this.profile.answeredUs = this.sw.nowUs()
+    this.fire('CHANNEL_ANSWER')
+    this.callState = 'ACTIVE'
+    this.emit('answer')
+    // A loopback pair answers together.
+    if (this.loopbackPeer && !this.loopbackPeer.answered) this.loopbackPeer.markAnswered()
+    return true
+  }
+
+  // --- applications ------------------------------------------------------------------
+
+  /**
+   * Runs a dialplan application and fires CHANNEL_EXECUTE / CHANNEL_EXECUTE_COMPLETE
+   * around it. Applications run one at a time, in the order they were asked for.
+   */
+  execute(app: string, arg: string, appUuid: string = randomUUID()): Promise<AppOutcome> {
+    const run = this.queue.then(() => this.runApp(app, arg, appUuid))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  /** Runs an application now, nested in the current one (the socket app's inner apps). */
+  async runApp(app: string, arg: string, appUuid: string = randomUUID()): Promise<AppOutcome> {
+    const impl = this.sw.apps.get(app)
+    if (!this.isUp && app !== 'socket') return { response: '_none_' }
+    this.vars.delete('current_application_response')
+    this.setVar('current_loop', '1')
+    this.setVar('total_loops', '1')
+    this.setVar('current_application', app)
+    this.setVar('current_application_data', arg)
+    const appHeaders: HeaderList = [['Application', app]]
+    if (arg !== '') appHeaders.push(['Application-Data', arg])
+    this.fire('CHANNEL_EXECUTE', { after: [...appHeaders, ['Application-UUID', appUuid]] })
+    this.setVar('current_application', app)
+    const running: RunningApp = { name: app, arg, uuid: appUuid, controller: new AbortController() }
+    this.stack.push(running)
+    this.emit('app', app)
+    let response = '_none_'
+    const work = impl ? impl(this, arg, running.controller.signal) : Promise.resolve('_none_')
+    this.running.add(work)
+    try {
+      response = await work
+    } finally {
+      this.running.delete(work)
+      this.stack.splice(this.stack.indexOf(running), 1)
+    }
+    if (response !== '_none_') this.setVar('current_application_response', response)
+    this.fire('CHANNEL_EXECUTE_COMPLETE', {
+      after: [...appHeaders, ['Application-Response', response], ['Application-UUID', appUuid]],
+    })
+    if (this.running.size === 0 || app === 'socket') {
+      this.vars.delete('current_loop')
+      this.vars.delete('total_loops')
+    }
+    return { response }
+  }
+
+  /** Runs dialplan actions in order; hangs up after the last one, as FreeSWITCH does. */
+  async runDialplan(actions: Array<[string, string]>): Promise<void> {
+    this.runningState = 'CS_EXECUTE'
+    this.stateNumber = STATE_NUMBER.CS_EXECUTE
+    for (const [app, arg] of actions) {
+      if (!this.isUp || this.detached) return
+      await this.execute(app, arg)
+    }
+    if (this.isUp && !this.detached) await this.hangup('NORMAL_CLEARING')
+  }
+
+  /** The innermost running application (inside `socket`, the one sent by sendmsg). */
+  get current(): RunningApp | undefined {
+    return this.stack[this.stack.length - 1]
+  }
+
+  /** Stops every running application (hangup, or uuid_bridge/transfer taking the channel). */
+  abortAll(reason: StopReason): void {
+    for (const app of [...this.stack].reverse()) app.controller.abort(reason)
+  }
+
+  /** uuid_break: stops what is playing; `all` also clears what is queued behind it. */
+  breakMedia(): boolean {
+    const cur = this.current
+    if (!cur || !MEDIA_APPS.has(cur.name)) return false
+    cur.controller.abort('break' satisfies StopReason)
+    return true
+  }
+
+  // --- DTMF --------------------------------------------------------------------------
+
+  /** A digit arrives from the far end (RFC 2833 or uuid_send_dtmf). */
+  receiveDtmf(digit: string, source: 'RTP' | 'UNKNOWN' | 'INBAND_AUDIO' = 'UNKNOWN', durationSamples = 2000): void {
+    if (!this.isUp) return
+    this.fire('DTMF', {
+      after: [
+        ['DTMF-Digit', digit],
+        ['DTMF-Duration', String(durationSamples)],
+        ['DTMF-Source', source],
+      ],
+    })
+    this.emit('dtmf', digit)
+    const reader = this.current?.onDigit
+    if (reader) reader(digit)
+    else if (this.partner === undefined && this.digitBuffer.length < 128) this.digitBuffer.push(digit)
+  }
+
+  // --- bridging ----------------------------------------------------------------------
+
+  /** Joins two channels (both must be answered); fires CHANNEL_BRIDGE on both sides. */
+  bridgeWith(other: SimChannel, origin: string = 'CHANNEL_BRIDGE'): void {
+    const now = this.sw.nowUs()
+    this.partner = other
+    other.partner = this
+    this.bridgeOriginator = true
+    other.bridgeOriginator = false
+    this.otherLeg = { type: 'originatee', channel: other }
+    other.otherLeg = { type: 'originator', channel: this }
+    this.profile.bridgedUs = now
+    other.profile.bridgedUs = now
+    this.setVar('bridge_epoch', String(Math.floor(now / 1e6)))
+    const ids: HeaderList = [
+      ['Bridge-A-Unique-ID', this.uuid],
+      ['Bridge-B-Unique-ID', other.uuid],
+    ]
+    this.fire('CHANNEL_BRIDGE', { before: ids, origin })
+  }
+
+  /** Ends a bridge; CHANNEL_UNBRIDGE fires on the side that fired CHANNEL_BRIDGE. */
+  unbridge(): void {
+    const other = this.partner
+    if (!other) return
+    this.partner = undefined
+    if (other.partner === this) other.partner = undefined
+    const [a, b] = this.bridgeOriginator ? [this, other] : [other, this]
+    a.fire('CHANNEL_UNBRIDGE', {
+      before: [
+        ['Bridge-A-Unique-ID', a.uuid],
+        ['Bridge-B-Unique-ID', b.uuid],
+      ],
+    })
+  }
+
+  /** Resolves when no application runs on the channel. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled(Array.from(this.running))
+  }
+
+  // --- hangup ------------------------------------------------------------------------
+
+  /**
+   * Hangs the channel up: CHANNEL_HANGUP, the running application ends (and fires its own
+   * stop events), the socket app ends, CS_HANGUP, media bugs stop, CS_REPORTING,
+   * CHANNEL_HANGUP_COMPLETE with the call detail variables. Peers follow.
+   */
+  hangup(cause = 'NORMAL_CLEARING'): Promise<void> {
+    if (this.hangingUp) return this.hangingUp
+    this.hangingUp = this.runHangup(cause)
+    return this.hangingUp
+  }
+
+  private async runHangup(cause: string): Promise<void> {
+    this.hangupCause = cause
+    this.stateNumber = STATE_NUMBER.CS_HANGUP
+    this.answerState = 'hangup'
+    this.profile.hangupUs = this.sw.nowUs()
+    this.fire('CHANNEL_HANGUP')
+    this.emit('hangup', cause)
+    this.abortAll('hangup')
+    const partner = this.partner
+    const peer = this.loopbackPeer
+    await this.idle()
+    if (partner) {
+      this.unbridge()
+      void partner.hangup('NORMAL_CLEARING')
+    }
+    if (peer && peer.isUp) void peer.hangup(cause)
+    this.setRunning('CS_HANGUP')
+    for (const bug of this.bugs) bug.stop('success-maxtime')
+    this.bugs.clear()
+    this.callState = 'HANGUP'
+    this.setCdrVariables(cause)
+    this.runningState = 'CS_REPORTING'
+    this.stateNumber = STATE_NUMBER.CS_REPORTING
+    this.callState = 'ACTIVE'
+    this.fire('CHANNEL_STATE')
+    this.callState = 'HANGUP'
+    this.fire('CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', cause]] })
+    this.emit('gone', cause)
+    this.sw.removeChannel(this)
+    this.settleGone(cause)
+  }
+
+  private setCdrVariables(cause: string): void {
+    const p = this.profile
+    const end = this.sw.nowUs()
+    const stamp = (us: number): string | undefined => (us > 0 ? localStamp(us) : undefined)
+    const sec = (us: number): string => String(Math.floor(us / 1e6))
+    const answerUs = p.answeredUs
+    this.setVar('hangup_cause', cause)
+    this.setVar('hangup_cause_q850', String(Q850[cause] ?? 16))
+    this.setVar('digits_dialed', this.getVar('digits_dialed') ?? 'none')
+    this.setVar('start_stamp', stamp(p.createdUs))
+    this.setVar('profile_start_stamp', stamp(p.createdUs))
+    this.setVar('answer_stamp', stamp(answerUs))
+    this.setVar('end_stamp', stamp(end))
+    const epochs: Array<[string, number]> = [
+      ['start', p.createdUs],
+      ['profile_start', p.createdUs],
+      ['answer', answerUs],
+      ['bridge', p.bridgedUs],
+      ['last_hold', 0],
+    ]
+    for (const [name, us] of epochs) {
+      this.setVar(`${name}_epoch`, sec(us))
+      this.setVar(`${name}_uepoch`, String(us))
+    }
+    this.setVar('hold_accum_seconds', '0')
+    this.setVar('hold_accum_usec', '0')
+    this.setVar('hold_accum_ms', '0')
+    for (const [name, us] of [
+      ['resurrect', 0],
+      ['progress', p.progressUs],
+      ['progress_media', p.progressMediaUs],
+      ['end', end],
+    ] as Array<[string, number]>) {
+      this.setVar(`${name}_epoch`, sec(us))
+      this.setVar(`${name}_uepoch`, String(us))
+    }
+    this.setVar('last_app', this.getVar('current_application'))
+    this.setVar('last_arg', this.getVar('current_application_data'))
+    this.setVar('caller_id', `"${p.callerIdName}" <${p.callerIdNumber}>`)
+    const durUs = end - p.createdUs
+    const billUs = answerUs > 0 ? end - answerUs : 0
+    const progressUs = p.progressUs > 0 ? p.progressUs - p.createdUs : 0
+    const answerWaitUs = answerUs > 0 ? answerUs - p.createdUs : 0
+    const mediaUs = p.progressMediaUs > 0 ? p.progressMediaUs - p.createdUs : 0
+    const units: Array<[string, (us: number) => string]> = [
+      ['sec', (us) => String(Math.round(us / 1e6))],
+      ['msec', (us) => String(Math.round(us / 1e3))],
+      ['usec', (us) => String(us)],
+    ]
+    for (const [unit, f] of units) {
+      const d = unit === 'sec' ? 'duration' : unit === 'msec' ? 'mduration' : 'uduration'
+      this.setVar(d, f(durUs))
+      this.setVar(`bill${unit}`, f(billUs))
+      this.setVar(`progress${unit}`, f(progressUs))
+      this.setVar(`answer${unit}`, f(answerWaitUs))
+      this.setVar(`wait${unit}`, f(0))
+      this.setVar(`progress_media${unit}`, f(mediaUs))
+      this.setVar(`flow_bill${unit}`, f(durUs))
+    }
+    if (p.source === 'mod_loopback') this.setVar('is_loopback', '1')
+  }
+}
+
+/** Applications uuid_break stops. */
+const MEDIA_APPS = new Set(['playback', 'play_and_get_digits', 'speak', 'sleep', 'record', 'read', 'gentones'])
+
+/** `2026-11-22 11:06:06` in the switch's local time (UTC here). */
+export function localStamp(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').slice(0, 19)
+}

@@ -1,0 +1,174 @@
+/**
+ * What both kinds of event-socket session share (FreeSWITCH's parse_command): event
+ * subscriptions (`event`, `nixevent`, `noevents`, `filter`), `api`, `bgapi`, `log`,
+ * `exit`, and delivering the switch's events to the client in its chosen format.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
+import type { SimChannel } from './channel.js'
+import { CommandReader, type EslCommand } from './command-reader.js'
+import type { SimEvent } from './event.js'
+import { EslWriter } from './esl-writer.js'
+import type { SimSwitch } from './switch.js'
+
+export interface EventSink {
+  deliver(event: SimEvent, channel: SimChannel | undefined): void
+}
+
+const FORMATS = new Set(['plain', 'json', 'xml'])
+
+export abstract class EslSession implements EventSink {
+  protected readonly writer: EslWriter
+  protected format: 'plain' | 'json' = 'plain'
+  protected readonly names = new Set<string>()
+  protected readonly subclasses = new Set<string>()
+  protected allEvents = false
+  protected readonly filters: Array<[string, string]> = []
+  /** Only events of this channel (outbound `myevents`). */
+  protected onlyUuid: string | undefined
+  private readonly reader = new CommandReader()
+  private chain: Promise<void> = Promise.resolve()
+  protected closed = false
+  readonly done: Promise<void>
+  private settleDone!: () => void
+
+  constructor(
+    readonly sw: SimSwitch,
+    protected readonly socket: Socket,
+  ) {
+    this.writer = new EslWriter(socket)
+    this.done = new Promise((resolve) => (this.settleDone = resolve))
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => {
+      for (const cmd of this.reader.push(chunk)) {
+        // Commands are answered in order; a slow one (api originate) holds the next.
+        this.chain = this.chain.then(() => this.sw.clock.track(this.handle(cmd))).catch((err: unknown) => {
+          this.sw.log.warn({ err }, 'simulator: command failed')
+        })
+      }
+    })
+    socket.on('error', () => undefined)
+    socket.on('close', () => {
+      this.closed = true
+      this.sw.removeSink(this)
+      this.onSocketClosed()
+      this.settleDone()
+    })
+    sw.addSink(this)
+  }
+
+  protected abstract handle(cmd: EslCommand): Promise<void>
+
+  /** Drops the TCP connection without a word (a crash or a network cut). */
+  destroy(): void {
+    this.socket.destroy()
+  }
+  protected onSocketClosed(): void {}
+
+  deliver(event: SimEvent, channel: SimChannel | undefined): void {
+    if (this.closed || !this.wants(event, channel)) return
+    this.writer.event(event, this.format)
+  }
+
+  protected wants(event: SimEvent, channel: SimChannel | undefined): boolean {
+    if (this.onlyUuid !== undefined && channel?.uuid !== this.onlyUuid) return false
+    if (event.name === 'CUSTOM') {
+      const sub = event.get('Event-Subclass') ?? ''
+      if (!this.allEvents && !(this.names.has('CUSTOM') && (this.subclasses.size === 0 || this.subclasses.has(sub)))) return false
+    } else if (!this.allEvents && !this.names.has(event.name)) return false
+    if (this.filters.length === 0) return true
+    return this.filters.some(([h, v]) => event.get(h) === v)
+  }
+
+  /** Commands every session understands; false when `cmd` is not one of them. */
+  protected async common(cmd: EslCommand): Promise<boolean> {
+    const [verb = '', ...rest] = cmd.line.split(' ')
+    const args = rest.join(' ')
+    switch (verb.toLowerCase()) {
+      case 'exit':
+        this.writer.reply('+OK bye')
+        this.disconnect()
+        return true
+      case 'event':
+        this.writer.reply(this.subscribe(rest))
+        return true
+      case 'nixevent': {
+        const names = rest.filter((n) => !FORMATS.has(n.toLowerCase()))
+        for (const n of names) this.names.delete(n)
+        this.writer.reply(names.length ? '+OK events nixed' : '-ERR no keywords supplied')
+        return true
+      }
+      case 'noevents': {
+        const had = this.allEvents || this.names.size > 0
+        this.allEvents = false
+        this.names.clear()
+        this.subclasses.clear()
+        this.writer.reply(had ? '+OK no longer listening for events' : '-ERR not listening for events')
+        return true
+      }
+      case 'filter': {
+        if (rest[0] === 'delete') {
+          const [h, v] = rest.slice(1)
+          for (let i = this.filters.length - 1; i >= 0; i--) {
+            const f = this.filters[i]!
+            if (h === 'all' || (f[0] === h && (v === undefined || f[1] === v))) this.filters.splice(i, 1)
+          }
+          this.writer.reply(`+OK filter deleted. [${h ?? ''}]${v !== undefined ? `=[${v}]` : ''}`)
+        } else if (rest.length >= 2) {
+          this.filters.push([rest[0]!, rest.slice(1).join(' ')])
+          this.writer.reply(`+OK filter added. [${rest[0]}]=[${rest.slice(1).join(' ')}]`)
+        } else this.writer.reply('-ERR invalid syntax')
+        return true
+      }
+      case 'api':
+        this.writer.api(await this.sw.api(args))
+        return true
+      case 'bgapi': {
+        const jobUuid = cmd.headers.get('job-uuid') ?? randomUUID()
+        this.writer.reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]])
+        void this.sw.clock.track(this.sw.backgroundJob(jobUuid, args))
+        return true
+      }
+      case 'log':
+        this.writer.reply(`+OK log level ${rest[0] ?? 'debug'} [7]`)
+        return true
+      case 'nolog':
+        this.writer.reply('+OK no longer logging')
+        return true
+      default:
+        return false
+    }
+  }
+
+  private subscribe(words: string[]): string {
+    let customFollows = false
+    let any = false
+    for (const w of words) {
+      if (FORMATS.has(w.toLowerCase())) {
+        this.format = w.toLowerCase() === 'json' ? 'json' : 'plain'
+        continue
+      }
+      if (customFollows) {
+        this.subclasses.add(w)
+        any = true
+        continue
+      }
+      if (w === 'ALL') this.allEvents = true
+      else if (/^[A-Z_]+$/.test(w)) this.names.add(w)
+      else continue
+      if (w === 'CUSTOM') customFollows = true
+      any = true
+    }
+    if (!any && words.every((w) => !FORMATS.has(w.toLowerCase()))) return '-ERR no keywords supplied'
+    return `+OK event listener enabled ${this.format}`
+  }
+
+  /** Sends the final notice and closes (FreeSWITCH's send_disconnect). */
+  protected disconnect(withSession?: { uuid: string }): void {
+    if (this.closed) return
+    this.writer.disconnect(withSession)
+    this.writer.end()
+    this.closed = true
+    this.sw.removeSink(this)
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The simulated FreeSWITCH core: its channels, the events they fire (delivered to every
+ * event-socket session that asked for them), api commands, originate, the dialplan
+ * (which extension runs what) and the directory (what happens when a number or an agent's
+ * phone is dialled). All time goes through a Clock, so it runs in real or virtual time.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import { silentLogger } from '../log.js'
+import type { Clock } from '../time/clock.js'
+import { runApi } from './api-commands.js'
+import { builtinApps, type AppImpl } from './apps/index.js'
+import { runScript, type CallerScript } from './caller-script.js'
+import { SimChannel } from './channel.js'
+import { EVENT_ORIGINS, SimEvent, type HeaderList } from './event.js'
+import type { EventSink } from './esl-session.js'
+import { MediaLibrary, type MediaOptions } from './media.js'
+import { defaultDirectory, type Directory } from './parties.js'
+import { RecordingWriter } from './recordings.js'
+import { waitFor } from './wait.js'
+
+export type DialplanActions = Array<[app: string, arg: string]>
+
+export interface SimSwitchOptions {
+  clock: Clock
+  log?: Logger
+  /** Where the `socket` application connects (our outbound server), host:port. */
+  appAddress?: string
+  /**
+   * Extensions: destination number -> applications. Default: every number runs
+   * `socket <appAddress> async full`, then the fallback (a prompt, so nobody is left in silence).
+   */
+  dialplan?: (destination: string, context: string) => DialplanActions | undefined
+  directory?: Directory
+  media?: MediaOptions
+  /** Delay between a queued sendmsg and its CHANNEL_EXECUTE (FreeSWITCH's 20 ms frame). */
+  frameMs?: number
+  /** Write recording files (WAV) where the app asked. */
+  writeRecordings?: boolean
+  hostname?: string
+}
+
+export interface PlaceCallOptions {
+  from: string
+  fromName?: string
+  to: string
+  context?: string
+  uuid?: string
+  script?: CallerScript
+}
+
+export interface PlacedCall {
+  /** The caller's leg (loopback `-a`, parked). */
+  caller: SimChannel
+  /** The leg that runs the dialplan and talks to the app (loopback `-b`). */
+  ivr: SimChannel
+  /** Resolves when both legs are gone. */
+  done: Promise<void>
+}
+
+export class SimSwitch {
+  readonly clock: Clock
+  readonly log: Logger
+  readonly coreUuid = randomUUID()
+  readonly hostname: string
+  readonly domain = '127.0.0.1'
+  readonly startedAt: number
+  readonly apps: Map<string, AppImpl> = builtinApps()
+  readonly media: MediaLibrary
+  readonly recordings: RecordingWriter
+  readonly directory: Directory
+  readonly frameMs: number
+  readonly maxSessions = 20_000
+  readonly sessionsPerSecond = 1000
+  sessionsSinceStart = 0
+  peakSessions = 0
+  private readonly channels = new Map<string, SimChannel>()
+  private readonly sinks = new Set<EventSink>()
+  private sequence = 0
+  private sessionId = 0
+  private readonly options: SimSwitchOptions
+
+  constructor(options: SimSwitchOptions) {
+    this.options = options
+    this.clock = options.clock
+    this.log = options.log ?? silentLogger
+    this.hostname = options.hostname ?? 'sim'
+    this.startedAt = options.clock.now()
+    this.media = new MediaLibrary(options.media)
+    this.recordings = new RecordingWriter(options.clock, options.writeRecordings ?? true)
+    this.directory = options.directory ?? defaultDirectory()
+    this.frameMs = options.frameMs ?? 20
+  }
+
+  nowUs(): number {
+    return this.clock.now() * 1000
+  }
+
+  nextSessionId(): number {
+    return ++this.sessionId
+  }
+
+  // --- channels ----------------------------------------------------------------------
+
+  addChannel(ch: SimChannel): void {
+    this.channels.set(ch.uuid, ch)
+    this.sessionsSinceStart++
+    this.peakSessions = Math.max(this.peakSessions, this.channels.size)
+  }
+
+  removeChannel(ch: SimChannel): void {
+    this.channels.delete(ch.uuid)
+  }
+
+  channel(uuid: string): SimChannel | undefined {
+    return this.channels.get(uuid)
+  }
+
+  allChannels(): SimChannel[] {
+    return Array.from(this.channels.values())
+  }
+
+  get channelCount(): number {
+    return this.channels.size
+  }
+
+  // --- events ------------------------------------------------------------------------
+
+  addSink(sink: EventSink): void {
+    this.sinks.add(sink)
+  }
+
+  removeSink(sink: EventSink): void {
+    this.sinks.delete(sink)
+  }
+
+  /** The header block every event starts with. */
+  baseHeaders(name: string, originKey: string, subclass?: string): HeaderList {
+    const [file, func, line] = EVENT_ORIGINS[originKey] ?? EVENT_ORIGINS[name] ?? ['switch_event.c', 'switch_event_fire_detailed', 0]
+    const nowMs = this.clock.now()
+    const date = new Date(nowMs)
+    const h: HeaderList = [['Event-Name', name]]
+    if (subclass !== undefined) h.push(['Event-Subclass', subclass])
+    h.push(
+      ['Core-UUID', this.coreUuid],
+      ['FreeSWITCH-Hostname', this.hostname],
+      ['FreeSWITCH-Switchname', this.hostname],
+      ['FreeSWITCH-IPv4', '127.0.0.1'],
+      ['FreeSWITCH-IPv6', '::1'],
+      ['Event-Date-Local', date.toISOString().replace('T', ' ').slice(0, 19)],
+      ['Event-Date-GMT', date.toUTCString()],
+      ['Event-Date-Timestamp', String(Math.round(nowMs * 1000))],
+      ['Event-Calling-File', file],
+      ['Event-Calling-Function', func],
+      ['Event-Calling-Line-Number', String(line)],
+      ['Event-Sequence', String(++this.sequence)],
+    )
+    return h
+  }
+
+  publish(event: SimEvent, channel?: SimChannel): void {
+    for (const sink of this.sinks) sink.deliver(event, channel)
+  }
+
+  // --- dialplan and calls ------------------------------------------------------------
+
+  get appAddress(): string {
+    return this.options.appAddress ?? '127.0.0.1:8084'
+  }
+
+  dialplanFor(destination: string, context = 'default'): DialplanActions | undefined {
+    if (this.options.dialplan) return this.options.dialplan(destination, context)
+    return [['socket', `${this.appAddress} async full`]]
+  }
+
+  /**
+   * An inbound call, as a loopback pair (like the transcripts' `originate loopback/5000`):
+   * the caller's leg parks, the `-b` leg runs the dialplan for `to`; the script acts as the
+   * caller (DTMF and speech reach the `-b` leg, hanging up ends the caller's leg).
+   */
+  placeCall(options: PlaceCallOptions): PlacedCall {
+    const actions = this.dialplanFor(options.to, options.context)
+    const name = options.fromName ?? options.from
+    const caller = new SimChannel(this, {
+      uuid: options.uuid,
+      name: `loopback/${options.to}-a`,
+      direction: 'outbound',
+      callerIdName: name,
+      callerIdNumber: options.from,
+      destination: options.to,
+      context: options.context,
+      vars: [
+        ['origination_caller_id_number', options.from],
+        ['origination_caller_id_name', name],
+      ],
+    })
+    const ivr = new SimChannel(this, {
+      name: `loopback/${options.to}-b`,
+      direction: 'inbound',
+      callerIdName: name,
+      callerIdNumber: options.from,
+      destination: options.to,
+      context: options.context,
+      vars: [
+        ['origination_uuid', caller.uuid],
+        ['origination_caller_id_number', options.from],
+        ['origination_caller_id_name', name],
+        ['other_loopback_leg_uuid', caller.uuid],
+        ['loopback_leg', 'B'],
+        ['DP_MATCH', `ARRAY::${options.to}|:${options.to}`],
+      ],
+    })
+    caller.setVar('other_loopback_leg_uuid', ivr.uuid)
+    caller.setVar('loopback_leg', 'A')
+    caller.loopbackPeer = ivr
+    ivr.loopbackPeer = caller
+    ivr.setVar('call_uuid', ivr.uuid)
+    ivr.runningState = 'CS_EXECUTE'
+    ivr.stateNumber = 4
+    ivr.callState = 'RINGING'
+    caller.runningState = 'CS_CONSUME_MEDIA'
+    caller.stateNumber = 7
+    if (actions) void ivr.runDialplan(actions)
+    else void ivr.hangup('NO_ROUTE_DESTINATION')
+    // The caller's leg parks once the call is up (what `originate ... &park` does).
+    caller.once('answer', () => {
+      if (caller.isUp) void caller.runDialplan([['park', '']])
+    })
+    if (options.script) void runScript({ media: ivr, own: caller }, options.script)
+    return { caller, ivr, done: Promise.all([caller.gone, ivr.gone]).then(() => undefined) }
+  }
+
+  /** uuid_bridge: takes both channels from what they run and joins them. */
+  async uuidBridge(a: SimChannel, b: SimChannel): Promise<void> {
+    for (const ch of [a, b]) {
+      ch.detached = true
+      ch.abortAll('transfer')
+    }
+    await Promise.all([a.idle(), b.idle()])
+    if (!a.isUp || !b.isUp) {
+      if (a.isUp) void a.hangup('NORMAL_CLEARING')
+      if (b.isUp) void b.hangup('NORMAL_CLEARING')
+      return
+    }
+    for (const state of ['CS_HIBERNATE', 'CS_RESET', 'CS_SOFT_EXECUTE'] as const) {
+      a.runningState = state
+      a.fire('CHANNEL_STATE')
+    }
+    a.stateNumber = 3
+    a.fire('CHANNEL_EXECUTE', {
+      origin: 'CHANNEL_EXECUTE:uuid_bridge',
+      after: [
+        ['Application', 'uuid_bridge'],
+        ['Application-Data', b.uuid],
+      ],
+    })
+    if (!b.answered) b.markAnswered()
+    if (!a.answered) a.markAnswered()
+    a.bridgeWith(b)
+    // Whoever hangs up first takes the other one with them.
+    const end = (): void => {
+      if (a.partner === b) a.unbridge()
+      a.runningState = 'CS_EXECUTE'
+      a.stateNumber = 4
+      if (a.isUp) a.fire('CHANNEL_STATE')
+      void a.hangup('NORMAL_CLEARING')
+      void b.hangup('NORMAL_CLEARING')
+    }
+    a.once('hangup', end)
+    b.once('hangup', end)
+  }
+
+  /** uuid_transfer: the channel leaves what it runs and executes another extension. */
+  async transfer(ch: SimChannel, destination: string, actions: DialplanActions): Promise<void> {
+    ch.detached = true
+    ch.abortAll('transfer')
+    await ch.idle()
+    if (!ch.isUp) return
+    ch.detached = false
+    ch.profile.destination = destination
+    ch.profile.transferUs = this.nowUs()
+    await ch.runDialplan(actions)
+  }
+
+  /** Digits arriving at a channel, 100 ms apart. */
+  async sendDigits(to: SimChannel | undefined, digits: string): Promise<void> {
+    if (!to) return
+    const never = new AbortController().signal
+    for (const [i, d] of Array.from(digits).entries()) {
+      if (i > 0) await waitFor(this.clock, 100, never).done
+      to.receiveDtmf(d, 'UNKNOWN')
+    }
+  }
+
+  // --- api ---------------------------------------------------------------------------
+
+  api(line: string): Promise<string> {
+    return runApi(this, line)
+  }
+
+  /** bgapi: runs the command, then fires BACKGROUND_JOB with its output. */
+  async backgroundJob(jobUuid: string, line: string): Promise<void> {
+    const text = await this.api(line)
+    const space = line.indexOf(' ')
+    const h = this.baseHeaders('BACKGROUND_JOB', 'BACKGROUND_JOB')
+    h.push(['Job-UUID', jobUuid], ['Job-Command', space < 0 ? line : line.slice(0, space)])
+    if (space >= 0) h.push(['Job-Command-Arg', line.slice(space + 1)])
+    this.publish(new SimEvent('BACKGROUND_JOB', h, text))
+  }
+
+  /** Runs `fn` after the current api reply or BACKGROUND_JOB has gone out. */
+  afterReply(fn: () => void): void {
+    this.clock.setTimeout(fn, 0)
+  }
+
+  /** Hangs up every channel (shutdown). */
+  async hangupAll(cause = 'SYSTEM_SHUTDOWN'): Promise<void> {
+    await Promise.all(this.allChannels().map((ch) => ch.hangup(cause)))
+  }
+}
