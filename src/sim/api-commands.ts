@@ -31,14 +31,15 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       const ch = chan(a[0])
       if (!a[0]) return '-USAGE: <uuid> [cause]\n'
       if (!ch) return NO_CHANNEL
-      void ch.hangup(a[1] ?? 'NORMAL_CLEARING')
+      // The channel's own thread hangs up after the api reply has gone.
+      sw.afterReply(() => void ch.hangup(a[1] ?? 'NORMAL_CLEARING'))
       return '+OK\n'
     }
     case 'uuid_break': {
       const ch = chan(a[0])
       if (!a[0]) return '-USAGE: <uuid> [all]\n'
       if (!ch) return NO_CHANNEL
-      ch.breakMedia()
+      sw.afterReply(() => ch.breakMedia())
       return '+OK\n'
     }
     case 'uuid_bridge': {
@@ -46,7 +47,7 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       const y = chan(a[1])
       if (!a[0] || !a[1]) return '-USAGE: <uuid> <other_uuid>\n'
       if (!x || !y) return '-ERR Invalid uuid\n'
-      void sw.uuidBridge(x, y)
+      sw.afterReply(() => void sw.uuidBridge(x, y))
       return `+OK ${y.uuid}\n`
     }
     case 'uuid_broadcast': {
@@ -54,7 +55,15 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       if (!a[0] || !a[1]) return '-USAGE: <uuid> <path> [aleg|bleg|holdb|both]\n'
       if (ch) {
         const legs = a[2] === 'bleg' ? [ch.partner] : a[2] === 'both' ? [ch, ch.partner] : [ch]
-        for (const leg of legs) if (leg) void leg.execute('playback', a[1])
+        for (const leg of legs) {
+          if (!leg) continue
+          // Played in between whatever the channel runs (park, a socket app), as FreeSWITCH does;
+          // what one leg plays, the other side of a loopback pair or bridge hears.
+          void leg.runApp('playback', a[1])
+          const listener = leg.loopbackPeer ?? leg.partner
+          const ms = sw.media.resolve(a[1]).durationMs
+          if (listener && Number.isFinite(ms)) listener.speak(ms)
+        }
       }
       return '+OK Message sent\n'
     }
@@ -72,7 +81,7 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       const dest = a[1].startsWith('-') ? a[2] : a[1]
       const actions = dest ? sw.dialplanFor(dest, a[a[1].startsWith('-') ? 4 : 3] ?? 'default') : undefined
       if (!actions) return '-ERR\n'
-      void sw.transfer(ch, dest!, actions)
+      sw.afterReply(() => void sw.transfer(ch, dest!, actions))
       return '+OK\n'
     }
     case 'uuid_getvar': {
@@ -96,7 +105,7 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       if (!ch) return '-ERR Cannot locate session!\n'
       // DTMF sent *to* a channel is heard by whatever is on its other side.
       const to = ch.loopbackPeer ?? ch.partner
-      void sw.sendDigits(to, a[1].replace(/@\d+$/, ''))
+      sw.afterReply(() => void sw.sendDigits(to, a[1]!.replace(/@\d+$/, '')))
       return `+OK ${ch.uuid} sent DTMF ${a[1]}.\n`
     }
     case 'hupall': {

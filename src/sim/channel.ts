@@ -91,6 +91,8 @@ export interface ChannelEvents {
   dtmf: [digit: string]
   /** An application starts (after its CHANNEL_EXECUTE). */
   app: [name: string]
+  /** The far end started talking (audio reaches the channel). */
+  speech: []
   progress: []
   answer: []
   hangup: [cause: string]
@@ -133,6 +135,8 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   readonly digitBuffer: string[] = []
   /** How long the far end talks when the next `record` starts (set by caller scripts), ms. */
   speechMs = 0
+  /** Until when (clock ms) the far end is talking; `record` waits for silence after it. */
+  speakingUntil = 0
   /** Who answers this channel's far end: a person or an answering machine (for avmd). */
   answeredBy: 'person' | 'machine' = 'person'
   /** True on the side that fired CHANNEL_BRIDGE (it fires CHANNEL_UNBRIDGE too). */
@@ -196,6 +200,10 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     this.setVar('uuid', this.uuid)
     this.setVar('session_id', String(sw.nextSessionId()))
     this.setVar('channel_name', init.name)
+    this.setVar('read_codec', 'L16')
+    this.setVar('read_rate', '8000')
+    this.setVar('write_codec', 'L16')
+    this.setVar('write_rate', '8000')
     for (const [k, v] of init.vars ?? []) this.setVar(k, v)
     sw.addChannel(this)
   }
@@ -303,14 +311,20 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   }
 
   /** Runs an application now, nested in the current one (the socket app's inner apps). */
-  async runApp(app: string, arg: string, appUuid: string = randomUUID()): Promise<AppOutcome> {
+  async runApp(app: string, arg: string, appUuid: string = randomUUID(), via: 'dialplan' | 'sendmsg' = 'dialplan'): Promise<AppOutcome> {
     const impl = this.sw.apps.get(app)
     if (!this.isUp && app !== 'socket') return { response: '_none_' }
     this.vars.delete('current_application_response')
-    this.setVar('current_loop', '1')
-    this.setVar('total_loops', '1')
-    this.setVar('current_application', app)
-    this.setVar('current_application_data', arg)
+    // Applications sent by sendmsg run through the loop of the `loops` header.
+    if (via === 'sendmsg') {
+      this.setVar('current_loop', '1')
+      this.setVar('total_loops', '1')
+      this.setVar('current_application', app)
+      this.setVar('current_application_data', arg)
+    } else {
+      this.setVar('current_application_data', arg)
+      this.setVar('current_application', app)
+    }
     const appHeaders: HeaderList = [['Application', app]]
     if (arg !== '') appHeaders.push(['Application-Data', arg])
     this.fire('CHANNEL_EXECUTE', { after: [...appHeaders, ['Application-UUID', appUuid]] })
@@ -331,7 +345,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     this.fire('CHANNEL_EXECUTE_COMPLETE', {
       after: [...appHeaders, ['Application-Response', response], ['Application-UUID', appUuid]],
     })
-    if (this.running.size === 0 || app === 'socket') {
+    if (via === 'sendmsg') {
       this.vars.delete('current_loop')
       this.vars.delete('total_loops')
     }
@@ -367,6 +381,12 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     return true
   }
 
+  /** The far end talks for `ms` from now (audio a recording would capture). */
+  speak(ms: number): void {
+    this.speakingUntil = Math.max(this.speakingUntil, this.sw.clock.now() + ms)
+    this.emit('speech')
+  }
+
   // --- DTMF --------------------------------------------------------------------------
 
   /** A digit arrives from the far end (RFC 2833 or uuid_send_dtmf). */
@@ -398,7 +418,6 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     other.otherLeg = { type: 'originator', channel: this }
     this.profile.bridgedUs = now
     other.profile.bridgedUs = now
-    this.setVar('bridge_epoch', String(Math.floor(now / 1e6)))
     const ids: HeaderList = [
       ['Bridge-A-Unique-ID', this.uuid],
       ['Bridge-B-Unique-ID', other.uuid],
@@ -450,21 +469,15 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     const partner = this.partner
     const peer = this.loopbackPeer
     await this.idle()
-    if (partner) {
-      this.unbridge()
-      void partner.hangup('NORMAL_CLEARING')
-    }
+    // What happens to the other side is up to whoever bridged (bridge app, uuid_bridge).
+    if (partner) this.unbridge()
     if (peer && peer.isUp) void peer.hangup(cause)
     this.setRunning('CS_HANGUP')
-    for (const bug of this.bugs) bug.stop('success-maxtime')
+    for (const bug of this.bugs) bug.stop('success-silence')
     this.bugs.clear()
     this.callState = 'HANGUP'
     this.setCdrVariables(cause)
-    this.runningState = 'CS_REPORTING'
-    this.stateNumber = STATE_NUMBER.CS_REPORTING
-    this.callState = 'ACTIVE'
-    this.fire('CHANNEL_STATE')
-    this.callState = 'HANGUP'
+    this.setRunning('CS_REPORTING')
     this.fire('CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', cause]] })
     this.emit('gone', cause)
     this.sw.removeChannel(this)

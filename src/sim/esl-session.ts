@@ -36,13 +36,15 @@ export abstract class EslSession implements EventSink {
     readonly sw: SimSwitch,
     protected readonly socket: Socket,
   ) {
-    this.writer = new EslWriter(socket)
+    this.writer = new EslWriter(socket, () => sw.clock.poke())
     this.done = new Promise((resolve) => (this.settleDone = resolve))
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => {
+      sw.clock.poke()
       for (const cmd of this.reader.push(chunk)) {
-        // Commands are answered in order; a slow one (api originate) holds the next.
-        this.chain = this.chain.then(() => this.sw.clock.track(this.handle(cmd))).catch((err: unknown) => {
+        // Commands are answered in order; a slow one (api originate) holds the next. Not
+        // clock.track()ed: such a command waits for simulated time to pass.
+        this.chain = this.chain.then(() => this.handle(cmd)).catch((err: unknown) => {
           this.sw.log.warn({ err }, 'simulator: command failed')
         })
       }
@@ -126,7 +128,7 @@ export abstract class EslSession implements EventSink {
       case 'bgapi': {
         const jobUuid = cmd.headers.get('job-uuid') ?? randomUUID()
         this.writer.reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]])
-        void this.sw.clock.track(this.sw.backgroundJob(jobUuid, args))
+        void this.sw.backgroundJob(jobUuid, args)
         return true
       }
       case 'log':

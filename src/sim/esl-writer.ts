@@ -8,14 +8,20 @@ import type { SimEvent } from './event.js'
 export const GOODBYE = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n'
 
 export class EslWriter {
-  constructor(private readonly socket: Socket) {}
+  constructor(
+    private readonly socket: Socket,
+    /** Told of every write, so a virtual clock waits for the bytes to land. */
+    private readonly onWrite: () => void = () => {},
+  ) {}
 
   get open(): boolean {
     return !this.socket.destroyed && this.socket.writable
   }
 
   raw(text: string): void {
-    if (this.open) this.socket.write(text)
+    if (!this.open) return
+    this.onWrite()
+    this.socket.write(text)
   }
 
   reply(text: string, extra: Array<[string, string]> = []): void {

@@ -194,7 +194,7 @@ export class OutboundSocketSession extends EslSession {
       if (this.sw.frameMs > 0) await waitFor(this.sw.clock, this.sw.frameMs, new AbortController().signal).done
       for (let i = 0; i < loops; i++) {
         if (this.dropQueued && i === 0) return
-        await this.channel.runApp(app, arg, appUuid)
+        await this.channel.runApp(app, arg, appUuid, 'sendmsg')
       }
     }
     this.queued++
@@ -240,7 +240,7 @@ export class OutboundSocketSession extends EslSession {
     void this.inner.then(() => this.endControl('closed'))
   }
 
-  protected override disconnect(withSession?: { uuid: string }): void {
+  protected override disconnect(withSession: { uuid: string } = { uuid: this.channel.uuid }): void {
     super.disconnect(withSession)
     if (!this.hangupSeen) {
       this.dropQueued = true

@@ -22,28 +22,52 @@ export const record: AppImpl = async (ch, arg, signal) => {
   const [path = '', limitArg, , hitsArg] = arg.split(' ')
   const limitMs = Number(limitArg) > 0 ? Number(limitArg) * 1000 : Infinity
   const hitsMs = Number(hitsArg) > 0 ? Number(hitsArg) * 1000 : Infinity
-  const speech = ch.speechMs
+  if (ch.speechMs > 0) ch.speak(ch.speechMs)
   ch.speechMs = 0
   ch.setVar('silence_hits_exhausted', 'false')
   ch.setVar('read_codec', 'L16')
   ch.setVar('read_rate', '8000')
   const fileHeaders: Array<[string, string]> = [['Record-File-Path', path]]
   ch.fire('RECORD_START', { after: fileHeaders })
-  const started = ch.sw.clock.now()
-  const bySilence = speech + hitsMs
-  const wait = waitFor(ch.sw.clock, Math.min(limitMs, bySilence), signal)
+  const clock = ch.sw.clock
+  const started = clock.now()
+  let heardMs = 0
   const terminators = ch.getVar('playback_terminators') ?? '*'
   const cur = ch.current
-  if (cur) cur.onDigit = (d) => (terminators.includes(d) ? wait.wake() : undefined)
-  const end = await wait.done
-  if (cur) cur.onDigit = undefined
+  let end: 'limit' | 'silence' | 'terminator' | 'hangup' = 'limit'
+  // Waits until the limit or <hits> of silence after the last speech; speech restarts the count.
+  for (;;) {
+    const silenceAt = Math.max(started, ch.speakingUntil) + hitsMs
+    const limitAt = started + limitMs
+    const wait = waitFor(clock, Math.min(silenceAt, limitAt) - clock.now(), signal)
+    let terminated = false
+    const onSpeech = (): void => wait.wake()
+    ch.on('speech', onSpeech)
+    if (cur) {
+      cur.onDigit = (d) => {
+        if (!terminators.includes(d)) return
+        terminated = true
+        wait.wake()
+      }
+    }
+    const r = await wait.done
+    ch.off('speech', onSpeech)
+    if (cur) cur.onDigit = undefined
+    heardMs = Math.max(0, Math.min(ch.speakingUntil, clock.now()) - started)
+    if (r === 'aborted') end = 'hangup'
+    else if (terminated) end = 'terminator'
+    else if (r === 'timeout') end = clock.now() >= limitAt ? 'limit' : 'silence'
+    else continue
+    break
+  }
   // FreeSWITCH drops the last frames of silence it waited through.
-  const elapsed = ch.sw.clock.now() - started
-  const silenceStop = end === 'timeout' && bySilence <= limitMs
-  const ms = Math.max(0, silenceStop ? elapsed - 40 : elapsed)
-  if (silenceStop) ch.setVar('silence_hits_exhausted', 'true')
+  const elapsed = clock.now() - started
+  const ms = Math.max(0, end === 'silence' ? elapsed - 40 : elapsed)
+  if (end === 'silence') ch.setVar('silence_hits_exhausted', 'true')
+  // The record application (not record_session) also reports record_record_file_size.
+  ch.setVar('record_record_file_size', String(44 + Math.round(Math.max(0, ms) * 8) * 2))
   recordVars(ch, ms)
-  ch.sw.recordings.write(path, ms, Math.min(speech, ms))
+  ch.sw.recordings.write(path, ms, Math.min(heardMs, ms))
   ch.fire('RECORD_STOP', { after: fileHeaders })
   return '_none_'
 }
