@@ -59,7 +59,7 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
           if (!leg) continue
           // Played in between whatever the channel runs (park, a socket app), as FreeSWITCH does;
           // what one leg plays, the other side of a loopback pair or bridge hears.
-          void leg.runApp('playback', a[1])
+          void leg.runApp('playback', a[1], undefined, 'sendmsg')
           const listener = leg.loopbackPeer ?? leg.partner
           const ms = sw.media.resolve(a[1]).durationMs
           if (listener && Number.isFinite(ms)) listener.speak(ms)
@@ -105,6 +105,7 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       if (!ch) return '-ERR Cannot locate session!\n'
       // DTMF sent *to* a channel is heard by whatever is on its other side.
       const to = ch.loopbackPeer ?? ch.partner
+      ch.setVar('last_dtmf_duration', '2000')
       sw.afterReply(() => void sw.sendDigits(to, a[1]!.replace(/@\d+$/, '')))
       return `+OK ${ch.uuid} sent DTMF ${a[1]}.\n`
     }
@@ -132,9 +133,11 @@ async function apiOriginate(sw: SimSwitch, args: string): Promise<string> {
   if (!outcome.ok) return `-ERR ${outcome.cause}\n`
   const ch = outcome.channel
   const target = a[1]!
-  const app = /^&([a-z_]+)(?:\((.*)\))?$/.exec(target)
+  // Unquoted, `&socket(host:port async full)` arrives cut at its first space: `&socket(host:port`.
+  const app = /^&([a-z_]+)(?:\(([^)]*)\)?)?$/.exec(target)
   // The answered leg goes to its application (or extension) after originate returns.
   sw.afterReply(() => {
+    ch.flipCallerId()
     if (app) void ch.runDialplan([[app[1]!, app[2] ?? '']])
     else {
       const actions = sw.dialplanFor(target, a[3] ?? 'default')

@@ -29,9 +29,12 @@ export interface CallerProfile {
   hangupUs: number
   transferUs: number
   bridgedUs: number
+  /** `<epoch>:<uuid>:uuid_br:<other>` after a uuid_bridge. */
+  transferSource?: string
 }
 
-export function profileHeaders(prefix: string, p: CallerProfile, options: { profileIndex?: boolean } = {}): HeaderList {
+export function profileHeaders(prefix: string, p: CallerProfile, options: { other?: boolean } = {}): HeaderList {
+  // FreeSWITCH leaves out the identity fields that are empty.
   const h: HeaderList = [
     [`${prefix}-Direction`, p.direction],
     [`${prefix}-Logical-Direction`, p.logicalDirection],
@@ -46,10 +49,12 @@ export function profileHeaders(prefix: string, p: CallerProfile, options: { prof
     [`${prefix}-Destination-Number`, p.destination],
     [`${prefix}-Unique-ID`, p.uuid],
     [`${prefix}-Source`, p.source],
+    [`${prefix}-Transfer-Source`, options.other ? '' : (p.transferSource ?? '')],
     [`${prefix}-Context`, p.context],
     [`${prefix}-Channel-Name`, p.channelName],
-  ]
-  if (options.profileIndex !== false) h.push([`${prefix}-Profile-Index`, '1'])
+  ].filter(([, v]) => v !== '') as HeaderList
+  // The other leg's copy has no Profile-Index (nor Transfer-Source).
+  if (!options.other) h.push([`${prefix}-Profile-Index`, '1'])
   h.push(
     [`${prefix}-Profile-Created-Time`, String(p.createdUs)],
     [`${prefix}-Channel-Created-Time`, String(p.createdUs)],

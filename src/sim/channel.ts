@@ -91,6 +91,8 @@ export interface ChannelEvents {
   dtmf: [digit: string]
   /** An application starts (after its CHANNEL_EXECUTE). */
   app: [name: string]
+  /** The channel starts hanging up (before CHANNEL_HANGUP fires). */
+  hangingUp: [cause: string]
   /** The far end started talking (audio reaches the channel). */
   speech: []
   progress: []
@@ -139,6 +141,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   speakingUntil = 0
   /** Who answers this channel's far end: a person or an answering machine (for avmd). */
   answeredBy: 'person' | 'machine' = 'person'
+  private answering = false
   /** True on the side that fired CHANNEL_BRIDGE (it fires CHANNEL_UNBRIDGE too). */
   private bridgeOriginator = false
   /** Resolves when the channel is destroyed. */
@@ -165,6 +168,8 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       context?: string
       source?: string
       vars?: Array<[string, string]>
+      /** An originated leg lists its variables in another order (is_outbound, call_uuid ...). */
+      originated?: boolean
     },
   ) {
     super()
@@ -196,14 +201,26 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       bridgedUs: 0,
     }
     this.gone = new Promise((resolve) => (this.settleGone = resolve))
+    const codecs = (): void => {
+      this.setVar('read_codec', 'L16')
+      this.setVar('read_rate', '8000')
+      this.setVar('write_codec', 'L16')
+      this.setVar('write_rate', '8000')
+    }
     this.setVar('direction', init.direction)
-    this.setVar('uuid', this.uuid)
-    this.setVar('session_id', String(sw.nextSessionId()))
-    this.setVar('channel_name', init.name)
-    this.setVar('read_codec', 'L16')
-    this.setVar('read_rate', '8000')
-    this.setVar('write_codec', 'L16')
-    this.setVar('write_rate', '8000')
+    if (init.originated) {
+      this.setVar('is_outbound', 'true')
+      this.setVar('session_id', String(sw.nextSessionId()))
+      codecs()
+      this.setVar('channel_name', init.name)
+      this.setVar('uuid', this.uuid)
+      this.setVar('call_uuid', this.uuid)
+    } else {
+      this.setVar('uuid', this.uuid)
+      this.setVar('session_id', String(sw.nextSessionId()))
+      this.setVar('channel_name', init.name)
+      codecs()
+    }
     for (const [k, v] of init.vars ?? []) this.setVar(k, v)
     sw.addChannel(this)
   }
@@ -256,7 +273,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     )
     h.push(...profileHeaders('Caller', this.profile))
     if (this.otherLeg) {
-      h.push(['Other-Type', this.otherLeg.type], ...profileHeaders('Other-Leg', this.otherLeg.channel.profile, { profileIndex: false }))
+      h.push(['Other-Type', this.otherLeg.type], ...profileHeaders('Other-Leg', this.otherLeg.channel.profile, { other: true }))
     }
     if (EVENTS_WITH_VARIABLES.has(name)) for (const [k, v] of this.vars) h.push([`variable_${k}`, v])
     if (options.after) h.push(...options.after)
@@ -267,7 +284,8 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     this.sw.publish(this.event(name, options), this)
   }
 
-  private setRunning(state: RunningState): void {
+  /** Moves to a state and fires CHANNEL_STATE. */
+  enterState(state: RunningState): void {
     this.runningState = state
     this.stateNumber = STATE_NUMBER[state]
     this.fire('CHANNEL_STATE')
@@ -278,24 +296,61 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   /** Ring (CHANNEL_PROGRESS), as a far end does while alerting. */
   ring(): void {
     if (!this.isUp || this.profile.progressUs > 0) return
-    this.callState = 'RINGING'
     this.profile.progressUs = this.sw.nowUs()
     this.fire('CHANNEL_PROGRESS')
+    this.callState = 'RINGING'
     this.emit('progress')
     if (this.loopbackPeer) this.loopbackPeer.ring()
   }
 
+  /** Early media (pre_answer, acknowledge_call): CHANNEL_PROGRESS_MEDIA. */
+  markPreAnswered(): void {
+    if (!this.isUp || this.answered || this.profile.progressMediaUs > 0) return
+    this.profile.progressMediaUs = this.sw.nowUs()
+    this.answerState = 'early'
+    this.fire('CHANNEL_PROGRESS_MEDIA')
+    this.callState = 'EARLY'
+    this.setVar('endpoint_disposition', 'EARLY MEDIA')
+    const peer = this.loopbackPeer
+    if (peer && !peer.answered && peer.profile.progressMediaUs === 0) peer.markPreAnswered()
+  }
+
+  /** Ringing reached this (already answered) channel from a leg it dials: noted, no event. */
+  noteProgress(): void {
+    if (this.profile.progressUs === 0) this.profile.progressUs = this.sw.nowUs()
+  }
+
   /** Marks the channel answered and fires CHANNEL_ANSWER; false when already answered or gone. */
   markAnswered(): boolean {
-    if (!this.isUp || this.answered) return false
+    if (!this.isUp || this.answered || this.answering) return false
+    this.answering = true
+    const peer = this.loopbackPeer
+    // A loopback pair answers together, the originated (-a) leg first.
+    if (peer && this.profile.direction === 'inbound') peer.markAnswered()
     this.answerState = 'answered'
     this.profile.answeredUs = this.sw.nowUs()
     this.fire('CHANNEL_ANSWER')
     this.callState = 'ACTIVE'
     this.emit('answer')
-    // A loopback pair answers together.
-    if (this.loopbackPeer && !this.loopbackPeer.answered) this.loopbackPeer.markAnswered()
+    if (peer) peer.markAnswered()
+    this.answering = false
     return true
+  }
+
+  /**
+   * An originated leg that starts its application shows the called party as its caller
+   * (switch_channel_flip_cid): what `show channels` and later events report.
+   */
+  flipCallerId(): void {
+    const p = this.profile
+    if (p.callerIdName) this.setVar('pre_transfer_caller_id_name', p.callerIdName)
+    this.setVar('pre_transfer_caller_id_number', p.callerIdNumber)
+    this.setVar('channel_cid_flipped', 'yes')
+    const [name, number] = [p.callerIdName, p.callerIdNumber]
+    p.callerIdName = p.calleeIdName
+    p.callerIdNumber = p.calleeIdNumber
+    p.calleeIdName = name
+    p.calleeIdNumber = number
   }
 
   // --- applications ------------------------------------------------------------------
@@ -341,7 +396,10 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       this.running.delete(work)
       this.stack.splice(this.stack.indexOf(running), 1)
     }
+    // The response is whatever the channel's current_application_response says by now:
+    // park reports the playback a uuid_broadcast ran inside it, as FreeSWITCH does.
     if (response !== '_none_') this.setVar('current_application_response', response)
+    response = this.getVar('current_application_response') ?? '_none_'
     this.fire('CHANNEL_EXECUTE_COMPLETE', {
       after: [...appHeaders, ['Application-Response', response], ['Application-UUID', appUuid]],
     })
@@ -377,7 +435,9 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   breakMedia(): boolean {
     const cur = this.current
     if (!cur || !MEDIA_APPS.has(cur.name)) return false
-    cur.controller.abort('break' satisfies StopReason)
+    // The media loop notices the break at its next frame; a uuid_bridge or hangup that
+    // lands within that frame wins (done + PLAYBACK ERROR, as recorded).
+    this.sw.clock.setTimeout(() => cur.controller.abort('break' satisfies StopReason), this.sw.frameMs)
     return true
   }
 
@@ -459,6 +519,9 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   }
 
   private async runHangup(cause: string): Promise<void> {
+    this.emit('hangingUp', cause)
+    // A bridged channel's media bugs close with the bridge, before the hangup is announced.
+    if (this.partner) this.stopBugs('success-silence')
     this.hangupCause = cause
     this.stateNumber = STATE_NUMBER.CS_HANGUP
     this.answerState = 'hangup'
@@ -472,16 +535,20 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     // What happens to the other side is up to whoever bridged (bridge app, uuid_bridge).
     if (partner) this.unbridge()
     if (peer && peer.isUp) void peer.hangup(cause)
-    this.setRunning('CS_HANGUP')
-    for (const bug of this.bugs) bug.stop('success-silence')
-    this.bugs.clear()
+    this.enterState('CS_HANGUP')
+    this.stopBugs('success-silence')
     this.callState = 'HANGUP'
     this.setCdrVariables(cause)
-    this.setRunning('CS_REPORTING')
+    this.enterState('CS_REPORTING')
     this.fire('CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', cause]] })
     this.emit('gone', cause)
     this.sw.removeChannel(this)
     this.settleGone(cause)
+  }
+
+  private stopBugs(cause: string): void {
+    for (const bug of Array.from(this.bugs)) bug.stop(cause)
+    this.bugs.clear()
   }
 
   private setCdrVariables(cause: string): void {
@@ -496,6 +563,9 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     this.setVar('start_stamp', stamp(p.createdUs))
     this.setVar('profile_start_stamp', stamp(p.createdUs))
     this.setVar('answer_stamp', stamp(answerUs))
+    this.setVar('bridge_stamp', stamp(p.bridgedUs))
+    this.setVar('progress_stamp', stamp(p.progressUs))
+    this.setVar('progress_media_stamp', stamp(p.progressMediaUs))
     this.setVar('end_stamp', stamp(end))
     const epochs: Array<[string, number]> = [
       ['start', p.createdUs],
@@ -522,7 +592,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     }
     this.setVar('last_app', this.getVar('current_application'))
     this.setVar('last_arg', this.getVar('current_application_data'))
-    this.setVar('caller_id', `"${p.callerIdName}" <${p.callerIdNumber}>`)
+    this.setVar('caller_id', p.callerIdName ? `"${p.callerIdName}" <${p.callerIdNumber}>` : p.callerIdNumber)
     const durUs = end - p.createdUs
     const billUs = answerUs > 0 ? end - answerUs : 0
     const progressUs = p.progressUs > 0 ? p.progressUs - p.createdUs : 0

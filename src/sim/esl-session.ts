@@ -67,9 +67,20 @@ export abstract class EslSession implements EventSink {
   }
   protected onSocketClosed(): void {}
 
+  /** Events held back while a blocking command runs (static socket mode). */
+  protected held: SimEvent[] | undefined
+
   deliver(event: SimEvent, channel: SimChannel | undefined): void {
     if (this.closed || !this.wants(event, channel)) return
-    this.writer.event(event, this.format)
+    if (this.held) this.held.push(event)
+    else this.writer.event(event, this.format)
+  }
+
+  /** Sends what was held back, then delivers events as they come again. */
+  protected release(): void {
+    const held = this.held ?? []
+    this.held = undefined
+    for (const e of held) this.writer.event(e, this.format)
   }
 
   protected wants(event: SimEvent, channel: SimChannel | undefined): boolean {

@@ -56,6 +56,7 @@ function jsonValue(v: string): string {
 /** Where FreeSWITCH fires each event (Event-Calling-File/Function/Line-Number), as recorded. */
 export const EVENT_ORIGINS: Record<string, [string, string, number]> = {
   BACKGROUND_JOB: ['mod_event_socket.c', 'api_exec', 1569],
+  'BACKGROUND_JOB:console': ['mod_commands.c', 'bgapi_exec', 5423],
   CHANNEL_ANSWER: ['switch_channel.c', 'switch_channel_perform_mark_answered', 3848],
   CHANNEL_BRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1689],
   CHANNEL_DATA: ['mod_event_socket.c', 'parse_command', 2018],

@@ -7,10 +7,12 @@
 import { runScript } from './caller-script.js'
 import { SimChannel } from './channel.js'
 import { parseEndpoint, type DialLeg, type DialString } from './dial-string.js'
-import type { SimSwitch } from './switch.js'
+import type { DialplanActions, SimSwitch } from './switch.js'
 import { waitFor } from './wait.js'
 
 export interface OriginateOptions {
+  /** The channel that bridges (bridge app): FreeSWITCH notes on it what was dialled. */
+  caller?: SimChannel
   /** Caller ID shown to the called party when the dial string does not set one. */
   callerIdName?: string
   callerIdNumber?: string
@@ -76,19 +78,23 @@ async function dialLeg(
   const vars = new Map([...globalVars, ...leg.vars])
   const endpoint = parseEndpoint(leg.endpoint)
   const plan = sw.directory(endpoint, vars)
+  if (endpoint.tech === 'user' && options.caller) {
+    options.caller.setVar('dialed_user', endpoint.user)
+    options.caller.setVar('dialed_domain', sw.domain)
+  }
   if (endpoint.tech === 'error') return { ok: false, cause: endpoint.cause }
   if (plan.outcome === 'not-registered') return { ok: false, cause: 'USER_NOT_REGISTERED' }
   if (endpoint.tech === 'unknown') return { ok: false, cause: 'CHAN_NOT_IMPLEMENTED' }
   const timeoutMs = Number(vars.get('originate_timeout') ?? vars.get('call_timeout') ?? 60) * 1000
-  const callerIdName = vars.get('origination_caller_id_name') ?? options.callerIdName ?? 'Outbound Call'
-  const callerIdNumber = vars.get('origination_caller_id_number') ?? options.callerIdNumber ?? 'default'
+  const callerIdName = vars.get('origination_caller_id_name') ?? options.callerIdName ?? ''
+  const callerIdNumber = vars.get('origination_caller_id_number') ?? options.callerIdNumber ?? '0000000000'
   const uuid = vars.get('origination_uuid')
-  const channelVars: Array<[string, string]> = []
-  for (const [k, v] of vars) {
-    if (k !== 'origination_uuid') channelVars.push([k, v])
-  }
+  const channelVars: Array<[string, string]> = [...vars, ['originate_early_media', 'false'], ['originate_endpoint', endpoint.tech]]
 
-  if (endpoint.tech === 'loopback') return dialLoopback(sw, endpoint.exten, endpoint.context, { uuid, callerIdName, callerIdNumber, channelVars, timeoutMs, cancel })
+  if (endpoint.tech === 'loopback') {
+    return startLoopback(sw, endpoint.exten, endpoint.context, { uuid, callerIdName, callerIdNumber, channelVars: [...vars], timeoutMs, cancel, caller: options.caller })
+      .result
+  }
 
   const name =
     endpoint.tech === 'user'
@@ -106,6 +112,7 @@ async function dialLeg(
     destination,
     source: 'mod_sofia',
     vars: channelVars,
+    originated: true,
   })
   if (endpoint.tech === 'user') {
     ch.setVar('dialed_user', endpoint.user)
@@ -113,11 +120,15 @@ async function dialLeg(
   }
   ch.answeredBy = plan.answeredBy ?? 'person'
   ch.runningState = 'CS_INIT'
+  ch.stateNumber = 2
   ch.fire('CHANNEL_ORIGINATE')
   ch.runningState = 'CS_CONSUME_MEDIA'
   ch.stateNumber = 7
   const ringFor = Math.min(plan.ringMs, timeoutMs)
-  if (plan.outcome !== 'busy' && plan.outcome !== 'fail' && ringFor > 0) ch.ring()
+  if (plan.outcome !== 'busy' && plan.outcome !== 'fail' && ringFor > 0) {
+    ch.ring()
+    options.caller?.noteProgress()
+  }
   const waited = await waitFor(sw.clock, plan.outcome === 'no-answer' ? timeoutMs : ringFor, cancel).done
   if (waited === 'aborted') {
     const cause = cancel.reason === 'lose_race' ? 'LOSE_RACE' : 'ORIGINATOR_CANCEL'
@@ -149,23 +160,31 @@ async function dialLeg(
   return { ok: true, channel: ch }
 }
 
+/** Options of a loopback originate (the legs' caller ID, variables, timeout). */
+export interface LoopbackOptions {
+  uuid: string | undefined
+  callerIdName: string
+  callerIdNumber: string
+  channelVars: Array<[string, string]>
+  timeoutMs: number
+  cancel: AbortSignal
+  caller?: SimChannel | undefined
+}
+
+export interface LoopbackLegs {
+  /** The originated leg (`<exten>-a`). */
+  a: SimChannel
+  /** The leg that runs the dialplan of <exten> (`<exten>-b`). */
+  b: SimChannel
+  result: Promise<LegOutcome>
+}
+
 /**
  * `loopback/<exten>/<context>`: two channels, `<exten>-a` (the originated leg, returned)
- * and `<exten>-b` (runs the dialplan of <exten>); the pair answers together.
+ * and `<exten>-b` (runs the dialplan of <exten>); the pair answers together. The legs exist
+ * at once; `result` settles when the pair answers or fails.
  */
-async function dialLoopback(
-  sw: SimSwitch,
-  exten: string,
-  context: string,
-  o: {
-    uuid: string | undefined
-    callerIdName: string
-    callerIdNumber: string
-    channelVars: Array<[string, string]>
-    timeoutMs: number
-    cancel: AbortSignal
-  },
-): Promise<LegOutcome> {
+export function startLoopback(sw: SimSwitch, exten: string, context: string, o: LoopbackOptions): LoopbackLegs {
   const actions = sw.dialplanFor(exten, context)
   const a = new SimChannel(sw, {
     uuid: o.uuid,
@@ -175,12 +194,9 @@ async function dialLoopback(
     callerIdNumber: o.callerIdNumber,
     destination: exten,
     context,
-    vars: o.channelVars,
+    vars: [...o.channelVars, ['originate_early_media', 'false'], ['originate_endpoint', 'loopback']],
+    originated: true,
   })
-  a.runningState = 'CS_INIT'
-  a.fire('CHANNEL_ORIGINATE')
-  a.runningState = 'CS_CONSUME_MEDIA'
-  a.stateNumber = 7
   const b = new SimChannel(sw, {
     name: `loopback/${exten}-b`,
     direction: 'inbound',
@@ -188,32 +204,50 @@ async function dialLoopback(
     callerIdNumber: o.callerIdNumber,
     destination: exten,
     context,
-    vars: [
-      ...o.channelVars,
-      ['other_loopback_leg_uuid', a.uuid],
-      ['loopback_leg', 'B'],
-      ['DP_MATCH', `ARRAY::${exten}|:${exten}`],
-    ],
+    vars: [...o.channelVars, ['other_loopback_leg_uuid', a.uuid], ['loopback_leg', 'B'], ['DP_MATCH', `ARRAY::${exten}|:${exten}`]],
   })
   a.setVar('other_loopback_leg_uuid', b.uuid)
   a.setVar('loopback_leg', 'A')
+  a.runningState = 'CS_INIT'
+  a.stateNumber = 2
+  a.fire('CHANNEL_ORIGINATE')
+  a.runningState = 'CS_CONSUME_MEDIA'
+  a.stateNumber = 7
   a.loopbackPeer = b
   b.loopbackPeer = a
+  a.once('progress', () => o.caller?.noteProgress())
+  return { a, b, result: runLoopback(sw, a, b, actions, o) }
+}
+
+async function runLoopback(sw: SimSwitch, a: SimChannel, b: SimChannel, actions: DialplanActions | undefined, o: LoopbackOptions): Promise<LegOutcome> {
   if (!actions) {
-    void b.hangup('NO_ROUTE_DESTINATION')
-    await a.hangup('NO_ROUTE_DESTINATION')
+    // No such extension: the -b leg fails in routing, the -a leg follows.
+    b.setVar('DP_MATCH', undefined)
+    b.setVar('call_uuid', b.uuid)
+    b.runningState = 'CS_ROUTING'
+    b.stateNumber = 2
+    b.callState = 'RINGING'
+    await b.hangup('NO_ROUTE_DESTINATION')
+    await a.gone
     return { ok: false, cause: 'NO_ROUTE_DESTINATION', uuid: a.uuid }
   }
   b.setVar('call_uuid', b.uuid)
+  b.runningState = 'CS_EXECUTE'
+  b.stateNumber = 4
+  b.callState = 'RINGING'
   void b.runDialplan(actions)
   const answered = new Promise<'answer'>((resolve) => a.once('answer', () => resolve('answer')))
   const ended = a.gone.then(() => 'gone' as const)
   const timer = waitFor(sw.clock, o.timeoutMs, o.cancel)
   const first = await Promise.race([answered, ended, timer.done])
   timer.wake()
-  if (first === 'answer') return { ok: true, channel: a }
+  if (first === 'answer') {
+    a.setVar('endpoint_disposition', 'ANSWER')
+    return { ok: true, channel: a }
+  }
   if (first === 'gone') return { ok: false, cause: a.hangupCause ?? 'NORMAL_CLEARING', uuid: a.uuid }
   const cause = first === 'timeout' ? 'NO_ANSWER' : 'ORIGINATOR_CANCEL'
-  await a.hangup(cause)
+  // originate returns as soon as the hangup starts; the legs finish hanging up after.
+  void a.hangup(cause)
   return { ok: false, cause, uuid: a.uuid }
 }

@@ -84,7 +84,13 @@ export class OutboundSocketSession extends EslSession {
 
   /** The channel was taken by uuid_bridge or a transfer: the socket app ends, the session stays. */
   detach(): void {
+    this.dropQueued = true
     this.endControl('detached')
+  }
+
+  /** Resolves when the application running inside the socket app has finished. */
+  settled(): Promise<unknown> {
+    return this.inner
   }
 
   protected override async handle(cmd: EslCommand): Promise<void> {
@@ -110,6 +116,7 @@ export class OutboundSocketSession extends EslSession {
       }
       case 'resume':
         this.resume = true
+        this.channel.setVar('socket_resume', 'true')
         return this.writer.reply('+OK')
       case 'sendmsg':
         return this.sendmsg(cmd, rest[0])
@@ -169,6 +176,8 @@ export class OutboundSocketSession extends EslSession {
     const command = (cmd.headers.get('call-command') ?? '').toLowerCase()
     if (command === 'hangup') {
       this.writer.reply('+OK')
+      // A static socket is dropped at once: nothing of the hangup reaches the app.
+      if (!this.mode.async && target === this.channel) this.held = []
       void target.hangup(cmd.headers.get('hangup-cause') || 'NORMAL_CLEARING')
       return
     }
@@ -206,8 +215,11 @@ export class OutboundSocketSession extends EslSession {
     this.inner = next.catch(() => undefined)
     if (this.mode.async) this.writer.reply('+OK')
     else {
+      // Static mode: the reply waits for the application; its events follow the reply.
+      this.held = []
       await next
       this.writer.reply('+OK')
+      this.release()
     }
   }
 
@@ -236,8 +248,16 @@ export class OutboundSocketSession extends EslSession {
     // The app went away. With `resume` the running application is cut at once; without it,
     // what runs now plays to its end. Either way the dialplan then goes on.
     this.dropQueued = true
-    if (this.resume) this.channel.current?.name !== 'socket' && this.channel.current?.controller.abort('transfer')
-    void this.inner.then(() => this.endControl('closed'))
+    if (this.resume) {
+      // The channel resets (CS_RESET pending) and the running application is cut.
+      this.channel.stateNumber = 9
+      const cur = this.channel.current
+      if (cur && cur.name !== 'socket') cur.controller.abort('transfer')
+    }
+    void this.inner.then(() => {
+      if (this.resume) this.channel.stateNumber = 4
+      this.endControl('closed')
+    })
   }
 
   protected override disconnect(withSession: { uuid: string } = { uuid: this.channel.uuid }): void {

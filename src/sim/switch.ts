@@ -11,10 +11,11 @@ import type { Clock } from '../time/clock.js'
 import { runApi } from './api-commands.js'
 import { builtinApps, type AppImpl } from './apps/index.js'
 import { runScript, type CallerScript } from './caller-script.js'
-import { SimChannel } from './channel.js'
+import type { SimChannel } from './channel.js'
 import { EVENT_ORIGINS, SimEvent, type HeaderList } from './event.js'
 import type { EventSink } from './esl-session.js'
 import { MediaLibrary, type MediaOptions } from './media.js'
+import { startLoopback } from './originate.js'
 import { defaultDirectory, type Directory } from './parties.js'
 import { RecordingWriter } from './recordings.js'
 import { waitFor } from './wait.js'
@@ -174,67 +175,62 @@ export class SimSwitch {
   }
 
   /**
-   * An inbound call, as a loopback pair (like the transcripts' `originate loopback/5000`):
-   * the caller's leg parks, the `-b` leg runs the dialplan for `to`; the script acts as the
-   * caller (DTMF and speech reach the `-b` leg, hanging up ends the caller's leg).
+   * An inbound call, placed the way the transcripts place theirs: `originate
+   * {origination_caller_id_number=...}loopback/<to>/<context> &park`. The `-b` leg runs the
+   * dialplan for `to` (our socket app); the caller's `-a` leg parks once answered. The
+   * script acts as the caller: DTMF and speech reach the `-b` leg, hanging up ends `-a`.
    */
   placeCall(options: PlaceCallOptions): PlacedCall {
-    const actions = this.dialplanFor(options.to, options.context)
-    const name = options.fromName ?? options.from
-    const caller = new SimChannel(this, {
+    const vars: Array<[string, string]> = []
+    if (options.uuid) vars.push(['origination_uuid', options.uuid])
+    vars.push(['origination_caller_id_number', options.from])
+    if (options.fromName) vars.push(['origination_caller_id_name', options.fromName])
+    const legs = startLoopback(this, options.to, options.context ?? 'default', {
       uuid: options.uuid,
-      name: `loopback/${options.to}-a`,
-      direction: 'outbound',
-      callerIdName: name,
+      callerIdName: options.fromName ?? '',
       callerIdNumber: options.from,
-      destination: options.to,
-      context: options.context,
-      vars: [
-        ['origination_caller_id_number', options.from],
-        ['origination_caller_id_name', name],
-      ],
+      channelVars: vars,
+      timeoutMs: 60_000,
+      cancel: new AbortController().signal,
     })
-    const ivr = new SimChannel(this, {
-      name: `loopback/${options.to}-b`,
-      direction: 'inbound',
-      callerIdName: name,
-      callerIdNumber: options.from,
-      destination: options.to,
-      context: options.context,
-      vars: [
-        ['origination_uuid', caller.uuid],
-        ['origination_caller_id_number', options.from],
-        ['origination_caller_id_name', name],
-        ['other_loopback_leg_uuid', caller.uuid],
-        ['loopback_leg', 'B'],
-        ['DP_MATCH', `ARRAY::${options.to}|:${options.to}`],
-      ],
+    void legs.result.then((outcome) => {
+      if (!outcome.ok) return
+      outcome.channel.flipCallerId()
+      void outcome.channel.runDialplan([['park', '']])
     })
-    caller.setVar('other_loopback_leg_uuid', ivr.uuid)
-    caller.setVar('loopback_leg', 'A')
-    caller.loopbackPeer = ivr
-    ivr.loopbackPeer = caller
-    ivr.setVar('call_uuid', ivr.uuid)
-    ivr.runningState = 'CS_EXECUTE'
-    ivr.stateNumber = 4
-    ivr.callState = 'RINGING'
-    caller.runningState = 'CS_CONSUME_MEDIA'
-    caller.stateNumber = 7
-    if (actions) void ivr.runDialplan(actions)
-    else void ivr.hangup('NO_ROUTE_DESTINATION')
-    // The caller's leg parks once the call is up (what `originate ... &park` does).
-    caller.once('answer', () => {
-      if (caller.isUp) void caller.runDialplan([['park', '']])
-    })
-    if (options.script) void runScript({ media: ivr, own: caller }, options.script)
-    return { caller, ivr, done: Promise.all([caller.gone, ivr.gone]).then(() => undefined) }
+    if (options.script) void runScript({ media: legs.b, own: legs.a }, options.script)
+    return { caller: legs.a, ivr: legs.b, done: Promise.all([legs.a.gone, legs.b.gone]).then(() => undefined) }
   }
 
-  /** uuid_bridge: takes both channels from what they run and joins them. */
+  /**
+   * uuid_bridge: takes both channels from what they run (their applications end, a socket
+   * app too, though its session stays) and joins them. Whoever hangs up first takes the
+   * other one along.
+   */
   async uuidBridge(a: SimChannel, b: SimChannel): Promise<void> {
-    for (const ch of [a, b]) {
-      ch.detached = true
-      ch.abortAll('transfer')
+    const epoch = Math.floor(this.clock.now() / 1000)
+    const source = `${epoch}:${randomUUID()}:uuid_br:${b.uuid}`
+    a.setVar('uuid_bridge', b.uuid)
+    for (const [x, y, type] of [
+      [a, b, 'originatee'],
+      [b, a, 'originator'],
+    ] as const) {
+      x.setVar('bridge_channel', y.name)
+      x.setVar('bridge_uuid', y.uuid)
+      x.setVar('signal_bond', y.uuid)
+      x.setVar('original_destination_number', x.profile.destination)
+      x.setVar('original_caller_id_name', x.profile.callerIdName)
+      x.setVar('original_caller_id_number', x.profile.callerIdNumber)
+      x.setVar('transfer_history', source)
+      x.setVar('transfer_source', source)
+      x.profile.transferSource = source
+      x.profile.calleeIdName = y.profile.origCallerIdName
+      x.profile.calleeIdNumber = y.profile.origCallerIdNumber
+      x.otherLeg = { type, channel: y }
+      x.detached = true
+      // CS_HIBERNATE is pending while the running applications wind down.
+      x.stateNumber = 8
+      x.abortAll('transfer')
     }
     await Promise.all([a.idle(), b.idle()])
     if (!a.isUp || !b.isUp) {
@@ -242,11 +238,9 @@ export class SimSwitch {
       if (b.isUp) void b.hangup('NORMAL_CLEARING')
       return
     }
-    for (const state of ['CS_HIBERNATE', 'CS_RESET', 'CS_SOFT_EXECUTE'] as const) {
-      a.runningState = state
-      a.fire('CHANNEL_STATE')
-    }
-    a.stateNumber = 3
+    for (const state of ['CS_HIBERNATE', 'CS_RESET', 'CS_SOFT_EXECUTE'] as const) a.enterState(state)
+    for (const state of ['CS_HIBERNATE', 'CS_RESET', 'CS_EXCHANGE_MEDIA'] as const) b.enterState(state)
+    a.setVar('uuid_bridge', undefined)
     a.fire('CHANNEL_EXECUTE', {
       origin: 'CHANNEL_EXECUTE:uuid_bridge',
       after: [
@@ -257,17 +251,42 @@ export class SimSwitch {
     if (!b.answered) b.markAnswered()
     if (!a.answered) a.markAnswered()
     a.bridgeWith(b)
-    // Whoever hangs up first takes the other one with them.
-    const end = (): void => {
-      if (a.partner === b) a.unbridge()
-      a.runningState = 'CS_EXECUTE'
-      a.stateNumber = 4
-      if (a.isUp) a.fire('CHANNEL_STATE')
-      void a.hangup('NORMAL_CLEARING')
-      void b.hangup('NORMAL_CLEARING')
+    // What each side notes about the bridge depends on who hangs up first (as recorded).
+    const lastBridge = (x: SimChannel, y: SimChannel): void => {
+      x.setVar('last_bridge_to', y.uuid)
+      x.setVar('last_sent_callee_id_name', y.profile.callerIdName)
+      x.setVar('last_sent_callee_id_number', y.profile.callerIdNumber)
     }
-    a.once('hangup', end)
-    b.once('hangup', end)
+    const aFirst = (cause: string): void => {
+      b.off('hangingUp', bFirst)
+      a.setVar('bridge_to', b.uuid)
+      a.setVar('last_bridge_role', 'originatee')
+      lastBridge(a, b)
+      a.once('hangup', () => {
+        a.setVar('bridge_to', undefined)
+        a.setVar('bridge_hangup_cause', cause)
+        lastBridge(b, a)
+        b.setVar('last_bridge_hangup_cause', cause)
+        a.unbridge()
+        if (b.isUp) void b.hangup('NORMAL_CLEARING')
+      })
+    }
+    const bFirst = (cause: string): void => {
+      a.off('hangingUp', aFirst)
+      b.once('hangup', () => {
+        lastBridge(b, a)
+        b.setVar('last_bridge_role', 'originator')
+        lastBridge(a, b)
+        a.setVar('last_bridge_hangup_cause', cause)
+        a.setVar('bridge_hangup_cause', cause)
+        a.unbridge()
+        if (!a.isUp) return
+        a.enterState('CS_EXECUTE')
+        void a.hangup('NORMAL_CLEARING')
+      })
+    }
+    a.once('hangingUp', aFirst)
+    b.once('hangingUp', bFirst)
   }
 
   /** uuid_transfer: the channel leaves what it runs and executes another extension. */
@@ -298,11 +317,14 @@ export class SimSwitch {
     return runApi(this, line)
   }
 
-  /** bgapi: runs the command, then fires BACKGROUND_JOB with its output. */
-  async backgroundJob(jobUuid: string, line: string): Promise<void> {
+  /**
+   * bgapi: runs the command, then fires BACKGROUND_JOB with its output. `via` says who
+   * asked: an event-socket client, or fs_cli / the console (mod_commands' bgapi).
+   */
+  async backgroundJob(jobUuid: string, line: string, via: 'socket' | 'console' = 'socket'): Promise<void> {
     const text = await this.api(line)
     const space = line.indexOf(' ')
-    const h = this.baseHeaders('BACKGROUND_JOB', 'BACKGROUND_JOB')
+    const h = this.baseHeaders('BACKGROUND_JOB', via === 'console' ? 'BACKGROUND_JOB:console' : 'BACKGROUND_JOB')
     h.push(['Job-UUID', jobUuid], ['Job-Command', space < 0 ? line : line.slice(0, space)])
     if (space >= 0) h.push(['Job-Command-Arg', line.slice(space + 1)])
     this.publish(new SimEvent('BACKGROUND_JOB', h, text))

@@ -42,6 +42,8 @@ export interface Shape {
   names?: string
   values: Record<string, string>
   variables?: string[]
+  /** The channel an event is about: its name and (renamed) Unique-ID. */
+  channel?: { name: string; uuid: string }
 }
 
 const KEY_HEADERS = [
@@ -90,7 +92,8 @@ const KEY_VARIABLES = [
   'contact_id',
 ]
 
-export function shapeOf(m: WireMessage, rename: (s: string) => string): Shape {
+export function shapeOf(m: WireMessage, normalise: (s: string) => string): Shape {
+  const rename = normalise
   const values: Record<string, string> = {}
   const ev = eventHeaders(m)
   const all = ev ?? m.headers
@@ -106,26 +109,102 @@ export function shapeOf(m: WireMessage, rename: (s: string) => string): Shape {
   for (const [k, v] of ev) {
     if (k.startsWith('variable_') && KEY_VARIABLES.includes(k.slice(9))) values[k] = rename(v)
   }
+  const uuid = ev.find(([k]) => k === 'Unique-ID')?.[1]
+  const name = ev.find(([k]) => k === 'Channel-Name')?.[1]
   return {
     kind: `${header(m, 'Content-Type')} ${values['Event-Name'] ?? ''}`,
     names: nonVariables.map(([k]) => k).join(' '),
     values,
     variables: variables.sort(),
+    channel: uuid !== undefined && name !== undefined ? { name, uuid: rename(uuid) } : undefined,
   }
 }
 
-/** Gives UUIDs and host-specific paths stable names (u1, u2 ... by first appearance). */
-export function renamer(root?: string): (s: string) => string {
+/**
+ * Differences between what FreeSWITCH said and what the simulator said on one connection.
+ * `exact`: the whole sequence must match. `per-channel` (inbound sessions that see every
+ * channel): messages that are not about a channel must match in order, and so must each
+ * channel's own events; how two channels' events interleave is thread timing, not protocol.
+ */
+export function differences(recorded: Shape[], simulated: Shape[], mode: 'exact' | 'per-channel'): string[] {
+  if (mode === 'exact') return compareSequence(renamed(recorded), renamed(simulated), '')
+  const groups = (shapes: Shape[]): Map<string, Shape[]> => {
+    const ordinal = new Map<string, string>()
+    const perName = new Map<string, number>()
+    const out = new Map<string, Shape[]>()
+    for (const sh of shapes) {
+      // Background jobs finish when their work does: ordered among themselves, not against replies.
+      let key = sh.values['Event-Name'] === 'BACKGROUND_JOB' ? 'jobs' : 'switch'
+      if (sh.channel) {
+        const id = `${sh.channel.name}|${sh.channel.uuid}`
+        if (!ordinal.has(id)) {
+          const n = (perName.get(sh.channel.name) ?? 0) + 1
+          perName.set(sh.channel.name, n)
+          ordinal.set(id, `${sh.channel.name}#${n}`)
+        }
+        key = ordinal.get(id)!
+      }
+      if (!out.has(key)) out.set(key, [])
+      out.get(key)!.push(sh)
+    }
+    return out
+  }
+  const r = groups(recorded)
+  const s = groups(simulated)
+  const diffs: string[] = []
+  for (const key of new Set([...r.keys(), ...s.keys()])) diffs.push(...compareSequence(renamed(r.get(key) ?? []), renamed(s.get(key) ?? []), `${key}: `))
+  return diffs
+}
+
+/** Gives the UUIDs of a sequence stable names by first appearance (u1, u2 ...). */
+function renamed(shapes: Shape[]): Shape[] {
   const seen = new Map<string, string>()
-  return (s) => {
-    let out = root ? s.split(root).join(RECORDED_ROOT) : s
-    out = out.replace(UUID, (u) => {
+  const r = (v: string): string =>
+    v.replace(UUID, (u) => {
       let n = seen.get(u)
       if (!n) seen.set(u, (n = `u${seen.size + 1}`))
       return n
     })
-    return out
+  return shapes.map((sh) => ({
+    ...sh,
+    values: Object.fromEntries(Object.entries(sh.values).map(([k, v]) => [k, r(v)])),
+  }))
+}
+
+function compareSequence(recorded: Shape[], simulated: Shape[], prefix: string): string[] {
+  const diffs: string[] = []
+  const n = Math.max(recorded.length, simulated.length)
+  for (let i = 0; i < n; i++) {
+    const a = recorded[i]
+    const b = simulated[i]
+    const where = `${prefix}#${i} ${a?.kind ?? '-'}`
+    if (!a || !b || a.kind !== b.kind) {
+      diffs.push(`${where}: recorded ${a?.kind ?? 'nothing'}, simulated ${b?.kind ?? 'nothing'}`)
+      // Once the sequences part, the rest says nothing more.
+      break
+    }
+    for (const k of new Set([...Object.keys(a.values), ...Object.keys(b.values)])) {
+      if (a.values[k] !== b.values[k]) diffs.push(`${where}: ${k} recorded ${JSON.stringify(a.values[k])}, simulated ${JSON.stringify(b.values[k])}`)
+    }
+    if (a.names !== b.names) {
+      const na = (a.names ?? '').split(' ')
+      const nb = (b.names ?? '').split(' ')
+      const onlyA = na.filter((x) => !nb.includes(x))
+      const onlyB = nb.filter((x) => !na.includes(x))
+      diffs.push(`${where}: headers differ (only recorded: ${onlyA.join(' ') || '-'}; only simulated: ${onlyB.join(' ') || '-'}${onlyA.length + onlyB.length === 0 ? '; order' : ''})`)
+    }
+    const va = new Set(a.variables ?? [])
+    const vb = new Set(b.variables ?? [])
+    const onlyA = [...va].filter((x) => !vb.has(x))
+    const onlyB = [...vb].filter((x) => !va.has(x))
+    if (onlyA.length + onlyB.length > 0) diffs.push(`${where}: variables differ (only recorded: ${onlyA.join(' ') || '-'}; only simulated: ${onlyB.join(' ') || '-'})`)
   }
+  return diffs
+}
+
+/** Puts host-specific paths back to the recording host's. */
+export function normaliser(root?: string): (s: string) => string {
+  return (s) => (root ? s.split(root).join(RECORDED_ROOT) : s)
 }
 
 interface Action {
@@ -140,6 +219,7 @@ interface Action {
 interface RunContext {
   sim: Simulator
   root: string
+  appAddress: string
   /** Transcript UUID -> simulator UUID (callers we placed). */
   uuids: Map<string, string>
   send(conn: string, text: string): void
@@ -150,7 +230,9 @@ export interface ScenarioOptions {
   /** Connections to drive (default: every conn with wire data). */
   conns?: string[]
   /** Extensions as in the recording host's test dialplan. */
-  dialplan?: (app: string) => (destination: string) => DialplanActions | undefined
+  dialplan?: (app: string) => (destination: string, context: string) => DialplanActions | undefined
+  /** Hold music exists on the host (it did not yet in some recordings). */
+  moh?: boolean
 }
 
 export interface ScenarioResult {
@@ -159,8 +241,9 @@ export interface ScenarioResult {
 }
 
 /** The recording host's dialplan (README): 5000 socket, 5001 answer+park, 5002 machine, 5003 ringing, 5004 socket+melody. */
-export function recordedDialplan(app: string, root: string): (destination: string) => DialplanActions | undefined {
-  return (destination) => {
+export function recordedDialplan(app: string, root: string): (destination: string, context: string) => DialplanActions | undefined {
+  return (destination, context) => {
+    if (context !== 'default') return undefined
     switch (destination) {
       case '5000':
         return [['socket', `${app} async full`]]
@@ -188,12 +271,24 @@ export function recordedDialplan(app: string, root: string): (destination: strin
           ['hangup', ''],
         ]
       default:
-        return undefined
+        // The host's catch-all: early media, ringing, hold music, then the dialplan ends.
+        return [
+          ['acknowledge_call', ''],
+          ['ring_ready', ''],
+          ['playback', 'local_stream://moh'],
+        ]
     }
   }
 }
 
-export async function runScenario(name: string, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+/** What the recording host had at the time of each recording. */
+const HOSTS: Record<string, ScenarioOptions> = {
+  // Hold music was not installed yet: local_stream://moh answered FILE NOT FOUND.
+  'inbound-originate-bridge': { moh: false },
+}
+
+export async function runScenario(name: string, given: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const options = { ...HOSTS[name], ...given }
   const t = loadTranscript(name)
   const root = makeAudioRoot()
   const clock = new VirtualClock({ start: Date.parse('2026-11-22T11:06:06Z'), quietMs: 4 })
@@ -220,7 +315,7 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
   const sim = await startSimulator({
     clock,
     appAddress,
-    media: { localStreams: { moh: path.join(root, 'audio/moh/hold-music-8s.wav') } },
+    media: { localStreams: options.moh === false ? {} : { moh: path.join(root, 'audio/moh/hold-music-8s.wav') } },
     dialplan: (options.dialplan ?? ((a) => recordedDialplan(a, root)))(appAddress),
     hostname: 'vm',
     // The recording host had no SIP phones registered.
@@ -229,6 +324,7 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
   const ctx: RunContext = {
     sim,
     root,
+    appAddress,
     uuids: new Map(),
     send: (conn, text) => {
       clock.poke()
@@ -259,6 +355,7 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
         buf = buf.subarray(end + 2 + len)
         received.get(conn)!.push(m)
         counters.set(conn, (counters.get(conn) ?? 0) + 1)
+        learnUuids(conn, m)
       }
       arm()
     })
@@ -270,7 +367,8 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
   // recorded pause; each NOTE action likewise on its connection.
   for (const conn of conns) {
     let count = 0
-    let lastFsAt = 0
+    // Pauses count from the connection's start, then from the last thing FreeSWITCH said.
+    let lastFsAt = byConn.get(conn)![0]?.tMs ?? 0
     for (const m of byConn.get(conn)!) {
       if (m.dir === 'FS->APP') {
         count++
@@ -283,6 +381,35 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
   }
   for (const a of noteActions(t, byConn, conns)) actions.push(a)
   for (const action of actions) waiting.push({ action, armed: false })
+
+  // The recorded commands name channels by the recording's UUIDs: learn which simulated
+  // channel each one is from messages that line up (outbound sockets keep a strict order;
+  // a BACKGROUND_JOB names its Job-UUID, which we sent as recorded).
+  const recordedFs = new Map<string, WireMessage[]>()
+  for (const conn of conns) recordedFs.set(conn, byConn.get(conn)!.filter((m) => m.dir === 'FS->APP'))
+  function learnUuids(conn: string, m: WireMessage): void {
+    const ev = eventHeaders(m)
+    const isOutbound = outboundConns.includes(conn)
+    if (isOutbound) {
+      const rec = recordedFs.get(conn)![(counters.get(conn) ?? 1) - 1]
+      const recEv = rec ? eventHeaders(rec) : undefined
+      if (!ev || !recEv) return
+      for (const h of ['Unique-ID', 'Other-Leg-Unique-ID', 'Bridge-B-Unique-ID']) {
+        const a = recEv.find(([k]) => k === h)?.[1]
+        const b = ev.find(([k]) => k === h)?.[1]
+        if (a && b && !ctx.uuids.has(a)) ctx.uuids.set(a, b)
+      }
+      return
+    }
+    if (ev?.find(([k]) => k === 'Event-Name')?.[1] !== 'BACKGROUND_JOB') return
+    const job = ev.find(([k]) => k === 'Job-UUID')?.[1]
+    const body = ev.find(([k]) => k === '_body')?.[1] ?? m.body.toString('utf8').split('\n\n').slice(1).join('\n\n')
+    const rec = recordedFs.get(conn)!.find((r) => eventHeaders(r)?.some(([k, v]) => k === 'Job-UUID' && v === job))
+    const recBody = rec ? (eventHeaders(rec)?.find(([k]) => k === '_body')?.[1] ?? rec.body.toString('utf8').split('\n\n').slice(1).join('\n\n')) : undefined
+    const sim = /^\+OK ([0-9a-f-]{36})/.exec(body ?? '')
+    const recorded = /^\+OK ([0-9a-f-]{36})/.exec(recBody ?? '')
+    if (sim && recorded && !ctx.uuids.has(recorded[1]!)) ctx.uuids.set(recorded[1]!, sim[1]!)
+  }
 
   function arm(): void {
     for (const w of waiting) {
@@ -310,8 +437,8 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
 
   const recorded = new Map<string, Shape[]>()
   const simulated = new Map<string, Shape[]>()
-  const renameRecorded = renamer()
-  const renameSimulatedPaths = renamer(root + '/')
+  const renameRecorded = normaliser()
+  const renameSimulatedPaths = normaliser(root + '/')
   const renameSimulated = (v: string): string => renameSimulatedPaths(v.split(appAddress).join('127.0.0.1:8084'))
   for (const conn of conns) {
     recorded.set(conn, byConn.get(conn)!.filter((m) => m.dir === 'FS->APP').map((m) => shapeOf(m, renameRecorded)))
@@ -322,7 +449,7 @@ export async function runScenario(name: string, options: ScenarioOptions = {}): 
 
 /** Rewrites a recorded command for the simulator: paths, and UUIDs of channels we created. */
 function mapCommand(raw: string, c: RunContext): string {
-  let out = raw.split(RECORDED_ROOT).join(`${c.root}/`)
+  let out = raw.split(RECORDED_ROOT).join(`${c.root}/`).split('127.0.0.1:8084').join(c.appAddress)
   for (const [from, to] of c.uuids) out = out.split(from).join(to)
   return out
 }
@@ -330,6 +457,7 @@ function mapCommand(raw: string, c: RunContext): string {
 /** The fs_cli actions of the NOTE lines, as simulator calls. */
 function noteActions(t: Transcript, byConn: Map<string, WireMessage[]>, conns: string[]): Action[] {
   const out: Action[] = []
+  const isOutbound = (conn: string): boolean => conn.startsWith('out') || conn.startsWith('conn')
   const firstAt = (conn: string): number => byConn.get(conn)!.find((m) => m.dir === 'FS->APP')?.tMs ?? Infinity
   const anchor = (tMs: number, exclude: (conn: string) => boolean = () => false): { conn: string; after: number; delayMs: number } => {
     // Anchor on the connection whose last FS->APP message before the note is latest.
@@ -350,31 +478,19 @@ function noteActions(t: Transcript, byConn: Map<string, WireMessage[]>, conns: s
   }
   for (const note of t.notes) {
     const text = note.text
-    const originate = /fs_cli -x "bgapi originate \{([^}]*)\}loopback\/(\d+)\/default &park"/.exec(text)
+    const originate = /fs_cli -x "bgapi (originate [^"]+)" -> \+OK Job-UUID: ([0-9a-f-]{36})/.exec(text)
     const cli = /fs_cli -x "(uuid_send_dtmf|uuid_kill|uuid_broadcast) ([^"]+)"/.exec(text)
     if (originate) {
-      const vars = new Map(originate[1]!.split(',').map((kv) => kv.split('=') as [string, string]))
-      const uuid = vars.get('origination_uuid')
+      // The call is placed the way the recording placed it: fs_cli's bgapi originate.
       // The note is written once fs_cli returned, which can be after the call's socket
       // connected: anchor on what was said before that connection existed.
-      const at = anchor(note.tMs, (conn) => firstAt(conn) > note.tMs - 100)
-      out.push({
-        ...at,
-        run: (c) => {
-          const placed = c.sim.sw.placeCall({
-            from: vars.get('origination_caller_id_number') ?? '1001',
-            fromName: vars.get('origination_caller_id_name'),
-            to: originate[2]!,
-            uuid,
-          })
-          if (uuid) c.uuids.set(uuid, placed.caller.uuid)
-        },
-      })
+      const at = anchor(note.tMs, (conn) => isOutbound(conn) && firstAt(conn) > note.tMs - 100)
+      out.push({ ...at, run: (c) => void c.sim.sw.backgroundJob(originate[2]!, mapCommand(originate[1]!, c), 'console') })
     } else if (cli) {
       out.push({ ...anchor(note.tMs), run: (c) => void c.sim.sw.api(mapCommand(`${cli[1]} ${cli[2]}`, c)) })
     } else if (/app crashes: socket.destroy\(\)/.test(text) && note.conn) {
       const conn = note.conn
-      out.push({ ...anchor(note.tMs), conn, run: (c) => c.crash(conn) })
+      out.push({ ...anchor(note.tMs, (other) => other !== conn), run: (c) => c.crash(conn) })
     }
   }
   return out

@@ -13,11 +13,19 @@ const DIALSTATUS: Record<string, string> = { SUCCESS: 'SUCCESS', USER_BUSY: 'BUS
 export const bridge: AppImpl = async (ch, arg, signal) => {
   const dial = parseDialString(arg)
   const outcome = await originate(ch.sw, dial, {
+    caller: ch,
     callerIdName: ch.profile.callerIdName,
     callerIdNumber: ch.profile.callerIdNumber,
     signal,
   })
   if (!outcome.ok) {
+    if (outcome.uuid) {
+      // A leg that was created and failed is listed with its cause.
+      appendArray(ch, 'originated_legs', `${outcome.uuid};Outbound Call;${dial.groups[0]?.[0]?.endpoint ?? ''}`)
+      appendArray(ch, 'originate_causes', `${outcome.uuid};${outcome.cause}`)
+      ch.setVar('originate_signal_bond', outcome.uuid)
+      ch.setVar('last_bridge_hangup_cause', outcome.cause)
+    }
     ch.setVar('originate_disposition', outcome.cause)
     ch.setVar('DIALSTATUS', DIALSTATUS[outcome.cause] ?? outcome.cause)
     ch.setVar('originate_failed_cause', outcome.cause)
@@ -30,10 +38,10 @@ export const bridge: AppImpl = async (ch, arg, signal) => {
   }
   // The caller is answered when the agent is (bridge answers an unanswered caller).
   if (!ch.answered) ch.markAnswered()
-  ch.setVar('originated_legs', `${other.uuid};${other.profile.calleeIdName};${other.profile.destination}`)
+  appendArray(ch, 'originated_legs', `${other.uuid};${other.profile.calleeIdName};${other.profile.destination}`)
   ch.setVar('originate_disposition', 'SUCCESS')
   ch.setVar('DIALSTATUS', 'SUCCESS')
-  ch.setVar('originate_causes', `${other.uuid};NONE`)
+  appendArray(ch, 'originate_causes', `${other.uuid};NONE`)
   ch.setVar('signal_bond', other.uuid)
   ch.bridgeWith(other)
   const cause = await untilEither(ch, other)
@@ -63,4 +71,12 @@ function untilEither(a: SimChannel, b: SimChannel): Promise<string> {
     a.once('hangup', done)
     b.once('hangup', done)
   })
+}
+
+/** A variable that collects one entry per originate: plain the first time, then `ARRAY::a|:b`. */
+function appendArray(ch: SimChannel, name: string, value: string): void {
+  const old = ch.getVar(name)
+  if (old === undefined) return ch.setVar(name, value)
+  const items = old.startsWith('ARRAY::') ? old.slice(7).split('|:') : [old]
+  ch.setVar(name, `ARRAY::${[...items, value].join('|:')}`)
 }

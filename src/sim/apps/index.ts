@@ -1,5 +1,5 @@
 /** The dptools applications the simulator runs, by name. */
-import { answer, ringReady } from './answer.js'
+import { acknowledgeCall, answer, preAnswer, ringReady } from './answer.js'
 import { bridge } from './bridge.js'
 import { playAndGetDigits } from './play-and-get-digits.js'
 import { playback } from './playback.js'
@@ -16,6 +16,8 @@ export function builtinApps(): Map<string, AppImpl> {
   return new Map<string, AppImpl>([
     ['answer', answer],
     ['ring_ready', ringReady],
+    ['pre_answer', preAnswer],
+    ['acknowledge_call', acknowledgeCall],
     ['playback', playback],
     ['play_and_get_digits', playAndGetDigits],
     ['record', record],

@@ -25,6 +25,8 @@ export interface PlayResult {
 const SAMPLES_PER_MS = 8
 
 export async function playMedia(ch: SimChannel, spec: string, signal: AbortSignal, options: PlayOptions = {}): Promise<PlayResult> {
+  // Media needs a media path: FreeSWITCH pre-answers an unanswered channel first.
+  if (!ch.answered) ch.markPreAnswered()
   const media = ch.sw.media.resolve(spec)
   if (!media.found) return { status: 'notfound', playedMs: 0 }
   const fileHeaders: HeaderList = []

@@ -18,6 +18,8 @@ export const park: AppImpl = async (ch, _arg, signal) => {
 
 /** hangup [cause] */
 export const hangup: AppImpl = async (ch, arg) => {
+  // Yield first so the channel counts this application as running while it hangs up.
+  await Promise.resolve()
   void ch.hangup(arg.trim() || 'NORMAL_CLEARING')
   return '_none_'
 }

@@ -23,6 +23,8 @@ export const socket: AppImpl = async (ch, arg, signal) => {
   })
   const why = await Promise.race([session.controlEnded, detached])
   if (why === 'detached') session.detach()
+  // What ran inside finishes (and says so) before the socket app does.
+  await session.settled()
   session.unpark()
   return ch.getVar('current_application_response') ?? '_none_'
 }
