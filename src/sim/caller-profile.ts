@@ -29,8 +29,14 @@ export interface CallerProfile {
   hangupUs: number
   transferUs: number
   bridgedUs: number
-  /** `<epoch>:<uuid>:uuid_br:<other>` after a uuid_bridge. */
+  /** `<epoch>:<uuid>:uuid_br:<other>` after a uuid_bridge, `...:bl_xfer:...` after a transfer. */
   transferSource?: string
+  /** SIP channels: the authenticated user, the peer's address, the redirecting number. */
+  username?: string
+  networkAddr?: string
+  rdnis?: string
+  /** Which caller profile of the channel this is (2 after a transfer). */
+  profileIndex?: number
 }
 
 export function profileHeaders(prefix: string, p: CallerProfile, options: { other?: boolean } = {}): HeaderList {
@@ -38,6 +44,7 @@ export function profileHeaders(prefix: string, p: CallerProfile, options: { othe
   const h: HeaderList = [
     [`${prefix}-Direction`, p.direction],
     [`${prefix}-Logical-Direction`, p.logicalDirection],
+    [`${prefix}-Username`, p.username ?? ''],
     [`${prefix}-Dialplan`, p.dialplan],
     [`${prefix}-Caller-ID-Name`, p.callerIdName],
     [`${prefix}-Caller-ID-Number`, p.callerIdNumber],
@@ -45,16 +52,18 @@ export function profileHeaders(prefix: string, p: CallerProfile, options: { othe
     [`${prefix}-Orig-Caller-ID-Number`, p.origCallerIdNumber],
     [`${prefix}-Callee-ID-Name`, p.calleeIdName],
     [`${prefix}-Callee-ID-Number`, p.calleeIdNumber],
+    [`${prefix}-Network-Addr`, p.networkAddr ?? ''],
     [`${prefix}-ANI`, p.ani],
     [`${prefix}-Destination-Number`, p.destination],
     [`${prefix}-Unique-ID`, p.uuid],
     [`${prefix}-Source`, p.source],
     [`${prefix}-Transfer-Source`, options.other ? '' : (p.transferSource ?? '')],
     [`${prefix}-Context`, p.context],
+    [`${prefix}-RDNIS`, p.rdnis ?? ''],
     [`${prefix}-Channel-Name`, p.channelName],
   ].filter(([, v]) => v !== '') as HeaderList
   // The other leg's copy has no Profile-Index (nor Transfer-Source).
-  if (!options.other) h.push([`${prefix}-Profile-Index`, '1'])
+  if (!options.other) h.push([`${prefix}-Profile-Index`, String(p.profileIndex ?? 1)])
   h.push(
     [`${prefix}-Profile-Created-Time`, String(p.createdUs)],
     [`${prefix}-Channel-Created-Time`, String(p.createdUs)],

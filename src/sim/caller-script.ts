@@ -28,6 +28,8 @@ export interface ScriptTarget {
   media: SimChannel
   /** The caller's own channel (hanging up ends the call). */
   own: SimChannel
+  /** Told before the script hangs up (a SIP endpoint notes that the BYE came from the caller). */
+  onHangup?: () => void
 }
 
 export async function runScript(target: ScriptTarget, script: CallerScript): Promise<void> {
@@ -50,6 +52,7 @@ export async function runScript(target: ScriptTarget, script: CallerScript): Pro
         }
       } else if ('speak' in step) media.speechMs = step.speak
       else if ('hangup' in step) {
+        target.onHangup?.()
         await own.hangup('NORMAL_CLEARING')
         return
       }

@@ -87,6 +87,15 @@ export interface OtherLeg {
   channel: SimChannel
 }
 
+/** What an endpoint module (mod_sofia) adds to a channel's life. */
+export interface ChannelEndpoint {
+  /** Media is negotiated (early media or answer): codec, rtp_* variables. */
+  onMedia(ch: SimChannel): void
+  onAnswered(ch: SimChannel): void
+  onHangup(ch: SimChannel, cause: string): void
+  readonly dtmfSource: 'RTP' | 'UNKNOWN'
+}
+
 export interface ChannelEvents {
   dtmf: [digit: string]
   /** An application starts (after its CHANNEL_EXECUTE). */
@@ -141,6 +150,15 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   speakingUntil = 0
   /** Who answers this channel's far end: a person or an answering machine (for avmd). */
   answeredBy: 'person' | 'machine' = 'person'
+  /** Answering-machine detection running on the channel (avmd_start). */
+  avmd: { direction: 'read' | 'write'; startedAt: number; detected: boolean } | undefined
+  /** Playbacks running on the channel now (avmd's second event copy is lost meanwhile). */
+  playing = 0
+  /** The negotiated codec; undefined until a SIP channel has media. */
+  codec: { name: string; rate: string; bitRate: string } | undefined = { name: 'L16', rate: '8000', bitRate: '128000' }
+  presenceId: string | undefined
+  /** Per-endpoint behaviour (SIP: media negotiation at pre-answer, the ACK after answer). */
+  endpoint: ChannelEndpoint | undefined
   private answering = false
   /** True on the side that fired CHANNEL_BRIDGE (it fires CHANNEL_UNBRIDGE too). */
   private bridgeOriginator = false
@@ -170,6 +188,8 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       vars?: Array<[string, string]>
       /** An originated leg lists its variables in another order (is_outbound, call_uuid ...). */
       originated?: boolean
+      /** A SIP channel has no codec until media is negotiated; its variables come from mod_sofia. */
+      sip?: boolean
     },
   ) {
     super()
@@ -215,6 +235,10 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       this.setVar('channel_name', init.name)
       this.setVar('uuid', this.uuid)
       this.setVar('call_uuid', this.uuid)
+    } else if (init.sip) {
+      this.codec = undefined
+      this.setVar('uuid', this.uuid)
+      this.setVar('session_id', String(sw.nextSessionId()))
     } else {
       this.setVar('uuid', this.uuid)
       this.setVar('session_id', String(sw.nextSessionId()))
@@ -247,7 +271,12 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   // --- events ------------------------------------------------------------------------
 
   event(name: string, options: EventOptions = {}): SimEvent {
-    const h = this.sw.baseHeaders(name, options.origin ?? name, options.subclass)
+    return this.eventAfter(this.sw.baseHeaders(name, options.origin ?? name, options.subclass), name, options)
+  }
+
+  /** An event whose first headers are given (a module's own event, then the channel's data). */
+  eventAfter(first: HeaderList, name: string, options: EventOptions = {}): SimEvent {
+    const h: HeaderList = [...first]
     if (options.before) h.push(...options.before)
     if (options.channelProfile) h.push(...profileHeaders('Channel', this.profile))
     h.push(
@@ -259,18 +288,22 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       ['Call-Direction', this.profile.direction],
       ['Presence-Call-Direction', this.profile.direction],
       ['Channel-HIT-Dialplan', 'true'],
-      ['Channel-Call-UUID', this.uuid],
-      ['Answer-State', this.answerState],
     )
+    if (this.presenceId) h.push(['Channel-Presence-ID', this.presenceId])
+    h.push(['Channel-Call-UUID', this.uuid], ['Answer-State', this.answerState])
     if (this.hangupCause !== undefined) h.push(['Hangup-Cause', this.hangupCause])
-    h.push(
-      ['Channel-Read-Codec-Name', 'L16'],
-      ['Channel-Read-Codec-Rate', '8000'],
-      ['Channel-Read-Codec-Bit-Rate', '128000'],
-      ['Channel-Write-Codec-Name', 'L16'],
-      ['Channel-Write-Codec-Rate', '8000'],
-      ['Channel-Write-Codec-Bit-Rate', '128000'],
-    )
+    // Codec headers appear once media is negotiated (at once for loopback channels).
+    const c = this.codec
+    if (c) {
+      h.push(
+        ['Channel-Read-Codec-Name', c.name],
+        ['Channel-Read-Codec-Rate', c.rate],
+        ['Channel-Read-Codec-Bit-Rate', c.bitRate],
+        ['Channel-Write-Codec-Name', c.name],
+        ['Channel-Write-Codec-Rate', c.rate],
+        ['Channel-Write-Codec-Bit-Rate', c.bitRate],
+      )
+    }
     h.push(...profileHeaders('Caller', this.profile))
     if (this.otherLeg) {
       h.push(['Other-Type', this.otherLeg.type], ...profileHeaders('Other-Leg', this.otherLeg.channel.profile, { other: true }))
@@ -308,6 +341,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     if (!this.isUp || this.answered || this.profile.progressMediaUs > 0) return
     this.profile.progressMediaUs = this.sw.nowUs()
     this.answerState = 'early'
+    this.endpoint?.onMedia(this)
     this.fire('CHANNEL_PROGRESS_MEDIA')
     this.callState = 'EARLY'
     this.setVar('endpoint_disposition', 'EARLY MEDIA')
@@ -327,8 +361,11 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     const peer = this.loopbackPeer
     // A loopback pair answers together, the originated (-a) leg first.
     if (peer && this.profile.direction === 'inbound') peer.markAnswered()
+    // A SIP channel negotiates media first (early media), then answers.
+    if (this.endpoint && this.profile.progressMediaUs === 0) this.markPreAnswered()
     this.answerState = 'answered'
     this.profile.answeredUs = this.sw.nowUs()
+    this.endpoint?.onAnswered(this)
     this.fire('CHANNEL_ANSWER')
     this.callState = 'ACTIVE'
     this.emit('answer')
@@ -450,7 +487,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   // --- DTMF --------------------------------------------------------------------------
 
   /** A digit arrives from the far end (RFC 2833 or uuid_send_dtmf). */
-  receiveDtmf(digit: string, source: 'RTP' | 'UNKNOWN' | 'INBAND_AUDIO' = 'UNKNOWN', durationSamples = 2000): void {
+  receiveDtmf(digit: string, source: 'RTP' | 'UNKNOWN' | 'INBAND_AUDIO' = this.endpoint?.dtmfSource ?? 'UNKNOWN', durationSamples = 2000): void {
     if (!this.isUp) return
     this.fire('DTMF', {
       after: [
@@ -539,6 +576,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     this.stopBugs('success-silence')
     this.callState = 'HANGUP'
     this.setCdrVariables(cause)
+    this.endpoint?.onHangup(this, cause)
     this.enterState('CS_REPORTING')
     this.fire('CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', cause]] })
     this.emit('gone', cause)

@@ -14,6 +14,7 @@ export type { CallerScript, ScriptStep } from './caller-script.js'
 export type { Directory, PartyPlan } from './parties.js'
 export { defaultDirectory } from './parties.js'
 export { InboundServer } from './inbound-server.js'
+export type { SipCall, SipCallOptions } from './sip-call.js'
 
 export interface Simulator {
   sw: SimSwitch

@@ -4,6 +4,7 @@
  * group ring together and the first to answer wins; groups are tried in order.
  * `error/...` and unregistered users fail without creating a channel, as in FreeSWITCH.
  */
+import { beepDetected } from './apps/avmd.js'
 import { runScript } from './caller-script.js'
 import { SimChannel } from './channel.js'
 import { parseEndpoint, type DialLeg, type DialString } from './dial-string.js'
@@ -157,7 +158,17 @@ async function dialLeg(
     })
   }
   if (plan.script) void runScript({ media: ch, own: ch }, plan.script)
+  if (ch.answeredBy === 'machine') machineGreets(ch, plan.greetingMs ?? 4000)
   return { ok: true, channel: ch }
+}
+
+/** An answering machine speaks its greeting, then beeps (1 kHz, as most do). */
+function machineGreets(ch: SimChannel, greetingMs: number): void {
+  ch.speak(greetingMs)
+  ch.sw.clock.setTimeout(() => {
+    if (ch.avmd?.direction === 'read') beepDetected(ch, { frequency: 1000, amplitude: 16384 })
+    ch.speak(1000)
+  }, greetingMs + 100)
 }
 
 /** Options of a loopback originate (the legs' caller ID, variables, timeout). */

@@ -18,6 +18,8 @@ export interface PartyPlan {
   failCause?: string
   /** What the answered party does. */
   script?: CallerScript
+  /** An answering machine's greeting before its beep, ms (default 4000). */
+  greetingMs?: number
 }
 
 /** Decides what happens when an endpoint is dialled. */

@@ -18,6 +18,7 @@ import { MediaLibrary, type MediaOptions } from './media.js'
 import { startLoopback } from './originate.js'
 import { defaultDirectory, type Directory } from './parties.js'
 import { RecordingWriter } from './recordings.js'
+import { placeSipCall, type SipCall, type SipCallOptions } from './sip-call.js'
 import { waitFor } from './wait.js'
 
 export type DialplanActions = Array<[app: string, arg: string]>
@@ -140,8 +141,8 @@ export class SimSwitch {
     const [file, func, line] = EVENT_ORIGINS[originKey] ?? EVENT_ORIGINS[name] ?? ['switch_event.c', 'switch_event_fire_detailed', 0]
     const nowMs = this.clock.now()
     const date = new Date(nowMs)
-    const h: HeaderList = [['Event-Name', name]]
-    if (subclass !== undefined) h.push(['Event-Subclass', subclass])
+    // A CUSTOM event names its subclass first (switch_event_create_subclass).
+    const h: HeaderList = subclass !== undefined ? [['Event-Subclass', subclass], ['Event-Name', name]] : [['Event-Name', name]]
     h.push(
       ['Core-UUID', this.coreUuid],
       ['FreeSWITCH-Hostname', this.hostname],
@@ -200,6 +201,11 @@ export class SimSwitch {
     })
     if (options.script) void runScript({ media: legs.b, own: legs.a }, options.script)
     return { caller: legs.a, ivr: legs.b, done: Promise.all([legs.a.gone, legs.b.gone]).then(() => undefined) }
+  }
+
+  /** An inbound SIP call (mod_sofia's channel shape), e.g. from a carrier. */
+  placeSipCall(options: SipCallOptions): SipCall {
+    return placeSipCall(this, options)
   }
 
   /**

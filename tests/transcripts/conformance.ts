@@ -10,7 +10,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import wav from 'node-wav'
-import { defaultDirectory, startSimulator, type Simulator } from '../../src/sim/index.js'
+import { defaultDirectory, startSimulator, type Simulator, type SipCallOptions } from '../../src/sim/index.js'
 import type { DialplanActions } from '../../src/sim/switch.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
 import { eventHeaders, header, loadTranscript, messages, type Transcript, type WireMessage } from '../helpers/transcripts.js'
@@ -233,6 +233,8 @@ export interface ScenarioOptions {
   dialplan?: (app: string) => (destination: string, context: string) => DialplanActions | undefined
   /** Hold music exists on the host (it did not yet in some recordings). */
   moh?: boolean
+  /** A SIP call placed at the start (the sipp recording has no fs_cli originate). */
+  sipCall?: SipCallOptions
 }
 
 export interface ScenarioResult {
@@ -285,6 +287,16 @@ export function recordedDialplan(app: string, root: string): (destination: strin
 const HOSTS: Record<string, ScenarioOptions> = {
   // Hold music was not installed yet: local_stream://moh answered FILE NOT FOUND.
   'inbound-originate-bridge': { moh: false },
+  // sipp -s 5000 ... plays an RFC 2833 digit 1 s after its ACK.
+  'outbound-sipp-rfc2833-dtmf': {
+    sipCall: {
+      from: 'sipp',
+      to: '5000',
+      profile: 'internal',
+      subject: 'ESL test with RFC2833 DTMF',
+      script: { steps: [{ app: 'answer' }, { wait: 1150 }, { dtmf: '1' }] },
+    },
+  },
 }
 
 export async function runScenario(name: string, given: ScenarioOptions = {}): Promise<ScenarioResult> {
@@ -427,6 +439,7 @@ export async function runScenario(name: string, given: ScenarioOptions = {}): Pr
     attach(conn, socket)
   }
   arm()
+  if (options.sipCall) sim.sw.placeSipCall(options.sipCall)
   const horizon = Math.max(...t.chunks.map((c) => c.tMs), ...t.notes.map((n) => n.tMs)) + 15_000
   const startedAt = clock.now()
   await clock.runWhile(() => clock.now() - startedAt < horizon, horizon)

@@ -1,5 +1,6 @@
 /** The dptools applications the simulator runs, by name. */
 import { acknowledgeCall, answer, preAnswer, ringReady } from './answer.js'
+import { avmdStart, avmdStop } from './avmd.js'
 import { bridge } from './bridge.js'
 import { playAndGetDigits } from './play-and-get-digits.js'
 import { playback } from './playback.js'
@@ -32,5 +33,7 @@ export function builtinApps(): Map<string, AppImpl> {
     ['hangup', hangup],
     ['speak', speak],
     ['socket', socket],
+    ['avmd_start', avmdStart],
+    ['avmd_stop', avmdStop],
   ])
 }

@@ -5,6 +5,10 @@
 import type { SimChannel } from '../channel.js'
 import type { HeaderList } from '../event.js'
 import { abortReason, waitFor } from '../wait.js'
+import { beepDetected } from './avmd.js'
+
+/** How long avmd listens to a steady tone before it calls it a beep. */
+const BEEP_DETECTION_MS = 100
 
 export interface PlayOptions {
   /** Digits that stop the playback (and are reported as playback_terminator_used). */
@@ -35,6 +39,12 @@ export async function playMedia(ch: SimChannel, spec: string, signal: AbortSigna
   ch.fire('PLAYBACK_START', { after: fileHeaders })
   const started = ch.sw.clock.now()
   const wait = waitFor(ch.sw.clock, media.durationMs, signal)
+  ch.playing++
+  // A detector listening to what this channel plays, or to what its other side hears.
+  const detectors = [ch.avmd?.direction === 'write' ? ch : undefined, (ch.loopbackPeer ?? ch.partner)?.avmd?.direction === 'read' ? (ch.loopbackPeer ?? ch.partner) : undefined]
+  const beepTimers = detectors.flatMap((d) =>
+    d && media.beepAtMs !== undefined && media.beep ? [ch.sw.clock.setTimeout(() => beepDetected(d, media.beep!), media.beepAtMs + BEEP_DETECTION_MS)] : [],
+  )
   let terminator: string | undefined
   const cur = ch.current
   const previousReader = cur?.onDigit
@@ -48,6 +58,8 @@ export async function playMedia(ch: SimChannel, spec: string, signal: AbortSigna
     }
   }
   const end = await wait.done
+  ch.playing--
+  for (const t of beepTimers) ch.sw.clock.clearTimeout(t)
   if (cur) cur.onDigit = previousReader
   const playedMs = Math.min(media.durationMs, ch.sw.clock.now() - started)
   const stopped = end === 'woken' || (end === 'aborted' && abortReason(signal) === 'break')
