@@ -160,6 +160,10 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   get ended(): boolean {
     return this.endedCause !== undefined
   }
+  /** Commands sent and not yet answered by FreeSWITCH (0 once the call is over). */
+  get pendingCommands(): number {
+    return this.pending.size
+  }
   get hangupCause(): string | undefined {
     return this.endedCause
   }

@@ -52,7 +52,7 @@ export interface ApiResult {
 export interface ControlClientEvents {
   up: []
   down: [reason: string]
-  /** The connection came back after being down: live-call state may need reconciling. */
+  /** The connection was re-established: live-call state may need reconciling. */
   reconnected: []
 }
 
@@ -60,7 +60,6 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private readonly client: FreeSwitchClient
   private readonly log: Logger
   private state: 'connecting' | 'up' | 'down' = 'connecting'
-  private wasUp = false
   private lastAuthCount = 0n
   private pinging = false
   private readonly timers: NodeJS.Timeout[] = []
@@ -194,12 +193,17 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     return this.api(command)
   }
 
+  /** A new auth/request after the first one means esl-lite reconnected (and re-subscribed). */
   private watchReconnects(): void {
     const count = this.client.stats.authRequest
-    if (count !== this.lastAuthCount) {
-      this.lastAuthCount = count
-      void this.ping()
+    if (count === this.lastAuthCount) return
+    const again = this.lastAuthCount > 0n
+    this.lastAuthCount = count
+    if (again) {
+      this.log.info('FreeSWITCH control connection re-established')
+      this.emit('reconnected')
     }
+    void this.ping()
   }
 
   private async ping(): Promise<void> {
@@ -218,12 +222,9 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
 
   private markUp(): void {
     if (this.state === 'up') return
-    const again = this.wasUp
     this.state = 'up'
-    this.wasUp = true
     this.log.info('FreeSWITCH control connection up')
     this.emit('up')
-    if (again) this.emit('reconnected')
   }
 
   private markDown(reason: string): void {

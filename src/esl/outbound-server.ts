@@ -64,6 +64,11 @@ export class OutboundServer {
     return typeof a === 'object' && a ? a.port : this.options.port
   }
 
+  /** Event-socket sessions still open (each holds a TCP socket). */
+  get openSessions(): number {
+    return this.sessions.size
+  }
+
   /** Calls currently in our hands. */
   get activeCalls(): ReadonlySet<Call> {
     return this.calls
