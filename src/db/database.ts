@@ -31,10 +31,20 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
-export async function openDatabase(options: { url: string | undefined; dataDir: string; log: Logger; poolSize?: number }): Promise<Database> {
+export interface OpenDatabaseOptions {
+  url: string | undefined
+  dataDir: string
+  log: Logger
+  poolSize?: number
+  /** Where to look for a local Postgres when no URL is given (default 127.0.0.1:5432). */
+  localPort?: number
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const { log } = options
   let url = options.url
-  if (url === undefined && (await portOpen('127.0.0.1', 5432))) url = LOCAL_POSTGRES_URL
+  const localPort = options.localPort ?? 5432
+  if (url === undefined && (await portOpen('127.0.0.1', localPort))) url = LOCAL_POSTGRES_URL.replace(':5432/', `:${localPort}/`)
   if (url !== undefined) return openPostgres(url, log, options.poolSize)
   return openPglite(path.join(options.dataDir, 'pglite'), log)
 }
