@@ -166,8 +166,13 @@ export class SimSwitch {
 
   // --- dialplan and calls ------------------------------------------------------------
 
+  /** Where the `socket` application connects (our outbound server), host:port. */
   get appAddress(): string {
     return this.options.appAddress ?? '127.0.0.1:8084'
+  }
+
+  set appAddress(address: string) {
+    this.options.appAddress = address
   }
 
   dialplanFor(destination: string, context = 'default'): DialplanActions | undefined {

@@ -1,0 +1,63 @@
+/**
+ * `npm run prompts [-- --force] [ids...]`: builds prompts/<language>/<id>.wav from
+ * prompts/catalog.yaml with espeak-ng and sox (8 kHz, 16-bit, mono), and
+ * prompts/music/hold.wav from our synthesised hold music. Existing files are kept unless
+ * --force. A developer tool: the generated files are committed.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import wav from 'node-wav'
+import YAML from 'yaml'
+import { holdMusic } from '../audio/hold-music.js'
+
+interface Catalog {
+  voices: Record<string, string>
+  prompts: Record<string, Record<string, string>>
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prompts')
+const args = process.argv.slice(2)
+const force = args.includes('--force')
+const only = new Set(args.filter((a) => !a.startsWith('--')))
+
+function need(tool: string, install: string): void {
+  if (spawnSync(tool, ['--version']).error) {
+    console.error(`${tool} is needed to build spoken prompts (${install}).`)
+    process.exit(2)
+  }
+}
+
+const catalog = YAML.parse(fs.readFileSync(path.join(root, 'catalog.yaml'), 'utf8')) as Catalog
+let made = 0
+let kept = 0
+for (const [language, prompts] of Object.entries(catalog.prompts)) {
+  const voice = catalog.voices[language]
+  if (!voice) throw new Error(`prompts/catalog.yaml: no voice for language '${language}'`)
+  fs.mkdirSync(path.join(root, language), { recursive: true })
+  for (const [id, text] of Object.entries(prompts)) {
+    if (only.size > 0 && !only.has(id)) continue
+    const target = path.join(root, language, `${id}.wav`)
+    if (fs.existsSync(target) && !force) {
+      kept++
+      continue
+    }
+    need('espeak-ng', 'Debian/Ubuntu: apt-get install espeak-ng')
+    need('sox', 'Debian/Ubuntu: apt-get install sox')
+    const raw = path.join(os.tmpdir(), `prompt-${process.pid}.wav`)
+    const speak = spawnSync('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text])
+    if (speak.status !== 0) throw new Error(`espeak-ng failed for ${language}/${id}: ${speak.stderr.toString()}`)
+    const sox = spawnSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', target, 'norm', '-3'])
+    if (sox.status !== 0) throw new Error(`sox failed for ${language}/${id}: ${sox.stderr.toString()}`)
+    made++
+  }
+}
+const music = path.join(root, 'music', 'hold.wav')
+if (!fs.existsSync(music) || force) {
+  fs.mkdirSync(path.dirname(music), { recursive: true })
+  fs.writeFileSync(music, wav.encode([holdMusic()], { sampleRate: 8000, float: false, bitDepth: 16 }))
+  made++
+}
+console.log(`prompts: ${made} made, ${kept} kept (in ${root})`)
