@@ -119,6 +119,8 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   private readonly pending = new Map<string, PendingApp>()
   private settleFinished!: (s: CallSummary) => void
   private exitSent = false
+  /** Cause of a hangup FreeSWITCH accepted (+OK) before reporting the channel gone. */
+  private hangupAccepted: string | undefined
   /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
   readonly finished: Promise<CallSummary>
 
@@ -301,10 +303,14 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     try {
       text = hangupCommand(cause)
     } catch {
-      text = hangupCommand('NORMAL_CLEARING')
+      cause = 'NORMAL_CLEARING'
+      text = hangupCommand(cause)
     }
     const reply = await this.session.send(text)
     if (reply === undefined || this.endedCause !== undefined) return
+    // A static-mode socket sends no hangup events: FreeSWITCH says +OK and closes. The
+    // call then ended with our cause, not with a lost connection.
+    if (reply.ok) this.hangupAccepted = cause
     await ended
   }
 
@@ -360,9 +366,8 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       case 'CHANNEL_HANGUP_COMPLETE':
         this.final = event
         this.markEnded(event.get('Hangup-Cause') ?? 'NORMAL_CLEARING')
-        // Everything FreeSWITCH will say about this channel has been said. It now sends the
-        // linger notice, but that message has `Content-Length: 0`, which esl-lite's parser
-        // drops; so we end the lingering session here instead of waiting for the notice.
+        // Everything FreeSWITCH will say about this channel has been said: end the lingering
+        // session now rather than wait for the linger notice that follows (endLinger runs once).
         this.settleAll()
         this.endLinger()
         break
@@ -387,7 +392,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   }
 
   onClose(): void {
-    this.markEnded('CONNECTION_LOST')
+    this.markEnded(this.hangupAccepted ?? 'CONNECTION_LOST')
     this.settleAll()
     this.settleFinished({
       uuid: this.uuid,

@@ -88,7 +88,7 @@ export function dialString(legs: string[], options: { vars?: Variables; mode?: '
   return `${variableBlock(options.vars ?? {})}${legs.join(sep)}`
 }
 
-const HOST_PORT = /^[A-Za-z0-9_.\-]+:\d{1,5}$/
+const HOST_PORT = /^[A-Za-z0-9_.-]+:\d{1,5}$/
 
 /**
  * `originate <dial string> '&socket(host:port async full)'`: the answered call is handed

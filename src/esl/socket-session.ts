@@ -1,9 +1,10 @@
 /**
- * One event-socket TCP session: frames incoming messages, pairs `command/reply` and
+ * One event-socket TCP session: frames incoming messages with esl-lite's FreeSwitchParser, pairs `command/reply` and
  * `api/response` messages with the commands we wrote (FreeSWITCH answers commands in
  * order), and hands events and disconnect notices to a listener.
  */
 import type { Socket } from 'node:net'
+import { FreeSwitchParser, FreeSwitchParserNonEmptyBufferAtEndError } from 'esl-lite'
 import type { Logger } from 'pino'
 import { JsonEvent, PlainEvent, ReplyHeaders, type EslEvent } from './event.js'
 import { fsUrlDecode } from './url-encoding.js'
@@ -83,9 +84,13 @@ export class SocketSession {
 
   private async readLoop(): Promise<void> {
     try {
-      for await (const msg of eslMessages(this.socket)) {
+      // esl-lite's parser as patched in patches/esl-lite+3.2.0.patch: it keeps header
+      // values that contain ': ', `Content-Length: 0` messages (the linger notice), and
+      // headers whose terminating blank line is split between two reads.
+      for await (const msg of FreeSwitchParser(this.socket, this.log)) {
         this.onActivity()
-        this.dispatch(msg.headers.get('Content-Type'), msg.headers, msg.body)
+        if (msg instanceof FreeSwitchParserNonEmptyBufferAtEndError) continue
+        this.dispatch(msg.headers.contentType, msg.headers, msg.body)
       }
     } catch (err) {
       this.log.debug({ err }, 'event socket read ended with an error')
@@ -145,39 +150,5 @@ export class SocketSession {
   private deliver(fn: () => void): void {
     if (this.listener) fn()
     else this.early.push(fn)
-  }
-}
-
-/**
- * Frames event-socket messages: `Name: value` header lines, a blank line, then
- * Content-Length bytes of body. Not esl-lite's FreeSwitchParser: its header parsing
- * (`split(/: /, 2)`) cuts a value at the value's own ': ' (a bgapi reply's
- * `Reply-Text: +OK Job-UUID: <uuid>` came out as `+OK Job-UUID`), and it drops messages
- * with `Content-Length: 0` (the linger disconnect notice).
- */
-export async function* eslMessages(chunks: AsyncIterable<Buffer>): AsyncGenerator<{ headers: Map<string, string>; body: Buffer }> {
-  let buf: Buffer = Buffer.alloc(0)
-  let headers: Map<string, string> | undefined
-  let length = 0
-  for await (const chunk of chunks) {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk])
-    for (;;) {
-      if (headers === undefined) {
-        const end = buf.indexOf('\n\n')
-        if (end < 0) break
-        headers = new Map()
-        for (const line of buf.toString('utf8', 0, end).split('\n')) {
-          const i = line.indexOf(': ')
-          if (i > 0) headers.set(line.slice(0, i), line.slice(i + 2))
-        }
-        const n = Number(headers.get('Content-Length') ?? 0)
-        length = Number.isInteger(n) && n > 0 ? n : 0
-        buf = buf.subarray(end + 2)
-      }
-      if (buf.length < length) break
-      yield { headers, body: buf.subarray(0, length) }
-      buf = buf.subarray(length)
-      headers = undefined
-    }
   }
 }

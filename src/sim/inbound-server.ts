@@ -74,20 +74,19 @@ export class InboundSession extends EslSession {
 }
 
 export class InboundServer {
-  private readonly sessions = new Set<InboundSession>()
-
   private constructor(
     private readonly server: net.Server,
+    private readonly sessions: Set<InboundSession>,
     readonly port: number,
   ) {}
 
   static async listen(sw: SimSwitch, options: { host?: string; port?: number; password?: string } = {}): Promise<InboundServer> {
     const password = options.password ?? 'ClueCon'
-    let self: InboundServer | undefined
+    const sessions = new Set<InboundSession>()
     const server = net.createServer((socket) => {
       const session = new InboundSession(sw, socket, password)
-      self?.sessions.add(session)
-      void session.done.then(() => self?.sessions.delete(session))
+      sessions.add(session)
+      void session.done.then(() => sessions.delete(session))
     })
     server.maxConnections = 1000
     await new Promise<void>((resolve, reject) => {
@@ -95,8 +94,7 @@ export class InboundServer {
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
     })
     const address = server.address()
-    self = new InboundServer(server, typeof address === 'object' && address ? address.port : 0)
-    return self
+    return new InboundServer(server, sessions, typeof address === 'object' && address ? address.port : 0)
   }
 
   /** Drops every client connection (a FreeSWITCH restart as clients see it). */
