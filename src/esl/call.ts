@@ -337,16 +337,13 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       case 'CHANNEL_EXECUTE_COMPLETE': {
         const id = event.get('Application-UUID')
         const pending = id === undefined ? undefined : this.pending.get(id)
-        const completion: Completion = {
-          app: event.get('Application') ?? '',
-          response: event.get('Application-Response') ?? '',
-          event,
-        }
+        // Application and response are read only by whoever looks (lookups cost per event).
+        const completion = new EventCompletion(event)
         if (pending && id !== undefined) {
           this.pending.delete(id)
           pending.resolve(this.endedCause === undefined ? completion : new CallEnded(this.endedCause, completion))
         }
-        this.emit('execute-complete', completion)
+        if (this.listenerCount('execute-complete') > 0) this.emit('execute-complete', completion)
         break
       }
       case 'DTMF':
@@ -447,6 +444,19 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     // FreeSWITCH expands ${...} inside set/export arguments; an outside value must not.
     if (value.includes('${') || value.includes('$${')) return new CommandFailed(app, `value of ${name} must not contain \${`)
     return this.execute(app, `${name}=${value}`)
+  }
+}
+
+/** A completion whose application and response are read from the event only when asked. */
+class EventCompletion implements Completion {
+  private appValue: string | undefined
+  private responseValue: string | undefined
+  constructor(readonly event: EslEvent) {}
+  get app(): string {
+    return (this.appValue ??= this.event.get('Application') ?? '')
+  }
+  get response(): string {
+    return (this.responseValue ??= this.event.get('Application-Response') ?? '')
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { JsonEvent, PlainEvent } from './event.js'
 import { fsUrlDecode, fsUrlEncode } from './url-encoding.js'
@@ -56,6 +57,47 @@ describe('JsonEvent', () => {
     expect(e.get('Unique-ID')).toBe('u1')
     const job = new JsonEvent(Buffer.from(JSON.stringify({ 'Event-Name': 'BACKGROUND_JOB', _body: '+OK x\n' })))
     expect(job.content).toBe('+OK x\n')
+  })
+})
+
+describe('JsonEvent lookups in the raw bytes', () => {
+  const obj = {
+    'Event-Name': 'CHANNEL_EXECUTE_COMPLETE',
+    // A value that contains what looks like another key.
+    'Application-Data': 'say "Application-UUID":"not-this",x',
+    'Application-UUID': '76f310e4-6a8a-401c-977d-d48eacb765ec',
+    variable_name: 'Љиљана \\ "Ana"\nnext',
+    variable_list: ['a,b', 'c]'],
+    variable_count: 3,
+    variable_flag: true,
+    variable_none: null,
+  }
+  const e = new JsonEvent(Buffer.from(JSON.stringify(obj)))
+
+  it('finds keys only where keys are, and decodes strings, arrays and scalars', () => {
+    expect(e.name).toBe('CHANNEL_EXECUTE_COMPLETE')
+    expect(e.get('Application-UUID')).toBe('76f310e4-6a8a-401c-977d-d48eacb765ec')
+    expect(e.get('Application-Data')).toBe('say "Application-UUID":"not-this",x')
+    expect(e.variable('name')).toBe('Љиљана \\ "Ana"\nnext')
+    expect(e.variable('list')).toBe('ARRAY::a,b|:c]')
+    expect(e.variable('count')).toBe('3')
+    expect(e.variable('flag')).toBe('true')
+    expect(e.variable('none')).toBeUndefined()
+    expect(e.get('Missing')).toBeUndefined()
+  })
+
+  it('property: every value reads back as JSON.parse would give it', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }))), (dict) => {
+        const ev = new JsonEvent(Buffer.from(JSON.stringify({ 'Event-Name': 'X', ...dict })))
+        for (const [k, v] of Object.entries(dict)) {
+          if (k === 'Event-Name' || k === '__proto__') continue
+          const expected = Array.isArray(v) ? `ARRAY::${v.join('|:')}` : String(v)
+          expect(ev.get(k)).toBe(expected)
+        }
+      }),
+      { numRuns: 500 },
+    )
   })
 })
 

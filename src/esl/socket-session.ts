@@ -40,10 +40,12 @@ export class SocketSession {
     private readonly socket: Socket,
     private readonly log: Logger,
     private readonly onActivity: () => void = () => {},
+    /** Where the bytes come from: the socket itself, except in benchmarks. */
+    source: AsyncIterable<Buffer> = socket,
   ) {
     socket.setNoDelay(true)
     socket.on('error', (err) => this.log.debug({ err }, 'event socket error'))
-    this.done = this.readLoop()
+    this.done = this.readLoop(source)
   }
 
   get isClosed(): boolean {
@@ -82,12 +84,12 @@ export class SocketSession {
     this.socket.destroy()
   }
 
-  private async readLoop(): Promise<void> {
+  private async readLoop(source: AsyncIterable<Buffer>): Promise<void> {
     try {
       // esl-lite's parser as patched in patches/esl-lite+3.2.0.patch: it keeps header
       // values that contain ': ', `Content-Length: 0` messages (the linger notice), and
       // headers whose terminating blank line is split between two reads.
-      for await (const msg of FreeSwitchParser(this.socket, this.log)) {
+      for await (const msg of FreeSwitchParser(source, this.log)) {
         this.onActivity()
         if (msg instanceof FreeSwitchParserNonEmptyBufferAtEndError) continue
         this.dispatch(msg.headers.contentType, msg.headers, msg.body)
@@ -117,7 +119,8 @@ export class SocketSession {
       }
       case 'text/event-plain': {
         const event = new PlainEvent(body)
-        this.deliver(() => this.listener!.onEvent(event))
+        if (this.listener) this.listener.onEvent(event)
+        else this.early.push(() => this.listener!.onEvent(event))
         return
       }
       case 'text/event-json': {
@@ -128,7 +131,8 @@ export class SocketSession {
           this.log.warn({ err: (err as Error).message }, 'unparsable JSON event dropped')
           return
         }
-        this.deliver(() => this.listener!.onEvent(event))
+        if (this.listener) this.listener.onEvent(event)
+        else this.early.push(() => this.listener!.onEvent(event))
         return
       }
       case 'text/disconnect-notice': {

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: prints the benchmark tables and writes them, with the command and the
+ * date, to docs/BENCHMARKS.md (the section between its markers is replaced).
+ *   --quick  smaller inputs and fewer levels (a smoke run)
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { capacityBenchmark } from './capacity.js'
+import { parseBenchmark } from './parse.js'
+
+const quick = process.argv.includes('--quick')
+const here = path.dirname(fileURLToPath(import.meta.url))
+const doc = path.resolve(here, '../docs/BENCHMARKS.md')
+
+function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))]
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)))
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
+  return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map((r) => line(r.map(String)))].join('\n')
+}
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
+
+console.log(`benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}${quick ? ', quick run' : ''}`)
+const parse = await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
+const parseTable = table(
+  ['format', 'events', 'MB', 'bare FreeSwitchParser (events/s)', 'ours: parse + dispatch + Call (events/s)', 'ratio (target >= 0.8)'],
+  parse.map((r) => [r.format, fmt(r.events), fmt(r.megabytes, 1), fmt(r.bareEventsPerSecond), fmt(r.oursEventsPerSecond), fmt(r.ratio, 2)]),
+)
+console.log(`\nEvents parsed per second (best of rounds, same bytes)\n${parseTable}`)
+
+const levels = quick ? [250, 500] : [500, 1000, 2000, 3000, 4000]
+const capacity = await capacityBenchmark(levels, { rate: 200, holdSeconds: quick ? 4 : 10 })
+const capacityTable = table(
+  ['target calls', 'held', 'new calls/s (ramp)', 'set samples', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'app CPU %', 'app RSS MB'],
+  capacity.map((r) => [r.targetCalls, r.heldCalls, fmt(r.callsPerSecond), fmt(r.samples), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.maxMs, 1), r.failed, fmt(r.appCpuPercent), fmt(r.rssMb)]),
+)
+console.log(`\nConcurrent IVR calls held by one app process; control overhead of \`set\` while the others play prompts\n${capacityTable}`)
+const best = capacity.filter((r) => r.heldCalls >= r.targetCalls * 0.99 && r.p99Ms <= 20 && r.failed === 0).pop()
+console.log(`\nmost concurrent calls with p99 <= 20 ms: ${best ? best.targetCalls : 'none of the levels'}`)
+
+const date = new Date().toISOString().slice(0, 10)
+const section = [
+  `<!-- bench:start -->`,
+  `Measured ${date} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`,
+  '',
+  '### Events parsed per second',
+  '',
+  parseTable,
+  '',
+  '### Concurrent IVR calls in one app process, control overhead',
+  '',
+  capacityTable,
+  '',
+  `Most concurrent calls with p99 <= 20 ms and no failures: **${best ? best.targetCalls : 'none of the levels'}**.`,
+  `<!-- bench:end -->`,
+].join('\n')
+const old = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
+const start = old.indexOf('<!-- bench:start -->')
+const end = old.indexOf('<!-- bench:end -->')
+const updated = start >= 0 && end > start ? old.slice(0, start) + section + old.slice(end + '<!-- bench:end -->'.length) : `${old}\n${section}\n`
+fs.writeFileSync(doc, updated)
+console.log(`\nwritten to ${path.relative(process.cwd(), doc)}`)
