@@ -22,8 +22,8 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, { instance: config.instanceId })
   const prompts = {
-    greeting: path.join(config.promptsDir, 'en', 'welcome.wav'),
-    goodbye: path.join(config.promptsDir, 'en', 'goodbye.wav'),
+    greeting: path.join(config.promptsDir, 'en', 'demo-welcome.wav'),
+    goodbye: path.join(config.promptsDir, 'en', 'demo-goodbye.wav'),
   }
   const app = await startApp({ config, log, clock: realClock, flow: async (call) => void (await basicFlow(call, prompts)) })
   let stopping = false

@@ -71,7 +71,10 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', { instance: 'demo' })
+  // The demo prints its own live table: only warnings and worse go to the log, unless
+  // LOG_LEVEL asks for debug or trace.
+  const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn'
+  const log = createLogger(level, { instance: 'demo' })
   const prompts = path.resolve(config.promptsDir)
   const sim = await startSimulator({
     clock: realClock,
