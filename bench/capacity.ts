@@ -28,6 +28,8 @@ export interface CapacityLevel {
   maxMs: number
   failed: number
   appCpuPercent: number
+  /** The simulator's process, for comparison: when it saturates, it is what the latency measures. */
+  simCpuPercent: number
   rssMb: number
 }
 
@@ -104,12 +106,16 @@ export async function capacityBenchmark(levels: number[], options: { rate?: numb
     await new Promise((r) => setTimeout(r, 2000))
     latencies = []
     failed = 0
+    child.send({ type: 'stats' })
+    const sim0 = Number((await next('stats')).cpuMs)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     measuring = true
     await new Promise((r) => setTimeout(r, holdSeconds * 1000))
     measuring = false
     const cpu = process.cpuUsage(cpu0)
+    child.send({ type: 'stats' })
+    const sim1 = Number((await next('stats')).cpuMs)
     const wall = performance.now() - t0
     const sorted = latencies.slice().sort((a, b) => a - b)
     results.push({
@@ -122,6 +128,7 @@ export async function capacityBenchmark(levels: number[], options: { rate?: numb
       maxMs: sorted[sorted.length - 1] ?? NaN,
       failed: failed + server.stats.handlerErrors,
       appCpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      simCpuPercent: ((sim1 - sim0) / wall) * 100,
       rssMb: process.memoryUsage().rss / 1e6,
     })
     if (live.size < target * 0.95) break

@@ -11,6 +11,7 @@ import { capacityBenchmark } from './capacity.js'
 import { parseBenchmark } from './parse.js'
 
 const quick = process.argv.includes('--quick')
+const levelsArg = process.argv.find((a) => a.startsWith('--levels='))
 const here = path.dirname(fileURLToPath(import.meta.url))
 const doc = path.resolve(here, '../docs/BENCHMARKS.md')
 
@@ -24,18 +25,31 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
 
 console.log(`benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}${quick ? ', quick run' : ''}`)
-const parse = await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
+const onlyCapacity = process.argv.includes('--capacity-only')
+const parse = onlyCapacity ? [] : await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
 const parseTable = table(
   ['format', 'events', 'MB', 'bare FreeSwitchParser (events/s)', 'ours: parse + dispatch + Call (events/s)', 'ratio (target >= 0.8)'],
   parse.map((r) => [r.format, fmt(r.events), fmt(r.megabytes, 1), fmt(r.bareEventsPerSecond), fmt(r.oursEventsPerSecond), fmt(r.ratio, 2)]),
 )
 console.log(`\nEvents parsed per second (best of rounds, same bytes)\n${parseTable}`)
 
-const levels = quick ? [250, 500] : [500, 1000, 2000, 3000, 4000]
+const levels = levelsArg ? levelsArg.slice(9).split(',').map(Number) : quick ? [250, 500] : [500, 1000, 2000, 3000, 4000]
 const capacity = await capacityBenchmark(levels, { rate: 200, holdSeconds: quick ? 4 : 10 })
 const capacityTable = table(
-  ['target calls', 'held', 'new calls/s (ramp)', 'set samples', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'app CPU %', 'app RSS MB'],
-  capacity.map((r) => [r.targetCalls, r.heldCalls, fmt(r.callsPerSecond), fmt(r.samples), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.maxMs, 1), r.failed, fmt(r.appCpuPercent), fmt(r.rssMb)]),
+  ['target calls', 'held', 'new calls/s (ramp)', 'set samples', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'app CPU %', 'simulator CPU %', 'app RSS MB'],
+  capacity.map((r) => [
+    r.targetCalls,
+    r.heldCalls,
+    fmt(r.callsPerSecond),
+    fmt(r.samples),
+    fmt(r.p50Ms, 2),
+    fmt(r.p99Ms, 2),
+    fmt(r.maxMs, 1),
+    r.failed,
+    fmt(r.appCpuPercent),
+    fmt(r.simCpuPercent),
+    fmt(r.rssMb),
+  ]),
 )
 console.log(`\nConcurrent IVR calls held by one app process; control overhead of \`set\` while the others play prompts\n${capacityTable}`)
 const best = capacity.filter((r) => r.heldCalls >= r.targetCalls * 0.99 && r.p99Ms <= 20 && r.failed === 0).pop()
@@ -44,7 +58,7 @@ console.log(`\nmost concurrent calls with p99 <= 20 ms: ${best ? best.targetCall
 const date = new Date().toISOString().slice(0, 10)
 const section = [
   `<!-- bench:start -->`,
-  `Measured ${date} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`,
+  `Measured ${date} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`,
   '',
   '### Events parsed per second',
   '',

@@ -35,9 +35,11 @@ async function handle(m: Command): Promise<void> {
       process.send?.({ type: 'placed', count: m.count, seconds: (performance.now() - start) / 1000 })
       return
     }
-    case 'stats':
-      process.send?.({ type: 'stats', channels: sim?.sw.channelCount ?? 0 })
+    case 'stats': {
+      const cpu = process.cpuUsage()
+      process.send?.({ type: 'stats', channels: sim?.sw.channelCount ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 })
       return
+    }
     case 'stop':
       await sim?.close()
       process.exit(0)

@@ -314,6 +314,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   }
 
   fire(name: string, options: EventOptions = {}): void {
+    if (!this.sw.anyoneWants(name, options.subclass, this)) return this.sw.skipEvent()
     this.sw.publish(this.event(name, options), this)
   }
 

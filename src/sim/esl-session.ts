@@ -12,6 +12,8 @@ import { EslWriter } from './esl-writer.js'
 import type { SimSwitch } from './switch.js'
 
 export interface EventSink {
+  /** Whether this sink could want such an event (checked before the event is built). */
+  interested(name: string, subclass: string | undefined, channel: SimChannel | undefined): boolean
   deliver(event: SimEvent, channel: SimChannel | undefined): void
 }
 
@@ -83,12 +85,16 @@ export abstract class EslSession implements EventSink {
     for (const e of held) this.writer.event(e, this.format)
   }
 
-  protected wants(event: SimEvent, channel: SimChannel | undefined): boolean {
+  interested(name: string, subclass: string | undefined, channel: SimChannel | undefined): boolean {
+    if (this.closed) return false
     if (this.onlyUuid !== undefined && channel?.uuid !== this.onlyUuid) return false
-    if (event.name === 'CUSTOM') {
-      const sub = event.get('Event-Subclass') ?? ''
-      if (!this.allEvents && !(this.names.has('CUSTOM') && (this.subclasses.size === 0 || this.subclasses.has(sub)))) return false
-    } else if (!this.allEvents && !this.names.has(event.name)) return false
+    if (this.allEvents) return true
+    if (name === 'CUSTOM') return this.names.has('CUSTOM') && (this.subclasses.size === 0 || this.subclasses.has(subclass ?? ''))
+    return this.names.has(name)
+  }
+
+  protected wants(event: SimEvent, channel: SimChannel | undefined): boolean {
+    if (!this.interested(event.name, event.get('Event-Subclass'), channel)) return false
     if (this.filters.length === 0) return true
     return this.filters.some(([h, v]) => event.get(h) === v)
   }

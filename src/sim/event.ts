@@ -40,10 +40,14 @@ export class SimEvent {
     return `{${parts.join(',')}}`
   }
 
-  /** The whole framed message, ready for the socket. */
+  private framed: { plain?: string; json?: string } = {}
+
+  /** The whole framed message, ready for the socket (rendered once per format). */
   frame(format: 'plain' | 'json'): string {
+    const cached = this.framed[format]
+    if (cached !== undefined) return cached
     const body = format === 'json' ? this.json() : this.plain()
-    return `Content-Length: ${Buffer.byteLength(body)}\nContent-Type: text/event-${format}\n\n${body}`
+    return (this.framed[format] = `Content-Length: ${Buffer.byteLength(body)}\nContent-Type: text/event-${format}\n\n${body}`)
   }
 }
 

@@ -48,6 +48,7 @@ export class InboundSession extends EslSession {
         const uuid = rest[0]
         if (!uuid || !this.sw.channel(uuid)) return this.writer.reply('-ERR invalid uuid')
         this.onlyUuid = uuid
+        this.sw.addSink(this, uuid)
         if (rest.some((w) => /json/i.test(w))) this.format = 'json'
         for (const n of ['CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_EXECUTE', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_STATE', 'CHANNEL_UNBRIDGE', 'DTMF']) {
           this.names.add(n)

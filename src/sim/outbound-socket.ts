@@ -112,6 +112,7 @@ export class OutboundSocketSession extends EslSession {
         for (const n of MYEVENTS) this.names.add(n)
         if (/json/i.test(cmd.line)) this.format = 'json'
         this.onlyUuid = this.channel.uuid
+        this.sw.addSink(this, this.channel.uuid)
         return this.writer.reply('+OK Events Enabled')
       }
       case 'resume':

@@ -78,6 +78,8 @@ export class SimSwitch {
   peakSessions = 0
   private readonly channels = new Map<string, SimChannel>()
   private readonly sinks = new Set<EventSink>()
+  private readonly channelSinks = new Map<string, Set<EventSink>>()
+  private readonly sinkChannel = new Map<EventSink, string>()
   private sequence = 0
   private sessionId = 0
   private readonly options: SimSwitchOptions
@@ -128,19 +130,49 @@ export class SimSwitch {
 
   // --- events ------------------------------------------------------------------------
 
-  addSink(sink: EventSink): void {
-    this.sinks.add(sink)
+  /**
+   * A session that takes events. Sessions that only want one channel's events (an outbound
+   * socket after `myevents`) are filed under that channel, so an event is offered to its own
+   * channel's sessions and the few global ones, not to every socket.
+   */
+  addSink(sink: EventSink, channelUuid?: string): void {
+    this.removeSink(sink)
+    if (channelUuid === undefined) this.sinks.add(sink)
+    else {
+      let set = this.channelSinks.get(channelUuid)
+      if (!set) this.channelSinks.set(channelUuid, (set = new Set()))
+      set.add(sink)
+      this.sinkChannel.set(sink, channelUuid)
+    }
   }
 
   removeSink(sink: EventSink): void {
     this.sinks.delete(sink)
+    const uuid = this.sinkChannel.get(sink)
+    if (uuid === undefined) return
+    this.sinkChannel.delete(sink)
+    const set = this.channelSinks.get(uuid)
+    set?.delete(sink)
+    if (set?.size === 0) this.channelSinks.delete(uuid)
+  }
+
+  private dateCache: { second: number; local: string; gmt: string } = { second: -1, local: '', gmt: '' }
+
+  /** Event-Date-Local and -GMT change once a second: formatted once a second. */
+  private dates(nowMs: number): [string, string] {
+    const second = Math.floor(nowMs / 1000)
+    if (this.dateCache.second !== second) {
+      const date = new Date(second * 1000)
+      this.dateCache = { second, local: date.toISOString().replace('T', ' ').slice(0, 19), gmt: date.toUTCString() }
+    }
+    return [this.dateCache.local, this.dateCache.gmt]
   }
 
   /** The header block every event starts with. */
   baseHeaders(name: string, originKey: string, subclass?: string): HeaderList {
     const [file, func, line] = EVENT_ORIGINS[originKey] ?? EVENT_ORIGINS[name] ?? ['switch_event.c', 'switch_event_fire_detailed', 0]
     const nowMs = this.clock.now()
-    const date = new Date(nowMs)
+    const [local, gmt] = this.dates(nowMs)
     // A CUSTOM event names its subclass first (switch_event_create_subclass).
     const h: HeaderList = subclass !== undefined ? [['Event-Subclass', subclass], ['Event-Name', name]] : [['Event-Name', name]]
     h.push(
@@ -149,8 +181,8 @@ export class SimSwitch {
       ['FreeSWITCH-Switchname', this.hostname],
       ['FreeSWITCH-IPv4', '127.0.0.1'],
       ['FreeSWITCH-IPv6', '::1'],
-      ['Event-Date-Local', date.toISOString().replace('T', ' ').slice(0, 19)],
-      ['Event-Date-GMT', date.toUTCString()],
+      ['Event-Date-Local', local],
+      ['Event-Date-GMT', gmt],
       ['Event-Date-Timestamp', String(Math.round(nowMs * 1000))],
       ['Event-Calling-File', file],
       ['Event-Calling-Function', func],
@@ -162,6 +194,21 @@ export class SimSwitch {
 
   publish(event: SimEvent, channel?: SimChannel): void {
     for (const sink of this.sinks) sink.deliver(event, channel)
+    const own = channel && this.channelSinks.get(channel.uuid)
+    if (own) for (const sink of own) sink.deliver(event, channel)
+  }
+
+  /** Whether any session would take such an event: events nobody wants are not built. */
+  anyoneWants(name: string, subclass: string | undefined, channel: SimChannel | undefined): boolean {
+    for (const sink of this.sinks) if (sink.interested(name, subclass, channel)) return true
+    const own = channel && this.channelSinks.get(channel.uuid)
+    if (own) for (const sink of own) if (sink.interested(name, subclass, channel)) return true
+    return false
+  }
+
+  /** An event fired that nobody listens to still takes its sequence number. */
+  skipEvent(): void {
+    this.sequence++
   }
 
   // --- dialplan and calls ------------------------------------------------------------
