@@ -10,7 +10,7 @@ const isUpperHex = (b: number | undefined): boolean =>
   b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46))
 
 /** Values made only of characters FreeSWITCH leaves alone (most of them): nothing to do. */
-const SAFE = /^[A-Za-z0-9_.,\-\/()*!'~$]*$/
+const SAFE = /^[A-Za-z0-9_.,/()*!'~$-]*$/
 
 export function fsUrlEncode(value: string): string {
   if (SAFE.test(value)) return value
