@@ -1,6 +1,7 @@
 /**
- * `npm run prompts [-- --force] [ids...]`: builds prompts/<language>/<id>.wav from
- * prompts/catalog.yaml with espeak-ng and sox (8 kHz, 16-bit, mono), and
+ * `npm run prompts [-- --force] [ids...]`: builds prompts/<language>/<id>.wav from the
+ * catalogs prompts/*.yaml (catalog.yaml: what flows say; say.yaml: the fragments numbers,
+ * money and dates are spoken from) with espeak-ng and sox (8 kHz, 16-bit, mono), and
  * prompts/music/hold.wav from our synthesised hold music. Existing files are kept unless
  * --force. A developer tool: the generated files are committed.
  */
@@ -30,12 +31,22 @@ function need(tool: string, install: string): void {
   }
 }
 
-const catalog = YAML.parse(fs.readFileSync(path.join(root, 'catalog.yaml'), 'utf8')) as Catalog
+const catalog: Catalog = { voices: {}, prompts: {} }
+for (const file of fs.readdirSync(root).filter((f) => f.endsWith('.yaml')).sort()) {
+  const part = YAML.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Partial<Catalog>
+  Object.assign(catalog.voices, part.voices ?? {})
+  for (const [language, prompts] of Object.entries(part.prompts ?? {})) {
+    for (const id of Object.keys(prompts)) {
+      if (catalog.prompts[language]?.[id] !== undefined) throw new Error(`prompts/${file}: '${language}/${id}' is defined twice`)
+    }
+    catalog.prompts[language] = { ...catalog.prompts[language], ...prompts }
+  }
+}
 let made = 0
 let kept = 0
 for (const [language, prompts] of Object.entries(catalog.prompts)) {
   const voice = catalog.voices[language]
-  if (!voice) throw new Error(`prompts/catalog.yaml: no voice for language '${language}'`)
+  if (!voice) throw new Error(`prompts: no voice for language '${language}' (add it under voices:)`)
   fs.mkdirSync(path.join(root, language), { recursive: true })
   for (const [id, text] of Object.entries(prompts)) {
     if (only.size > 0 && !only.has(id)) continue
