@@ -57,7 +57,7 @@ async function ours(input: Buffer[], format: 'plain' | 'json'): Promise<number> 
     cb()
   } }) as unknown as Socket & Duplex
   ;(socket as unknown as { setNoDelay: () => void }).setNoDelay = () => {}
-  const session = new SocketSession(socket, silentLogger, () => {}, Readable.from(input))
+  const session = new SocketSession(socket, silentLogger, undefined, Readable.from(input))
   session.eventFormat = format
   const channel = new ReplyHeaders(new Map([['Unique-ID', 'bench']]))
   const call = new Call(session, channel, silentLogger, () => Date.now())

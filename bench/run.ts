@@ -9,18 +9,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { capacityBenchmark } from './capacity.js'
 import { parseBenchmark } from './parse.js'
+import { textTable as table } from '../src/cli/text-table.js'
 
 const quick = process.argv.includes('--quick')
 const levelsArg = process.argv.find((a) => a.startsWith('--levels='))
 const here = path.dirname(fileURLToPath(import.meta.url))
 const doc = path.resolve(here, '../docs/BENCHMARKS.md')
-
-function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))]
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)))
-  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
-  return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map((r) => line(r.map(String)))].join('\n')
-}
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
 

@@ -13,13 +13,17 @@ import { OutboundServer } from './esl/outbound-server.js'
 import { openRedis, type RedisHandle } from './redis/connection.js'
 import type { Clock } from './time/clock.js'
 
-export interface App {
+/** What a call flow may be built from. */
+export interface AppParts {
   config: Config
   log: Logger
   clock: Clock
   database: Database
   redis: RedisHandle
   register: CallRegister
+}
+
+export interface App extends AppParts {
   controls: ControlClient[]
   outbound: OutboundServer
   /** Stops taking calls, lets calls in progress finish up to `graceMs`, flushes records, closes. */
@@ -32,8 +36,8 @@ export interface AppOptions {
   config: Config
   log: Logger
   clock: Clock
-  /** What happens to a call FreeSWITCH hands us. */
-  flow: CallFlow
+  /** What happens to a call FreeSWITCH hands us, or how to build that from the app's parts. */
+  flow: CallFlow | { build(parts: AppParts): CallFlow | Promise<CallFlow> }
   /** Connect to the FreeSWITCH nodes' inbound event socket (default true). */
   control?: boolean
 }
@@ -43,6 +47,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log })
   const redis = await openRedis({ url: config.redisUrl, dataDir: config.dataDir, log })
   const register = new CallRegister(database.db, log, clock, config.instanceId)
+  const flow = typeof options.flow === 'function' ? options.flow : await options.flow.build({ config, log, clock, database, redis, register })
   const controls =
     options.control === false
       ? []
@@ -54,7 +59,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock,
     handler: async (call) => {
       trackCall(call, register, clock)
-      await options.flow(call)
+      await flow(call)
     },
   })
 

@@ -29,6 +29,12 @@ export interface Config {
   http: { host: string; port: number }
   /** Name this app instance uses in logs and shared state. */
   instanceId: string
+  /** Country whose numbering plan reads numbers without a country code (ISO 3166, e.g. BA). */
+  defaultCountry: string
+  /** How outside numbers are dialled: a dial-string template with {number}. */
+  gatewayTemplate: string
+  /** How long a caller may wait in a queue before the queue's timeout action, ms. */
+  queueMaxWaitMs: number
 }
 
 export class ConfigError extends Error {
@@ -75,6 +81,24 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     return v
   }
   const dir = (name: string, fallback: string): string => path.resolve(cwd, str(name, fallback))
+  const country = (v: string): string => {
+    if (!/^[A-Z]{2}$/.test(v)) problems.push(`DEFAULT_COUNTRY must be a two-letter country code such as BA or RU (got '${v}')`)
+    return v
+  }
+  const template = (v: string): string => {
+    if (!/^[A-Za-z0-9_.\-/@:]*\{number\}[A-Za-z0-9_.\-/@:]*$/.test(v)) {
+      problems.push(`GATEWAY_TEMPLATE must be a dial string with {number}, e.g. sofia/gateway/carrier/{number} (got '${v}')`)
+    }
+    return v
+  }
+  const seconds = (name: string, fallback: number): number => {
+    const v = str(name, String(fallback))
+    if (!/^\d+$/.test(v) || Number(v) === 0) {
+      problems.push(`${name} must be a whole number of seconds above 0 (got '${v}')`)
+      return fallback
+    }
+    return Number(v)
+  }
 
   const nodeEnv = oneOf('NODE_ENV', ['production', 'development', 'test'] as const, 'development')
   const password = str('FREESWITCH_PASSWORD', 'ClueCon')
@@ -101,6 +125,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     freeswitch,
     http: { host: str('HTTP_HOST', '127.0.0.1'), port: port('HTTP_PORT', 3000) },
     instanceId: str('INSTANCE_ID', `app-${process.pid}`),
+    defaultCountry: country(str('DEFAULT_COUNTRY', 'BA')),
+    gatewayTemplate: template(str('GATEWAY_TEMPLATE', 'sofia/gateway/carrier/{number}')),
+    queueMaxWaitMs: seconds('QUEUE_MAX_WAIT_SECONDS', 300) * 1000,
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -2,10 +2,11 @@
  * Production entry point: `npm start`. Reads the configuration, starts the app against
  * the configured FreeSWITCH nodes, and shuts down gracefully on SIGTERM/SIGINT.
  */
-import path from 'node:path'
 import { startApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
-import { basicFlow } from './demo/basic-flow.js'
+import { FlowError } from './ivr/flow/problems.js'
+import { loadReadyFlows } from './ivr/readiness.js'
+import { ivrCallFlow } from './ivr/service.js'
 import { createLogger } from './log.js'
 import { realClock } from './time/clock.js'
 
@@ -21,11 +22,20 @@ async function main(): Promise<void> {
     throw err
   }
   const log = createLogger(config.logLevel, { instance: config.instanceId })
-  const prompts = {
-    greeting: path.join(config.promptsDir, 'en', 'demo-welcome.wav'),
-    goodbye: path.join(config.promptsDir, 'en', 'demo-goodbye.wav'),
+  // A bad flow or a missing prompt stops the start, with every problem listed.
+  let flows
+  try {
+    flows = await loadReadyFlows(config.flowsDir, config.promptsDir)
+  } catch (err) {
+    if (err instanceof FlowError) {
+      log.fatal({ problems: err.problems }, 'the IVR flows cannot run')
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
   }
-  const app = await startApp({ config, log, clock: realClock, flow: async (call) => void (await basicFlow(call, prompts)) })
+  log.info({ flows: flows.map((f) => ({ id: f.id, numbers: f.numbers, source: f.source })) }, 'IVR flows loaded')
+  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }) })
   let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return

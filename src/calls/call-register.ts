@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db } from '../db/database.js'
-import { calls } from '../db/schema/index.js'
+import { calls, type IvrStep } from '../db/schema/index.js'
 import type { Clock, TimerHandle } from '../time/clock.js'
 
 export interface CallRow {
@@ -20,7 +20,16 @@ export interface CallRow {
   endedAt: Date | null
   hangupCause: string | null
   details: Record<string, unknown>
+  flowId: string | null
+  ivrPath: IvrStep[]
+  clientId: number | null
+  language: string | null
+  routedTo: string | null
+  routeResult: string | null
 }
+
+/** What the IVR and routing learn about a call as it goes. */
+export type CallFacts = Partial<Pick<CallRow, 'flowId' | 'clientId' | 'language' | 'routedTo' | 'routeResult'>>
 
 export class CallRegister {
   private readonly rows = new Map<string, CallRow>()
@@ -43,9 +52,37 @@ export class CallRegister {
     return this.dirty.size
   }
 
-  started(row: Omit<CallRow, 'answeredAt' | 'endedAt' | 'hangupCause' | 'details'> & { details?: Record<string, unknown> }): void {
-    this.rows.set(row.callUuid, { answeredAt: null, endedAt: null, hangupCause: null, ...row, details: { ...row.details } })
+  started(row: Pick<CallRow, 'callUuid' | 'direction' | 'callerNumber' | 'callerName' | 'destination' | 'startedAt'> & { details?: Record<string, unknown> }): void {
+    this.rows.set(row.callUuid, {
+      answeredAt: null,
+      endedAt: null,
+      hangupCause: null,
+      flowId: null,
+      ivrPath: [],
+      clientId: null,
+      language: null,
+      routedTo: null,
+      routeResult: null,
+      ...row,
+      details: { ...row.details },
+    })
     this.touch(row.callUuid)
+  }
+
+  /** Records facts about the call (flow, client, language, where it was routed). */
+  facts(callUuid: string, facts: CallFacts): void {
+    const row = this.rows.get(callUuid)
+    if (!row) return
+    Object.assign(row, facts)
+    this.touch(callUuid)
+  }
+
+  /** Appends a node of the IVR path. */
+  step(callUuid: string, step: IvrStep): void {
+    const row = this.rows.get(callUuid)
+    if (!row) return
+    row.ivrPath.push(step)
+    this.touch(callUuid)
   }
 
   answered(callUuid: string, at: Date): void {
@@ -130,6 +167,12 @@ export class CallRegister {
             hangupCause: sql`excluded.hangup_cause`,
             details: sql`excluded.details`,
             instanceId: sql`excluded.instance_id`,
+            flowId: sql`excluded.flow_id`,
+            ivrPath: sql`excluded.ivr_path`,
+            clientId: sql`excluded.client_id`,
+            language: sql`excluded.language`,
+            routedTo: sql`excluded.routed_to`,
+            routeResult: sql`excluded.route_result`,
           },
         })
       if (this.failures > 0) this.log.info({ failures: this.failures }, 'call register writes resumed')

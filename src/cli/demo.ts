@@ -1,45 +1,50 @@
 /**
- * `npm run demo [-- --calls 40 --rate 4 --language en]`: the app against the FreeSWITCH
- * simulator, both over real event-socket TCP in this process. Simulated callers phone in
- * and go through the built-in flow (answer, a prompt, one digit, goodbye); some press a
- * digit, some stay silent, some hang up mid-prompt. Live counts every second, CDRs in the
- * database (Postgres, or embedded PGlite when none is running).
+ * `npm run demo [-- --calls 40 --seed 1 --at 2026-11-23T09:00:00Z]`: the app against the
+ * FreeSWITCH simulator, both over real event-socket TCP in this process, taking calls
+ * through the default IVR flow (flows/default.yaml) in simulated time. Sample people and
+ * clients are seeded (existing rows are kept); simulated callers of every kind phone in: key
+ * clients, a debtor, new callers, menu users, silent callers, callers who hang up. Their
+ * managers' phones answer, ring out, are busy or are switched off at random. Prints where
+ * each call went and what the call register says.
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { sql } from 'drizzle-orm'
+import { inArray } from 'drizzle-orm'
 import { startApp } from '../app.js'
 import { ConfigError, loadConfig } from '../config.js'
-import { basicFlow, type BasicFlowResult } from '../demo/basic-flow.js'
+import { calls, recordings } from '../db/schema/index.js'
+import { SAMPLE_CLIENTS, seedSampleData } from '../demo/sample-data.js'
+import { FlowError } from '../ivr/flow/problems.js'
+import { loadReadyFlows } from '../ivr/readiness.js'
+import { ivrCallFlow } from '../ivr/service.js'
 import { createLogger } from '../log.js'
-import { startSimulator, type CallerScript } from '../sim/index.js'
-import { realClock } from '../time/clock.js'
+import { textTable } from './text-table.js'
+import type { Endpoint } from '../sim/dial-string.js'
+import { startSimulator, type CallerScript, type PartyPlan, type ScriptStep } from '../sim/index.js'
+import { VirtualClock } from '../time/virtual-clock.js'
 
 const { values: opts } = parseArgs({
   options: {
     calls: { type: 'string', default: '40' },
-    rate: { type: 'string', default: '4' },
-    language: { type: 'string', default: 'en' },
     seed: { type: 'string', default: '1' },
+    // Monday 10:00 in Sarajevo: the center is open. Try a Sunday for the after-hours branch.
+    at: { type: 'string', default: '2026-11-23T09:00:00Z' },
+    // Seconds between two callers (simulated time).
+    gap: { type: 'string', default: '20' },
   },
 })
 
-function positive(name: string, raw: string | undefined): number {
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`--${name} must be a positive number (got '${raw}')`)
-    process.exit(2)
-  }
-  return n
-}
-
-const totalCalls = Math.round(positive('calls', opts.calls))
-const rate = positive('rate', opts.rate)
-const language = opts.language ?? 'en'
-if (!['en', 'ru', 'pt', 'bs'].includes(language)) {
-  console.error(`--language must be one of en, ru, pt, bs (got '${language}')`)
+function fail(message: string): never {
+  console.error(message)
   process.exit(2)
 }
+
+const totalCalls = Number(opts.calls)
+if (!Number.isInteger(totalCalls) || totalCalls <= 0) fail(`--calls must be a positive whole number (got '${opts.calls}')`)
+const gapMs = Number(opts.gap) * 1000
+if (!Number.isFinite(gapMs) || gapMs < 0) fail(`--gap must be a number of seconds (got '${opts.gap}')`)
+const startAt = Date.parse(opts.at ?? '')
+if (Number.isNaN(startAt)) fail(`--at must be a date and time such as 2026-11-23T09:00:00Z (got '${opts.at}')`)
 
 /** A small deterministic generator, so a seed replays the same callers. */
 function random(seed: number): () => number {
@@ -50,14 +55,26 @@ function random(seed: number): () => number {
   }
 }
 
-/** What a simulated caller does: most press a digit, some stay silent, some hang up. */
-function callerScript(rnd: () => number): { kind: string; script: CallerScript } {
-  const r = rnd()
-  const digit = String(1 + Math.floor(rnd() * 9))
-  if (r < 0.55) return { kind: 'presses a digit', script: { steps: [{ app: 'play_and_get_digits' }, { wait: 1500 + rnd() * 3000 }, { dtmf: digit }] } }
-  if (r < 0.7) return { kind: 'barges in', script: { steps: [{ app: 'play_and_get_digits' }, { wait: 500 }, { dtmf: digit }] } }
-  if (r < 0.85) return { kind: 'stays silent', script: { steps: [] } }
-  return { kind: 'hangs up mid-prompt', script: { steps: [{ app: 'play_and_get_digits' }, { wait: 1000 + rnd() * 1500 }, { hangup: true }] } }
+const menu = (digit: string, waitMs = 1500): ScriptStep[] => [{ app: 'play_and_get_digits' }, { wait: waitMs }, { dtmf: digit }]
+
+/** The kinds of caller the demo mixes, with what each does once the IVR answers. */
+const CALLERS: Array<{ kind: string; weight: number; from: (n: number) => string; steps: ScriptStep[] }> = [
+  { kind: 'key client', weight: 3, from: () => SAMPLE_CLIENTS.key.phone, steps: [] },
+  { kind: 'client with overdue debt', weight: 2, from: () => SAMPLE_CLIENTS.debtor.phone, steps: [] },
+  { kind: 'new caller', weight: 3, from: (n) => `+3876200${String(n).padStart(4, '0')}`, steps: menu('2') },
+  { kind: 'client without a manager', weight: 1, from: () => SAMPLE_CLIENTS.noManager.phone, steps: [] },
+  { kind: 'retail: hears prices, then an operator', weight: 3, from: () => SAMPLE_CLIENTS.retail.phone, steps: [...menu('2'), ...menu('0')] },
+  { kind: 'retail: asks for the balance, hangs up', weight: 2, from: () => SAMPLE_CLIENTS.retail.phone, steps: [...menu('3'), { app: 'play_and_get_digits' }, { wait: 800 }, { hangup: true }] },
+  { kind: 'retail: places an order', weight: 2, from: () => SAMPLE_CLIENTS.retail.phone, steps: menu('1', 600) },
+  { kind: 'retail: stays silent', weight: 1, from: () => SAMPLE_CLIENTS.retail.phone, steps: [] },
+  { kind: 'marketer: chooses Portuguese, presses 9 twice, then 0', weight: 1, from: () => SAMPLE_CLIENTS.marketer.phone, steps: [...menu('3'), ...menu('9'), ...menu('9'), ...menu('0')] },
+]
+
+function pick(rnd: () => number): (typeof CALLERS)[number] {
+  const total = CALLERS.reduce((s, c) => s + c.weight, 0)
+  let r = rnd() * total
+  for (const c of CALLERS) if ((r -= c.weight) < 0) return c
+  return CALLERS[0]!
 }
 
 async function main(): Promise<void> {
@@ -65,23 +82,32 @@ async function main(): Promise<void> {
   try {
     config = loadConfig()
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(2)
-    }
+    if (err instanceof ConfigError) fail(err.message)
     throw err
   }
-  // The demo prints its own live table: only warnings and worse go to the log, unless
-  // LOG_LEVEL asks for debug or trace.
+  let flows
+  try {
+    flows = await loadReadyFlows(config.flowsDir, config.promptsDir)
+  } catch (err) {
+    if (err instanceof FlowError) fail(err.message)
+    throw err
+  }
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn'
   const log = createLogger(level, { instance: 'demo' })
+  const rnd = random(Number(opts.seed) || 1)
+  const clock = new VirtualClock({ start: startAt, quietMs: 5 })
+
+  // Agents' phones: most answer after a few rings; some ring out, are busy or switched off.
+  const phone = (endpoint: Endpoint): PartyPlan => {
+    if (endpoint.tech !== 'user') return { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 60_000 }
+    const r = rnd()
+    if (r < 0.65) return { outcome: 'answer', ringMs: 2000 + rnd() * 6000, answeredBy: 'person', talkMs: 30_000 + rnd() * 120_000 }
+    if (r < 0.8) return { outcome: 'busy', ringMs: 300 }
+    if (r < 0.93) return { outcome: 'no-answer', ringMs: 0 }
+    return { outcome: 'not-registered', ringMs: 0 }
+  }
   const prompts = path.resolve(config.promptsDir)
-  const sim = await startSimulator({
-    clock: realClock,
-    log,
-    media: { localStreams: { moh: path.join(prompts, 'music/hold.wav') } },
-  })
-  const results: BasicFlowResult[] = []
+  const sim = await startSimulator({ clock, log, directory: phone, media: { localStreams: { moh: path.join(prompts, 'music/hold.wav') } } })
   const instanceId = `demo-${process.pid}`
   const app = await startApp({
     config: {
@@ -91,69 +117,48 @@ async function main(): Promise<void> {
       freeswitch: [{ host: sim.address.host, port: sim.address.port, password: 'ClueCon' }],
     },
     log,
-    clock: realClock,
-    flow: async (call) => {
-      results.push(
-        await basicFlow(call, {
-          greeting: path.join(prompts, language, 'demo-welcome.wav'),
-          goodbye: path.join(prompts, language, 'demo-goodbye.wav'),
-        }),
-      )
-    },
+    clock,
+    flow: ivrCallFlow({ flows }),
   })
+  await seedSampleData(app.database.db)
   sim.sw.appAddress = `127.0.0.1:${app.outbound.port}`
-  const started = new Date()
+  const number = flows[0]!.numbers[0]!
   console.log(
-    `demo: ${totalCalls} simulated calls at ${rate}/s; FreeSWITCH simulator on ${sim.address.host}:${sim.address.port}, ` +
-      `our outbound socket on ${sim.sw.appAddress}, database ${app.database.where}`,
+    `demo: ${totalCalls} callers, one every ${gapMs / 1000} s from ${new Date(startAt).toISOString()} (simulated time), to ${number} ` +
+      `(flow '${flows[0]!.id}'); simulator on ${sim.address.host}:${sim.address.port}; database ${app.database.where}\n`,
   )
 
-  const rnd = random(Number(opts.seed) || 1)
-  const kinds = new Map<string, number>()
-  const done: Array<Promise<void>> = []
-  let placed = 0
-  const placer = setInterval(() => {
-    if (placed >= totalCalls) return clearInterval(placer)
-    placed++
-    const { kind, script } = callerScript(rnd)
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
-    const from = `+3876100${String(placed).padStart(4, '0')}`
-    done.push(sim.sw.placeCall({ from, fromName: `Caller ${placed}`, to: '5000', script }).done)
-  }, 1000 / rate)
-
-  const t0 = Date.now()
-  const report = (): void => {
-    const digits = results.filter((r) => r.digit !== undefined).length
-    const hungUp = results.filter((r) => r.ended === 'caller').length
-    console.log(
-      `t=${String(Math.round((Date.now() - t0) / 1000)).padStart(3)}s  placed ${String(placed).padStart(3)}  ` +
-        `in progress ${String(app.outbound.activeCalls.size).padStart(3)}  finished ${String(results.length).padStart(3)}  ` +
-        `with a digit ${String(digits).padStart(3)}  caller hung up ${String(hungUp).padStart(3)}  CDR backlog ${app.register.backlog}`,
-    )
+  const placed: Array<{ kind: string; uuid: string; done: Promise<unknown> }> = []
+  let finished = 0
+  for (let n = 1; n <= totalCalls; n++) {
+    const caller = pick(rnd)
+    const script: CallerScript = { steps: caller.steps }
+    const call = sim.sw.placeSipCall({ from: caller.from(n), to: number, script })
+    placed.push({ kind: caller.kind, uuid: call.channel.uuid, done: call.done.then(() => finished++) })
+    const until = clock.now() + gapMs
+    await clock.runWhile(() => clock.now() < until)
   }
-  const ticker = setInterval(report, 1000)
-  while (placed < totalCalls) await new Promise((r) => setTimeout(r, 100))
-  await Promise.all(done)
-  while (app.outbound.activeCalls.size > 0) await new Promise((r) => setTimeout(r, 50))
+  await clock.runWhile(() => finished < placed.length, 60 * 60_000)
+  await clock.advance(2000)
   await app.register.flush()
-  clearInterval(ticker)
-  report()
 
-  const rows = await app.database.db.execute(
-    sql`select hangup_cause, count(*)::int as n from calls where instance_id = ${instanceId} and started_at >= ${started} group by hangup_cause`,
-  )
-  const byCause = (rows as unknown as { rows?: Array<{ hangup_cause: string; n: number }> }).rows ?? (rows as unknown as Array<{ hangup_cause: string; n: number }>)
-  console.log('\ncallers:', Object.fromEntries(kinds))
-  console.log('digits pressed:', Object.fromEntries(countBy(results.map((r) => r.digit ?? 'none'))))
-  console.log('CDR rows written, by hangup cause:', Object.fromEntries(byCause.map((r) => [r.hangup_cause, r.n])))
+  const uuids = placed.map((p) => p.uuid)
+  const rows = new Map((await app.database.db.select().from(calls).where(inArray(calls.callUuid, uuids))).map((r) => [r.callUuid, r]))
+  const recs = await app.database.db.select().from(recordings).where(inArray(recordings.callUuid, uuids))
+  const table = placed.map((p, i) => {
+    const row = rows.get(p.uuid)
+    const nodes = (row?.ivrPath ?? []).map((s) => s.node).filter((n, j, all) => n !== all[j - 1])
+    const seconds = row?.endedAt ? Math.round((row.endedAt.getTime() - row.startedAt.getTime()) / 1000) : ''
+    return [i + 1, p.kind, row?.callerNumber ?? '?', row?.language ?? '', row?.routedTo ?? '-', row?.routeResult ?? '-', seconds, nodes.slice(3).join(' > ')]
+  })
+  console.log(textTable(['#', 'caller', 'from', 'lang', 'went to', 'result', 'sec', 'IVR path (after welcome > lookup > language)'], table))
+  const count = (values: string[]): string =>
+    [...new Set(values)].sort().map((v) => `${v} ${values.filter((x) => x === v).length}`).join(', ')
+  console.log(`\nrouted to: ${count(table.map((t) => String(t[4])))}`)
+  console.log(`hangup causes: ${count([...rows.values()].map((r) => r.hangupCause ?? 'none'))}`)
+  console.log(`call register rows: ${rows.size} of ${placed.length}; recordings: ${recs.filter((r) => r.kind === 'call').length} calls, ${recs.filter((r) => r.kind === 'message').length} messages, in ${config.recordingsDir}`)
   await app.stop(5000)
   await sim.close()
-}
-
-function countBy(items: string[]): Map<string, number> {
-  const m = new Map<string, number>()
-  for (const i of items.sort()) m.set(i, (m.get(i) ?? 0) + 1)
-  return m
 }
 
 main().then(

@@ -99,7 +99,7 @@ export class OutboundServer {
       return
     }
     this.stats.accepted++
-    const session = new SocketSession(socket, log, () => clock.poke())
+    const session = new SocketSession(socket, log, clock.tap(socket))
     this.sessions.add(session)
     void session.done.then(() => this.sessions.delete(session))
     const channel = await session.send('connect\n\n')

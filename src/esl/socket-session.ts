@@ -7,6 +7,7 @@ import type { Socket } from 'node:net'
 import { FreeSwitchParser, FreeSwitchParserNonEmptyBufferAtEndError } from 'esl-lite'
 import type { Logger } from 'pino'
 import { JsonEvent, PlainEvent, ReplyHeaders, type EslEvent } from './event.js'
+import type { WireTap } from '../time/clock.js'
 import { fsUrlDecode } from './url-encoding.js'
 
 export interface Reply {
@@ -39,13 +40,14 @@ export class SocketSession {
   constructor(
     private readonly socket: Socket,
     private readonly log: Logger,
-    private readonly onActivity: () => void = () => {},
+    /** Told of the bytes written and read (a virtual clock waits for them to land). */
+    private readonly wire?: WireTap,
     /** Where the bytes come from: the socket itself, except in benchmarks. */
     source: AsyncIterable<Buffer> = socket,
   ) {
     socket.setNoDelay(true)
     socket.on('error', (err) => this.log.debug({ err }, 'event socket error'))
-    this.done = this.readLoop(source)
+    this.done = this.readLoop(source === socket && wire ? counted(socket, wire) : source)
   }
 
   get isClosed(): boolean {
@@ -64,7 +66,7 @@ export class SocketSession {
     if (this.closed) return Promise.resolve(undefined)
     return new Promise((resolve) => {
       this.pending.push(resolve)
-      this.onActivity()
+      this.wire?.sent(Buffer.byteLength(text))
       this.socket.write(text)
     })
   }
@@ -90,7 +92,6 @@ export class SocketSession {
       // values that contain ': ', `Content-Length: 0` messages (the linger notice), and
       // headers whose terminating blank line is split between two reads.
       for await (const msg of FreeSwitchParser(source, this.log)) {
-        this.onActivity()
         if (msg instanceof FreeSwitchParserNonEmptyBufferAtEndError) continue
         this.dispatch(msg.headers.contentType, msg.headers, msg.body)
       }
@@ -154,5 +155,13 @@ export class SocketSession {
   private deliver(fn: () => void): void {
     if (this.listener) fn()
     else this.early.push(fn)
+  }
+}
+
+/** The socket's chunks, each counted as read when the parser takes it. */
+async function* counted(socket: Socket, wire: WireTap): AsyncIterable<Buffer> {
+  for await (const chunk of socket as AsyncIterable<Buffer>) {
+    wire.received(chunk.length)
+    yield chunk
   }
 }

@@ -10,7 +10,11 @@ import { waitFor } from './wait.js'
 export type ScriptStep =
   /** Pause, ms. */
   | { wait: number }
-  /** Wait until the IVR starts this application (answer, play_and_get_digits, record, bridge ...). */
+  /**
+   * Wait until the IVR starts this application (answer, play_and_get_digits, record,
+   * bridge ...). Each such step takes the next start: two steps for play_and_get_digits
+   * wait for its first and its second run.
+   */
   | { app: string; timeoutMs?: number }
   /** Press digits, `gapMs` apart (default 150). */
   | { dtmf: string; gapMs?: number; source?: 'RTP' | 'UNKNOWN' }
@@ -39,12 +43,32 @@ export async function runScript(target: ScriptTarget, script: CallerScript): Pro
   const stop = (): void => live.abort('hangup')
   media.once('hangup', stop)
   own.once('hangup', stop)
+  // Starts of each application since the script began, and how many steps have used.
+  const starts = new Map<string, number>()
+  const used = new Map<string, number>()
+  let wake: (() => void) | undefined
+  const onApp = (name: string): void => {
+    starts.set(name, (starts.get(name) ?? 0) + 1)
+    wake?.()
+  }
+  media.on('app', onApp)
+  if (media.current) onApp(media.current.name)
   try {
     for (const step of script.steps) {
       if (live.signal.aborted) return
       if ('wait' in step) await waitFor(clock, step.wait, live.signal).done
-      else if ('app' in step) await untilApp(media, step.app, step.timeoutMs ?? Infinity, live.signal)
-      else if ('dtmf' in step) {
+      else if ('app' in step) {
+        const wanted = (used.get(step.app) ?? 0) + 1
+        if ((starts.get(step.app) ?? 0) < wanted) {
+          const wait = waitFor(clock, step.timeoutMs ?? Infinity, live.signal)
+          wake = () => {
+            if ((starts.get(step.app) ?? 0) >= wanted) wait.wake()
+          }
+          await wait.done
+          wake = undefined
+        }
+        used.set(step.app, wanted)
+      } else if ('dtmf' in step) {
         for (const [i, digit] of Array.from(step.dtmf).entries()) {
           if (i > 0) await waitFor(clock, step.gapMs ?? 150, live.signal).done
           if (live.signal.aborted) return
@@ -58,17 +82,8 @@ export async function runScript(target: ScriptTarget, script: CallerScript): Pro
       }
     }
   } finally {
+    media.off('app', onApp)
     media.off('hangup', stop)
     own.off('hangup', stop)
   }
-}
-
-function untilApp(ch: SimChannel, app: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  if (ch.current?.name === app) return Promise.resolve()
-  const wait = waitFor(ch.sw.clock, timeoutMs, signal)
-  const onApp = (name: string): void => {
-    if (name === app) wait.wake()
-  }
-  ch.on('app', onApp)
-  return wait.done.then(() => void ch.off('app', onApp))
 }

@@ -157,6 +157,8 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   /** The negotiated codec; undefined until a SIP channel has media. */
   codec: { name: string; rate: string; bitRate: string } | undefined = { name: 'L16', rate: '8000', bitRate: '128000' }
   presenceId: string | undefined
+  /** Every application run on the channel and its response, in order (for tests and the demo). */
+  readonly history: Array<{ app: string; arg: string; response: string }> = []
   /** Per-endpoint behaviour (SIP: media negotiation at pre-answer, the ACK after answer). */
   endpoint: ChannelEndpoint | undefined
   private answering = false
@@ -438,6 +440,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     // park reports the playback a uuid_broadcast ran inside it, as FreeSWITCH does.
     if (response !== '_none_') this.setVar('current_application_response', response)
     response = this.getVar('current_application_response') ?? '_none_'
+    this.history.push({ app, arg, response })
     this.fire('CHANNEL_EXECUTE_COMPLETE', {
       after: [...appHeaders, ['Application-Response', response], ['Application-UUID', appUuid]],
     })

@@ -38,11 +38,13 @@ export abstract class EslSession implements EventSink {
     readonly sw: SimSwitch,
     protected readonly socket: Socket,
   ) {
-    this.writer = new EslWriter(socket, () => sw.clock.poke())
+    const wire = sw.clock.tap(socket)
+    this.writer = new EslWriter(socket, (bytes) => (wire ? wire.sent(bytes) : sw.clock.poke()))
     this.done = new Promise((resolve) => (this.settleDone = resolve))
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => {
-      sw.clock.poke()
+      if (wire) wire.received(chunk.length)
+      else sw.clock.poke()
       for (const cmd of this.reader.push(chunk)) {
         // Commands are answered in order; a slow one (api originate) holds the next. Not
         // clock.track()ed: such a command waits for simulated time to pass.

@@ -11,7 +11,7 @@ export class EslWriter {
   constructor(
     private readonly socket: Socket,
     /** Told of every write, so a virtual clock waits for the bytes to land. */
-    private readonly onWrite: () => void = () => {},
+    private readonly onWrite: (bytes: number) => void = () => {},
   ) {}
 
   get open(): boolean {
@@ -20,7 +20,7 @@ export class EslWriter {
 
   raw(text: string): void {
     if (!this.open) return
-    this.onWrite()
+    this.onWrite(Buffer.byteLength(text))
     this.socket.write(text)
   }
 

@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net'
+
 /**
  * Time as a dependency. Everything that waits, schedules or reads "now" takes a Clock,
  * so the same code runs against the wall clock in production and in virtual time in
@@ -5,6 +7,12 @@
  */
 export interface TimerHandle {
   readonly id: number
+}
+
+/** Counts a socket's traffic for the clock: told of every write and every read. */
+export interface WireTap {
+  sent(bytes: number): void
+  received(bytes: number): void
 }
 
 export interface Clock {
@@ -21,6 +29,14 @@ export interface Clock {
   track<T>(work: Promise<T>): Promise<T>
   /** Notes that I/O happened; a virtual clock waits for quiet before it advances. */
   poke(): void
+  /**
+   * A socket whose traffic is part of the simulation. When both its ends are tapped (the
+   * simulator and the app in one process), a virtual clock does not advance while bytes
+   * written on it are still unread at the other end: a busy machine may be slow to
+   * deliver them, and time must not jump past a command in flight. Undefined when the
+   * clock has no use for the counts (the real one).
+   */
+  tap(socket: Socket): WireTap | undefined
 }
 
 class RealTimer implements TimerHandle {
@@ -48,6 +64,9 @@ export class RealClock implements Clock {
     return work
   }
   poke(): void {}
+  tap(): undefined {
+    return undefined
+  }
 }
 
 export function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { VirtualClock } from './virtual-clock.js'
 
@@ -50,5 +51,46 @@ describe('VirtualClock', () => {
     clock.clearTimeout(h)
     await clock.advance(3_600_000)
     expect(woke).toBe(3_600_000)
+  })
+
+  it('does not advance while bytes written on a connection tapped at both ends are unread', async () => {
+    const clock = new VirtualClock({ start: 0, quietMs: 1 })
+    const server = net.createServer()
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const accepted = new Promise<net.Socket>((r) => server.once('connection', r))
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+    await new Promise((r) => client.once('connect', r))
+    const far = await accepted
+    far.pause() // a far end slow to read, as on a loaded machine
+    const sender = clock.tap(client)
+    const reader = clock.tap(far)
+    let fired = false
+    clock.setTimeout(() => (fired = true), 10)
+    sender.sent(5)
+    client.write('hello')
+    const advancing = clock.advance(10)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fired).toBe(false)
+    reader.received(5)
+    await advancing
+    expect(fired).toBe(true)
+    client.destroy()
+    far.destroy()
+    server.close()
+  })
+
+  it('ignores a connection tapped at one end only', async () => {
+    const clock = new VirtualClock({ start: 0, quietMs: 1 })
+    const server = net.createServer((s) => s.resume())
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+    await new Promise((r) => client.once('connect', r))
+    clock.tap(client)!.sent(100)
+    let fired = false
+    clock.setTimeout(() => (fired = true), 10)
+    await clock.advance(10)
+    expect(fired).toBe(true)
+    client.destroy()
+    server.close()
   })
 })

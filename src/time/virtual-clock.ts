@@ -1,5 +1,6 @@
 import { setImmediate as immediate, setTimeout as realDelay } from 'node:timers/promises'
-import { sleepWith, type Clock, type TimerHandle } from './clock.js'
+import type { Socket } from 'node:net'
+import { sleepWith, type Clock, type TimerHandle, type WireTap } from './clock.js'
 
 interface VirtualTimer extends TimerHandle {
   at: number
@@ -33,6 +34,8 @@ export class VirtualClock implements Clock {
   private lastPoke = 0
   private readonly quietMs: number
   private running = false
+  /** Connections tapped at both ends, by their address pair: bytes written and not yet read. */
+  private readonly wires = new Map<string, Wire>()
 
   constructor(options: VirtualClockOptions) {
     this.current = options.start
@@ -78,6 +81,46 @@ export class VirtualClock implements Clock {
     this.lastPoke = performance.now()
   }
 
+  tap(socket: Socket): WireTap {
+    const key = wireKey(socket)
+    if (!key) return { sent: () => this.poke(), received: () => this.poke() }
+    let wire = this.wires.get(key)
+    if (!wire) {
+      wire = { ends: 0, unread: 0, since: 0 }
+      this.wires.set(key, wire)
+    }
+    wire.ends++
+    const w = wire
+    // Bytes in flight to a closed end are never read: the connection stops counting.
+    socket.once('close', () => this.wires.delete(key))
+    return {
+      sent: (bytes) => {
+        if (w.unread <= 0) w.since = performance.now()
+        w.unread += bytes
+        this.poke()
+      },
+      received: (bytes) => {
+        w.unread -= bytes
+        this.poke()
+      },
+    }
+  }
+
+  /** Whether bytes are on their way between two tapped ends. */
+  private inFlight(): boolean {
+    const now = performance.now()
+    for (const [key, w] of this.wires) {
+      if (w.ends < 2 || w.unread <= 0) continue
+      // A reader that stopped reading must not stop time for good.
+      if (now - w.since > STUCK_WIRE_MS) {
+        this.wires.delete(key)
+        continue
+      }
+      return true
+    }
+    return false
+  }
+
   /** Number of timers still scheduled. */
   get pending(): number {
     return this.heap.filter((t) => !t.cancelled).length
@@ -93,7 +136,7 @@ export class VirtualClock implements Clock {
   async settle(): Promise<void> {
     for (;;) {
       for (let i = 0; i < 3; i++) await immediate()
-      if (this.busy > 0) {
+      if (this.busy > 0 || this.inFlight()) {
         await realDelay(1)
         continue
       }
@@ -191,4 +234,21 @@ export class VirtualClock implements Clock {
     }
     return top
   }
+}
+
+interface Wire {
+  /** How many ends are tapped: only a connection tapped at both ends is waited for. */
+  ends: number
+  unread: number
+  /** When the oldest unread byte was written (real ms). */
+  since: number
+}
+
+const STUCK_WIRE_MS = 2000
+
+/** The same for both ends of a connection: its two addresses, in order. */
+function wireKey(socket: Socket): string | undefined {
+  const { localAddress, localPort, remoteAddress, remotePort } = socket
+  if (!localAddress || !localPort || !remoteAddress || !remotePort) return undefined
+  return [`${localAddress}:${localPort}`, `${remoteAddress}:${remotePort}`].sort().join(' ')
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
 /** The call register: one row per call our app handled (the call detail record). */
 export const calls = pgTable(
@@ -18,9 +18,49 @@ export const calls = pgTable(
     hangupCause: text('hangup_cause'),
     /** App instance that handled the call. */
     instanceId: text('instance_id').notNull().default(''),
+    /** The IVR flow the call went through, and the path it took: node ids with digits and times. */
+    flowId: text('flow_id'),
+    ivrPath: jsonb('ivr_path').$type<IvrStep[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The client recognised by the caller's number, if any. */
+    clientId: bigint('client_id', { mode: 'number' }),
+    /** The language the caller was served in. */
+    language: text('language'),
+    /** Where the call was routed (`agent:ana`, `group:finance`, `queue:orders` ...) and how it ended there. */
+    routedTo: text('routed_to'),
+    routeResult: text('route_result'),
     /** Free-form facts about the call that do not deserve a column yet. */
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('calls_started_at_idx').on(t.startedAt), index('calls_caller_number_idx').on(t.callerNumber)],
+  (t) => [index('calls_started_at_idx').on(t.startedAt), index('calls_caller_number_idx').on(t.callerNumber), index('calls_client_idx').on(t.clientId)],
+)
+
+/** One node a call went through in the IVR. */
+export interface IvrStep {
+  node: string
+  kind: string
+  /** ISO time the node was entered. */
+  at: string
+  digits?: string
+  /** What came of it: an option taken, `no-input`, `invalid`, a route target ... */
+  result?: string
+}
+
+/** Recordings of calls and of messages callers left, with what the file holds. */
+export const recordings = pgTable(
+  'recordings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    callUuid: text('call_uuid').notNull(),
+    /** `call`: the whole call; `message`: a message the caller left. */
+    kind: text('kind').$type<'call' | 'message'>().notNull(),
+    /** Path relative to the recordings directory: <yyyy>/<mm>/<dd>/<call uuid>[-message].wav */
+    path: text('path').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    durationMs: integer('duration_ms'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    sampleRate: integer('sample_rate'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('recordings_call_idx').on(t.callUuid), index('recordings_started_idx').on(t.startedAt)],
 )

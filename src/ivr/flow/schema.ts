@@ -4,10 +4,11 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 
-const NodeId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a node id' })
-const PromptId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a prompt id' })
-const VarName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$', description: 'a variable name' })
-const Digit = Type.String({ pattern: '^[0-9*#]$' })
+const NodeId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: "a node id (letters, digits, '-' and '_', at most 64)" })
+const PromptId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: "a prompt id (letters, digits, '-' and '_', at most 64)" })
+export const VarName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$', description: "a variable name (letters, digits, '_' and '.', such as client.balance)" })
+export const Digit = Type.String({ pattern: '^[0-9*#]$', description: 'one phone key (0-9, * or #)' })
+const LanguageCode = Type.String({ pattern: '^[a-z]{2}$', description: "a language code (two lower-case letters, such as 'en')" })
 const Ms = (max: number) => Type.Integer({ minimum: 0, maximum: max })
 
 export const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])
@@ -53,7 +54,7 @@ const RouteTargetSchema = Type.Union([
   Type.Object({ agent: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   Type.Object({ manager: Type.Literal(true) }, { additionalProperties: false }),
   Type.Object({ group: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-  Type.Object({ external: Type.String({ pattern: '^\\+?[0-9]{3,20}$' }) }, { additionalProperties: false }),
+  Type.Object({ external: Type.String({ pattern: '^\\+?[0-9]{3,20}$', description: "a phone number (3 to 20 digits, optionally after '+')" }) }, { additionalProperties: false }),
 ])
 
 /** What a `say` node speaks: the value is always a variable name. */
@@ -78,7 +79,8 @@ export const NodeSchemas = {
     {
       type: Type.Literal('menu'),
       prompt: PromptId,
-      options: Type.Record(Digit, NodeId, { minProperties: 1 }),
+      // additionalProperties: false, or a key such as '12' would slip past the key pattern.
+      options: Type.Record(Digit, NodeId, { minProperties: 1, additionalProperties: false }),
       noInputPrompt: Type.Optional(PromptId),
       invalidPrompt: Type.Optional(PromptId),
       timeoutMs: Type.Optional(Ms(60_000)),
@@ -96,7 +98,7 @@ export const NodeSchemas = {
       min: Type.Integer({ minimum: 1, maximum: 64 }),
       max: Type.Integer({ minimum: 1, maximum: 64 }),
       regex: Type.Optional(Type.String({ minLength: 1 })),
-      terminator: Type.Optional(Type.String({ pattern: '^[0-9*#]$' })),
+      terminator: Type.Optional(Digit),
       timeoutMs: Type.Optional(Ms(60_000)),
       digitTimeoutMs: Type.Optional(Ms(30_000)),
       invalidPrompt: Type.Optional(PromptId),
@@ -123,10 +125,11 @@ export const NodeSchemas = {
     {
       type: Type.Literal('language'),
       prompt: PromptId,
-      options: Type.Record(Digit, Type.String({ pattern: '^[a-z]{2}$' }), { minProperties: 1 }),
+      // additionalProperties: false, or a key such as '12' would slip past the key pattern.
+      options: Type.Record(Digit, LanguageCode, { minProperties: 1, additionalProperties: false }),
       /** A variable holding a language already known (e.g. client.language): no question asked. */
       useVariable: Type.Optional(VarName),
-      default: Type.String({ pattern: '^[a-z]{2}$' }),
+      default: LanguageCode,
       timeoutMs: Type.Optional(Ms(60_000)),
       maxRetries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
       next: NodeId,
@@ -172,12 +175,13 @@ export const NodeSchemas = {
     { additionalProperties: false },
   ),
   set: Type.Object(
-    { type: Type.Literal('set'), values: Type.Record(VarName, Scalar, { minProperties: 1 }), next: NodeId, ...common },
+    // additionalProperties: false, or a key such as 'bad name' would slip past the key pattern.
+    { type: Type.Literal('set'), values: Type.Record(VarName, Scalar, { minProperties: 1, additionalProperties: false }), next: NodeId, ...common },
     { additionalProperties: false },
   ),
   goto: Type.Object({ type: Type.Literal('goto'), next: NodeId, ...common }, { additionalProperties: false }),
   hangup: Type.Object(
-    { type: Type.Literal('hangup'), prompt: Type.Optional(PromptId), cause: Type.Optional(Type.String({ pattern: '^[A-Z_]{3,40}$' })), ...common },
+    { type: Type.Literal('hangup'), prompt: Type.Optional(PromptId), cause: Type.Optional(Type.String({ pattern: '^[A-Z_]{3,40}$', description: 'a hangup cause such as NORMAL_CLEARING' })), ...common },
     { additionalProperties: false },
   ),
 } satisfies Record<string, TSchema>
@@ -187,13 +191,18 @@ export const NODE_TYPES = Object.keys(NodeSchemas) as NodeType[]
 export type FlowNode = { [K in NodeType]: Static<(typeof NodeSchemas)[K]> }[NodeType]
 export type NodeOf<K extends NodeType> = Static<(typeof NodeSchemas)[K]>
 
-const TimeRange = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$' })
+const TimeRange = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'a time range such as 09:00-18:00' })
 
 export const HoursSchema = Type.Object(
   {
     timezone: Type.String({ minLength: 1 }),
-    weekly: Type.Record(Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]), Type.Array(TimeRange)),
-    holidays: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }))),
+    // Every day must be listed (`sun: []` for a closed day); additionalProperties: false refuses 'monday'.
+    weekly: Type.Record(
+      Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]),
+      Type.Array(TimeRange),
+      { additionalProperties: false },
+    ),
+    holidays: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date such as 2025-12-25' }))),
   },
   { additionalProperties: false },
 )
@@ -202,12 +211,12 @@ export type BusinessHours = Static<typeof HoursSchema>
 /** The file around the nodes; nodes are checked one by one against NodeSchemas. */
 export const FlowFileSchema = Type.Object(
   {
-    id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: "a flow id (letters, digits, '-' and '_', at most 64)" }),
     description: Type.Optional(Type.String()),
     /** Destination numbers this flow answers. */
-    numbers: Type.Array(Type.String({ pattern: '^\\+?[0-9]{1,20}$' }), { minItems: 1 }),
-    languages: Type.Array(Type.String({ pattern: '^[a-z]{2}$' }), { minItems: 1 }),
-    defaultLanguage: Type.String({ pattern: '^[a-z]{2}$' }),
+    numbers: Type.Array(Type.String({ pattern: '^\\+?[0-9]{1,20}$', description: "a phone number (digits, optionally after '+')" }), { minItems: 1 }),
+    languages: Type.Array(LanguageCode, { minItems: 1 }),
+    defaultLanguage: LanguageCode,
     recording: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('none'), Type.Literal('on-route')])),
     hours: Type.Optional(HoursSchema),
     start: NodeId,

@@ -1,0 +1,62 @@
+/**
+ * The IVR as the app's call flow: picks the flow a call dialled (by destination number),
+ * and builds what flows need from the app's parts: the client directory, routing to people
+ * and queues, prompts, recordings.
+ */
+import type { CountryCode } from 'libphonenumber-js'
+import type { AppParts, CallFlow } from '../app.js'
+import { ClientDirectory } from '../clients/directory.js'
+import type { Call } from '../esl/call.js'
+import { CallRecorder } from '../recording/recorder.js'
+import { AgentDirectory } from '../routing/agents.js'
+import { DirectRouter, type QueueGateway } from '../routing/direct-router.js'
+import { HoldQueue } from '../routing/hold-queue.js'
+import type { Flow } from './flow/schema.js'
+import { PromptLibrary } from './prompts.js'
+import { runFlow, type IvrServices } from './runner.js'
+
+export interface IvrOptions {
+  flows: Flow[]
+  /** The queue service; by default callers hold with music until the queue's wait runs out. */
+  queues?: QueueGateway
+}
+
+export function ivrServices(parts: AppParts, options: IvrOptions): IvrServices {
+  const { config, log, clock, database, register } = parts
+  const prompts = new PromptLibrary(config.promptsDir)
+  const queues =
+    options.queues ??
+    new HoldQueue({ clock, announcement: (language) => prompts.file(language, 'queue-hold'), music: 'local_stream://moh', maxWaitMs: config.queueMaxWaitMs })
+  const agents = new AgentDirectory(database.db)
+  return {
+    clients: new ClientDirectory(database.db, config.defaultCountry as CountryCode),
+    router: new DirectRouter({ agents, queues, gatewayTemplate: config.gatewayTemplate, log, clock }),
+    prompts,
+    recorder: new CallRecorder({ db: database.db, directory: config.recordingsDir, log, clock }),
+    register,
+    clock,
+    log,
+  }
+}
+
+/** The app's call flow: the IVR flow for the number dialled, or the first flow. */
+export function ivrCallFlow(options: IvrOptions): { build(parts: AppParts): CallFlow } {
+  return {
+    build(parts) {
+      const services = ivrServices(parts, options)
+      // The switch may hand us a number with or without its '+'.
+      const key = (n: string): string => n.replace(/^\+/, '')
+      const byNumber = new Map<string, Flow>()
+      for (const flow of options.flows) for (const n of flow.numbers) byNumber.set(key(n), flow)
+      return async (call: Call) => {
+        const flow = byNumber.get(key(call.destination)) ?? options.flows[0]
+        if (!flow) {
+          call.log.error({ destination: call.destination }, 'no IVR flow loaded; hanging up')
+          await call.hangup('SERVICE_UNAVAILABLE')
+          return
+        }
+        await runFlow(call, flow, services)
+      }
+    },
+  }
+}

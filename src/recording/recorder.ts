@@ -1,0 +1,104 @@
+/**
+ * Call recordings: where they go (<recordings>/<yyyy>/<mm>/<dd>/<call uuid>.wav), starting
+ * them on a call, and cataloguing them in the `recordings` table once they are complete,
+ * with the duration and size read from the file (node-wav) when this host can see it, else
+ * from what FreeSWITCH reported (record_ms).
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import wav from 'node-wav'
+import type { Logger } from 'pino'
+import type { Db } from '../db/database.js'
+import { recordings } from '../db/schema/index.js'
+import type { Call } from '../esl/call.js'
+import { isOk } from '../esl/results.js'
+import type { Clock } from '../time/clock.js'
+
+export type RecordingKind = 'call' | 'message'
+
+export interface RecorderOptions {
+  db: Db
+  /** Where FreeSWITCH writes recordings (and this host reads them, when it shares the directory). */
+  directory: string
+  log: Logger
+  clock: Clock
+}
+
+export interface FileFacts {
+  durationMs: number
+  sizeBytes: number
+  sampleRate: number
+}
+
+export class CallRecorder {
+  constructor(private readonly options: RecorderOptions) {}
+
+  /** `2026/11/23/<uuid>.wav`, or `...-message-1.wav` for a message. */
+  relativePath(startedAt: Date, callUuid: string, suffix = ''): string {
+    const d = startedAt.toISOString().slice(0, 10).split('-')
+    return path.posix.join(d[0]!, d[1]!, d[2]!, `${callUuid}${suffix}.wav`)
+  }
+
+  absolute(relative: string): string {
+    return path.join(this.options.directory, relative)
+  }
+
+  /** Records the whole call from now on; catalogued when the call ends. */
+  async recordCall(call: Call): Promise<string | undefined> {
+    const startedAt = new Date(this.options.clock.now())
+    const relative = this.relativePath(new Date(call.startedAt), call.uuid)
+    const r = await call.recordSession(this.absolute(relative))
+    if (!isOk(r)) {
+      call.log.warn({ result: r }, 'call recording did not start')
+      return undefined
+    }
+    void call.finished.then((summary) => {
+      const ms = Number(summary.final?.variable('record_ms'))
+      void this.options.clock.track(this.catalogue(call.uuid, 'call', relative, startedAt, Number.isFinite(ms) ? ms : undefined))
+    })
+    return relative
+  }
+
+  /** Catalogues a finished recording; reads the file when this host can see it. */
+  async catalogue(callUuid: string, kind: RecordingKind, relative: string, startedAt: Date, reportedMs?: number): Promise<void> {
+    const facts = await this.inspect(relative)
+    const row = {
+      callUuid,
+      kind,
+      path: relative,
+      startedAt,
+      durationMs: facts?.durationMs ?? (reportedMs !== undefined ? Math.round(reportedMs) : null),
+      sizeBytes: facts?.sizeBytes ?? null,
+      sampleRate: facts?.sampleRate ?? null,
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.db.insert(recordings).values(row)
+        return
+      } catch (err) {
+        if (attempt >= 5) {
+          this.options.log.error({ call: callUuid, err: (err as Error).message, recording: relative }, 'could not catalogue a recording')
+          return
+        }
+        await this.options.clock.sleep(200 * 2 ** attempt)
+      }
+    }
+  }
+
+  /** Duration, size and rate of a WAV file, or undefined when it is not here (yet). */
+  async inspect(relative: string): Promise<FileFacts | undefined> {
+    const file = this.absolute(relative)
+    // FreeSWITCH finishes writing a moment after it reports the recording stopped.
+    for (let i = 0; i < 10; i++) {
+      try {
+        const [buf, stat] = await Promise.all([fs.readFile(file), fs.stat(file)])
+        const decoded = wav.decode(buf)
+        const samples = decoded.channelData[0]?.length ?? 0
+        return { durationMs: Math.round((samples * 1000) / decoded.sampleRate), sizeBytes: stat.size, sampleRate: decoded.sampleRate }
+      } catch {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    return undefined
+  }
+}
