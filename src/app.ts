@@ -10,6 +10,11 @@ import { openDatabase, type Database } from './db/database.js'
 import type { Call } from './esl/call.js'
 import { ControlClient } from './esl/control-client.js'
 import { OutboundServer } from './esl/outbound-server.js'
+import { PromptLibrary } from './ivr/prompts.js'
+import type { QueueSettings } from './queue/config.js'
+import { isCallbackLeg } from './queue/callbacks.js'
+import { startQueues, type Queues } from './queue/index.js'
+import { CallRecorder } from './recording/recorder.js'
 import { openRedis, type RedisHandle } from './redis/connection.js'
 import type { Clock } from './time/clock.js'
 
@@ -21,6 +26,10 @@ export interface AppParts {
   database: Database
   redis: RedisHandle
   register: CallRegister
+  prompts: PromptLibrary
+  recorder: CallRecorder
+  /** The queues, when the app was given queue settings. */
+  queues: Queues | undefined
 }
 
 export interface App extends AppParts {
@@ -40,6 +49,8 @@ export interface AppOptions {
   flow: CallFlow | { build(parts: AppParts): CallFlow | Promise<CallFlow> }
   /** Connect to the FreeSWITCH nodes' inbound event socket (default true). */
   control?: boolean
+  /** The queues to serve (queues/queues.yaml). */
+  queues?: QueueSettings[]
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
@@ -47,11 +58,33 @@ export async function startApp(options: AppOptions): Promise<App> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log })
   const redis = await openRedis({ url: config.redisUrl, dataDir: config.dataDir, log })
   const register = new CallRegister(database.db, log, clock, config.instanceId)
-  const flow = typeof options.flow === 'function' ? options.flow : await options.flow.build({ config, log, clock, database, redis, register })
-  const controls =
-    options.control === false
-      ? []
-      : config.freeswitch.map((n) => new ControlClient({ host: n.host, port: n.port, password: n.password, log }))
+  const prompts = new PromptLibrary(config.promptsDir)
+  const recorder = new CallRecorder({ db: database.db, directory: config.recordingsDir, log, clock })
+  let controls: ControlClient[] = []
+  // Known once the outbound server listens (port 0 picks one).
+  let outboundPort = config.eslListen.port
+  const queues = options.queues
+    ? await startQueues(
+        {
+          instance: config.instanceId,
+          redisPrefix: config.redisPrefix,
+          gatewayTemplate: config.gatewayTemplate,
+          controls: () => controls,
+          appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`,
+          log,
+          clock,
+          database,
+          redis,
+          register,
+          prompts,
+          recorder,
+        },
+        options.queues,
+      )
+    : undefined
+  const parts: AppParts = { config, log, clock, database, redis, register, prompts, recorder, queues }
+  const flow = typeof options.flow === 'function' ? options.flow : await options.flow.build(parts)
+  controls = options.control === false ? [] : config.freeswitch.map((n) => new ControlClient({ host: n.host, port: n.port, password: n.password, log }))
   const outbound = await OutboundServer.listen({
     host: config.eslListen.host,
     port: config.eslListen.port,
@@ -59,21 +92,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock,
     handler: async (call) => {
       trackCall(call, register, clock)
-      await flow(call)
+      // An agent answering a callback comes back to us on the socket, not through the IVR.
+      if (queues && isCallbackLeg(call)) await queues.callbacks.answerLeg(call)
+      else await flow(call)
     },
   })
 
+  outboundPort = outbound.port
   return {
-    config,
-    log,
-    clock,
-    database,
-    redis,
-    register,
+    ...parts,
     controls,
     outbound,
     async stop(graceMs = 0) {
       await outbound.close(graceMs)
+      await queues?.stop()
       for (const c of controls) c.end()
       await register.flush()
       register.close()

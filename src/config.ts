@@ -24,6 +24,8 @@ export interface Config {
   flowsDir: string
   /** Where our outbound event-socket server listens (FreeSWITCH's `socket` app connects here). */
   eslListen: { host: string; port: number }
+  /** The host FreeSWITCH connects to for calls we originate to our socket (callbacks, dialer). */
+  eslAdvertiseHost: string
   /** FreeSWITCH nodes we control over inbound ESL. */
   freeswitch: FreeSwitchNode[]
   http: { host: string; port: number }
@@ -34,7 +36,8 @@ export interface Config {
   /** How outside numbers are dialled: a dial-string template with {number}. */
   gatewayTemplate: string
   /** How long a caller may wait in a queue before the queue's timeout action, ms. */
-  queueMaxWaitMs: number
+  /** The queue settings file. */
+  queuesFile: string
 }
 
 export class ConfigError extends Error {
@@ -85,19 +88,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (!/^[A-Z]{2}$/.test(v)) problems.push(`DEFAULT_COUNTRY must be a two-letter country code such as BA or RU (got '${v}')`)
     return v
   }
+  const advertise = (v: string): string => {
+    if (v === '0.0.0.0' || v === '::') problems.push(`ESL_ADVERTISE_HOST must be an address FreeSWITCH can reach, not '${v}' (set it when ESL_LISTEN_HOST listens on all addresses)`)
+    else if (!/^[A-Za-z0-9_.:-]+$/.test(v)) problems.push(`ESL_ADVERTISE_HOST must be a host name or address (got '${v}')`)
+    return v
+  }
   const template = (v: string): string => {
     if (!/^[A-Za-z0-9_.\-/@:]*\{number\}[A-Za-z0-9_.\-/@:]*$/.test(v)) {
       problems.push(`GATEWAY_TEMPLATE must be a dial string with {number}, e.g. sofia/gateway/carrier/{number} (got '${v}')`)
     }
     return v
-  }
-  const seconds = (name: string, fallback: number): number => {
-    const v = str(name, String(fallback))
-    if (!/^\d+$/.test(v) || Number(v) === 0) {
-      problems.push(`${name} must be a whole number of seconds above 0 (got '${v}')`)
-      return fallback
-    }
-    return Number(v)
   }
 
   const nodeEnv = oneOf('NODE_ENV', ['production', 'development', 'test'] as const, 'development')
@@ -122,12 +122,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     promptsDir: dir('PROMPTS_DIR', 'prompts'),
     flowsDir: dir('FLOWS_DIR', 'flows'),
     eslListen: { host: str('ESL_LISTEN_HOST', '127.0.0.1'), port: port('ESL_LISTEN_PORT', 8084) },
+    eslAdvertiseHost: advertise(str('ESL_ADVERTISE_HOST', str('ESL_LISTEN_HOST', '127.0.0.1'))),
     freeswitch,
     http: { host: str('HTTP_HOST', '127.0.0.1'), port: port('HTTP_PORT', 3000) },
     instanceId: str('INSTANCE_ID', `app-${process.pid}`),
     defaultCountry: country(str('DEFAULT_COUNTRY', 'BA')),
     gatewayTemplate: template(str('GATEWAY_TEMPLATE', 'sofia/gateway/carrier/{number}')),
-    queueMaxWaitMs: seconds('QUEUE_MAX_WAIT_SECONDS', 300) * 1000,
+    queuesFile: dir('QUEUES_FILE', 'queues/queues.yaml'),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { FlowError } from './ivr/flow/problems.js'
 import { loadReadyFlows } from './ivr/readiness.js'
 import { ivrCallFlow } from './ivr/service.js'
+import { loadQueues, QueueConfigError } from './queue/config.js'
 import { createLogger } from './log.js'
 import { realClock } from './time/clock.js'
 
@@ -22,20 +23,21 @@ async function main(): Promise<void> {
     throw err
   }
   const log = createLogger(config.logLevel, { instance: config.instanceId })
-  // A bad flow or a missing prompt stops the start, with every problem listed.
-  let flows
+  // A bad flow or queue, or a missing prompt, stops the start, with every problem listed.
+  let flows, queues
   try {
-    flows = await loadReadyFlows(config.flowsDir, config.promptsDir)
+    queues = await loadQueues(config.queuesFile)
+    flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
   } catch (err) {
-    if (err instanceof FlowError) {
-      log.fatal({ problems: err.problems }, 'the IVR flows cannot run')
+    if (err instanceof FlowError || err instanceof QueueConfigError) {
+      log.fatal({ problems: err.problems }, 'the IVR flows or queues cannot run')
       console.error(err.message)
       process.exit(2)
     }
     throw err
   }
   log.info({ flows: flows.map((f) => ({ id: f.id, numbers: f.numbers, source: f.source })) }, 'IVR flows loaded')
-  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }) })
+  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), queues })
   let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return

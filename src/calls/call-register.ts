@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db } from '../db/database.js'
-import { calls, type IvrStep } from '../db/schema/index.js'
+import { calls, type IvrStep, type QueueOffer } from '../db/schema/index.js'
 import type { Clock, TimerHandle } from '../time/clock.js'
 
 export interface CallRow {
@@ -26,10 +26,18 @@ export interface CallRow {
   language: string | null
   routedTo: string | null
   routeResult: string | null
+  queue: string | null
+  queueEnteredAt: Date | null
+  queueWaitMs: number | null
+  queueOutcome: string | null
+  answeredBy: string | null
+  queueOffers: QueueOffer[]
 }
 
 /** What the IVR and routing learn about a call as it goes. */
-export type CallFacts = Partial<Pick<CallRow, 'flowId' | 'clientId' | 'language' | 'routedTo' | 'routeResult'>>
+export type CallFacts = Partial<
+  Pick<CallRow, 'flowId' | 'clientId' | 'language' | 'routedTo' | 'routeResult' | 'queue' | 'queueEnteredAt' | 'queueWaitMs' | 'queueOutcome' | 'answeredBy'>
+>
 
 export class CallRegister {
   private readonly rows = new Map<string, CallRow>()
@@ -63,6 +71,12 @@ export class CallRegister {
       language: null,
       routedTo: null,
       routeResult: null,
+      queue: null,
+      queueEnteredAt: null,
+      queueWaitMs: null,
+      queueOutcome: null,
+      answeredBy: null,
+      queueOffers: [],
       ...row,
       details: { ...row.details },
     })
@@ -82,6 +96,16 @@ export class CallRegister {
     const row = this.rows.get(callUuid)
     if (!row) return
     row.ivrPath.push(step)
+    this.touch(callUuid)
+  }
+
+  /** Notes an agent rung for the caller, or what came of the last ring of that agent. */
+  offer(callUuid: string, offer: QueueOffer): void {
+    const row = this.rows.get(callUuid)
+    if (!row) return
+    const last = row.queueOffers.findLast((o) => o.agent === offer.agent && o.at === offer.at)
+    if (last) last.result = offer.result
+    else row.queueOffers.push({ ...offer })
     this.touch(callUuid)
   }
 
@@ -173,6 +197,12 @@ export class CallRegister {
             language: sql`excluded.language`,
             routedTo: sql`excluded.routed_to`,
             routeResult: sql`excluded.route_result`,
+            queue: sql`excluded.queue`,
+            queueEnteredAt: sql`excluded.queue_entered_at`,
+            queueWaitMs: sql`excluded.queue_wait_ms`,
+            queueOutcome: sql`excluded.queue_outcome`,
+            answeredBy: sql`excluded.answered_by`,
+            queueOffers: sql`excluded.queue_offers`,
           },
         })
       if (this.failures > 0) this.log.info({ failures: this.failures }, 'call register writes resumed')

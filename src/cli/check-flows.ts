@@ -1,20 +1,23 @@
 /**
- * `npm run flows:check`: loads every flow in FLOWS_DIR (default flows/) and checks that each
- * prompt it names is recorded in each of its languages under PROMPTS_DIR, as the app does
- * before it takes calls. Prints every problem with its file and node; exits 1 if any.
+ * `npm run flows:check`: loads the queues (QUEUES_FILE) and every flow in FLOWS_DIR (default
+ * flows/), and checks that each prompt a flow names is recorded in each of its languages
+ * under PROMPTS_DIR and each queue it routes to exists, as the app does before it takes calls. Prints every problem with its file and node; exits 1 if any.
  */
 import { ConfigError, loadConfig } from '../config.js'
 import { FlowError } from '../ivr/flow/problems.js'
 import { loadReadyFlows } from '../ivr/readiness.js'
+import { loadQueues, QueueConfigError } from '../queue/config.js'
 
 try {
   const config = loadConfig()
-  const flows = await loadReadyFlows(config.flowsDir, config.promptsDir)
+  const queues = await loadQueues(config.queuesFile)
+  console.log(`ok ${config.queuesFile}: queues ${queues.map((q) => `${q.name} (${q.strategy})`).join(', ')}`)
+  const flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
   for (const f of flows) {
     console.log(`ok ${f.source}: flow '${f.id}', ${Object.keys(f.nodes).length} nodes, numbers ${f.numbers.join(', ')}, languages ${f.languages.join(', ')}`)
   }
 } catch (err) {
-  if (!(err instanceof FlowError || err instanceof ConfigError)) throw err
+  if (!(err instanceof FlowError || err instanceof ConfigError || err instanceof QueueConfigError)) throw err
   console.error(err.message)
   process.exit(1)
 }

@@ -11,7 +11,11 @@ export const SAMPLE_AGENTS = [
   { id: 'carla', name: 'Carla Sousa', endpoint: 'user/carla', groups: ['wholesale-heads', 'department-heads'] },
   { id: 'dina', name: 'Dina Hadžić', endpoint: 'user/dina', groups: ['department-heads'] },
   { id: 'emil', name: 'Emil Begić', endpoint: 'user/emil', groups: ['finance'] },
-  { id: 'olga', name: 'Olga Ivanova', endpoint: 'user/olga', groups: ['sales'] },
+  { id: 'olga', name: 'Olga Ivanova', endpoint: 'user/olga', groups: ['sales'], skills: { languages: ['ru', 'en'] } },
+  // The operators of the queues (queues/queues.yaml).
+  { id: 'ivan', name: 'Ivan Marić', endpoint: 'user/ivan', groups: ['operators'], skills: { languages: ['bs', 'en'] } },
+  { id: 'maria', name: 'Maria Costa', endpoint: 'user/maria', groups: ['operators'], skills: { languages: ['pt', 'en'] } },
+  { id: 'petra', name: 'Petra Novak', endpoint: 'user/petra', groups: ['operators'], skills: { languages: ['bs', 'ru', 'en'] } },
 ]
 
 export const SAMPLE_CLIENTS = {

@@ -26,7 +26,6 @@ export interface IvrServices {
 }
 
 const ANY_DIGIT = '0123456789*#'
-const BEEP = 'tone_stream://%(500,0,1000)'
 
 export async function runFlow(call: Call, flow: Flow, services: IvrServices): Promise<FlowState> {
   return new FlowRun(call, flow, services).run()
@@ -35,7 +34,6 @@ export async function runFlow(call: Call, flow: Flow, services: IvrServices): Pr
 class FlowRun {
   private state: FlowState
   private client: ClientInfo | null = null
-  private messages = 0
 
   constructor(
     private readonly call: Call,
@@ -178,16 +176,10 @@ class FlowRun {
 
   private async recordMessage(effect: Extract<Effect, { kind: 'record' }>): Promise<FlowEvent> {
     const { call, s } = this
-    const hello = await call.playback(s.prompts.file(this.language, effect.prompt), { terminators: 'none' })
-    if (hello instanceof CallEnded) return { type: 'hungup' }
-    if (effect.beep) await call.playback(BEEP, { terminators: 'none' })
-    const startedAt = new Date(s.clock.now())
-    const relative = s.recorder.relativePath(new Date(call.startedAt), call.uuid, `-message-${++this.messages}`)
-    await call.set('playback_terminators', '#')
-    const r = await call.record({ path: s.recorder.absolute(relative), maxSeconds: effect.maxSeconds, silenceSeconds: effect.silenceSeconds })
-    if (!isOk(r)) return { type: 'hungup' }
-    // A caller who hangs up after speaking still leaves a message.
-    await s.clock.track(s.recorder.catalogue(call.uuid, 'message', relative, startedAt, r.ms))
+    const greeting = s.prompts.file(this.language, effect.prompt)
+    const r = await s.recorder.takeMessage(call, { greeting, beep: effect.beep, maxSeconds: effect.maxSeconds, silenceSeconds: effect.silenceSeconds })
+    if (r instanceof CallEnded) return { type: 'hungup' }
     return r.hungUp ? { type: 'hungup' } : { type: 'recorded', ms: r.ms }
   }
+
 }

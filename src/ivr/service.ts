@@ -7,32 +7,31 @@ import type { CountryCode } from 'libphonenumber-js'
 import type { AppParts, CallFlow } from '../app.js'
 import { ClientDirectory } from '../clients/directory.js'
 import type { Call } from '../esl/call.js'
-import { CallRecorder } from '../recording/recorder.js'
 import { AgentDirectory } from '../routing/agents.js'
 import { DirectRouter, type QueueGateway } from '../routing/direct-router.js'
-import { HoldQueue } from '../routing/hold-queue.js'
 import type { Flow } from './flow/schema.js'
-import { PromptLibrary } from './prompts.js'
 import { runFlow, type IvrServices } from './runner.js'
 
 export interface IvrOptions {
   flows: Flow[]
-  /** The queue service; by default callers hold with music until the queue's wait runs out. */
-  queues?: QueueGateway
 }
 
-export function ivrServices(parts: AppParts, options: IvrOptions): IvrServices {
-  const { config, log, clock, database, register } = parts
-  const prompts = new PromptLibrary(config.promptsDir)
-  const queues =
-    options.queues ??
-    new HoldQueue({ clock, announcement: (language) => prompts.file(language, 'queue-hold'), music: 'local_stream://moh', maxWaitMs: config.queueMaxWaitMs })
+/** Without queue settings, a route to a queue finds nobody. */
+const NO_QUEUES: QueueGateway = {
+  enqueue: async ({ call, queue }) => {
+    call.log.error({ queue }, 'a flow routes to a queue, but the app has no queues configured')
+    return { result: 'timeout' }
+  },
+}
+
+export function ivrServices(parts: AppParts): IvrServices {
+  const { config, log, clock, database, register, prompts, recorder } = parts
   const agents = new AgentDirectory(database.db)
   return {
     clients: new ClientDirectory(database.db, config.defaultCountry as CountryCode),
-    router: new DirectRouter({ agents, queues, gatewayTemplate: config.gatewayTemplate, log, clock }),
+    router: new DirectRouter({ agents, queues: parts.queues?.service ?? NO_QUEUES, gatewayTemplate: config.gatewayTemplate, log, clock }),
     prompts,
-    recorder: new CallRecorder({ db: database.db, directory: config.recordingsDir, log, clock }),
+    recorder,
     register,
     clock,
     log,
@@ -43,7 +42,7 @@ export function ivrServices(parts: AppParts, options: IvrOptions): IvrServices {
 export function ivrCallFlow(options: IvrOptions): { build(parts: AppParts): CallFlow } {
   return {
     build(parts) {
-      const services = ivrServices(parts, options)
+      const services = ivrServices(parts)
       // The switch may hand us a number with or without its '+'.
       const key = (n: string): string => n.replace(/^\+/, '')
       const byNumber = new Map<string, Flow>()

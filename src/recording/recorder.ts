@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/database.js'
 import { recordings } from '../db/schema/index.js'
 import type { Call } from '../esl/call.js'
-import { isOk } from '../esl/results.js'
+import { CallEnded, isOk } from '../esl/results.js'
 import type { Clock } from '../time/clock.js'
 
 export type RecordingKind = 'call' | 'message'
@@ -30,8 +30,40 @@ export interface FileFacts {
   sampleRate: number
 }
 
+export interface MessageRequest {
+  /** What the caller hears first (a file), then the beep. */
+  greeting: string
+  beep: boolean
+  maxSeconds: number
+  silenceSeconds: number
+}
+
+const BEEP = 'tone_stream://%(500,0,1000)'
+
 export class CallRecorder {
+  private readonly messages = new Map<string, number>()
+
   constructor(private readonly options: RecorderOptions) {}
+
+  /**
+   * Takes a message: greeting, beep, record until silence, `#` or the time limit, catalogued
+   * as a `message` recording. A caller who hangs up after speaking still leaves it.
+   */
+  async takeMessage(call: Call, req: MessageRequest): Promise<{ ms: number; hungUp: boolean } | CallEnded> {
+    const hello = await call.playback(req.greeting, { terminators: 'none' })
+    if (hello instanceof CallEnded) return hello
+    if (req.beep) await call.playback(BEEP, { terminators: 'none' })
+    const startedAt = new Date(this.options.clock.now())
+    const n = (this.messages.get(call.uuid) ?? 0) + 1
+    this.messages.set(call.uuid, n)
+    void call.finished.then(() => this.messages.delete(call.uuid))
+    const relative = this.relativePath(new Date(call.startedAt), call.uuid, `-message-${n}`)
+    await call.set('playback_terminators', '#')
+    const r = await call.record({ path: this.absolute(relative), maxSeconds: req.maxSeconds, silenceSeconds: req.silenceSeconds })
+    if (!isOk(r)) return r instanceof CallEnded ? r : new CallEnded('RECORD_FAILED')
+    await this.options.clock.track(this.catalogue(call.uuid, 'message', relative, startedAt, r.ms))
+    return { ms: r.ms, hungUp: r.hungUp }
+  }
 
   /** `2026/11/23/<uuid>.wav`, or `...-message-1.wav` for a message. */
   relativePath(startedAt: Date, callUuid: string, suffix = ''): string {

@@ -97,11 +97,14 @@ describe('the default flow', () => {
     expect(r.row.routedTo).toBe('agent:emil')
   })
 
-  it('menu 1 places an order: the orders queue', async () => {
+  it('menu 1 places an order: the orders queue, where sales answers in the caller’s language', async () => {
+    const desk = h.app.queues!.desk
+    await desk.login('olga')
     const r = await h.call(CLIENTS.retail.phone, { steps: [...pressAt(1, '1')] })
+    await desk.logout('olga')
     expect(r.heard).toContain('en/main-menu')
-    expect(r.heard).toContain('en/queue-hold')
-    expect(r.row).toMatchObject({ routedTo: 'queue:orders', routeResult: 'timeout' })
+    expect(r.bridges.at(-1)).toContain('user/olga')
+    expect(r.row).toMatchObject({ routedTo: 'queue:orders', routeResult: 'answered', queue: 'orders', answeredBy: 'olga', queueOutcome: 'answered' })
     expect(r.row.ivrPath.find((s) => s.node === 'main-menu' && s.digits === '1')).toBeDefined()
   })
 

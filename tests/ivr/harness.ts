@@ -5,11 +5,13 @@
  * flows. A test places a SIP call with a caller script and reads back what the caller
  * heard (the channel's applications), where the call went, and the database rows.
  */
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eq } from 'drizzle-orm'
+import { Redis } from 'ioredis'
 import { startApp, type App } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { calls, recordings } from '../../src/db/schema/index.js'
@@ -17,6 +19,7 @@ import { seedSampleData } from '../../src/demo/sample-data.js'
 import type { Endpoint } from '../../src/sim/dial-string.js'
 import { loadFlows } from '../../src/ivr/flow/load.js'
 import { ivrCallFlow } from '../../src/ivr/service.js'
+import { loadQueues } from '../../src/queue/config.js'
 import { silentLogger } from '../../src/log.js'
 import { startSimulator, type CallerScript, type PartyPlan, type Simulator, type SimChannel } from '../../src/sim/index.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
@@ -76,6 +79,8 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
     media: { localStreams: { moh: path.join(PROMPTS, 'music/hold.wav') } },
   })
   const flows = await loadFlows(path.join(ROOT, 'flows'))
+  const queues = await loadQueues(path.join(ROOT, 'queues/queues.yaml'))
+  const prefix = `t${randomUUID().slice(0, 8)}`
   const config = loadConfig(
     {
       DATABASE_URL: db.url,
@@ -83,12 +88,12 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
       PROMPTS_DIR: PROMPTS,
       RECORDINGS_DIR: recordingsDir,
       ESL_LISTEN_PORT: '0',
-      QUEUE_MAX_WAIT_SECONDS: '20',
       LOG_LEVEL: 'silent',
+      REDIS_PREFIX: prefix,
     },
     ROOT,
   )
-  const app = await startApp({ config, log: silentLogger, clock, flow: ivrCallFlow({ flows }), control: false })
+  const app = await startApp({ config, log: silentLogger, clock, flow: ivrCallFlow({ flows }), control: false, queues })
   sim.sw.appAddress = `127.0.0.1:${app.outbound.port}`
 
   const h: Harness = {
@@ -125,6 +130,10 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
     async close() {
       await app.stop(0)
       await sim.close()
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+      const keys = await redis.keys(`${prefix}:*`)
+      if (keys.length > 0) await redis.del(...keys)
+      redis.disconnect()
       await db.drop()
       fs.rmSync(recordingsDir, { recursive: true, force: true })
     },

@@ -28,12 +28,28 @@ export const calls = pgTable(
     /** Where the call was routed (`agent:ana`, `group:finance`, `queue:orders` ...) and how it ended there. */
     routedTo: text('routed_to'),
     routeResult: text('route_result'),
+    /** The queue the caller waited in: when they joined, how long they waited, how it ended, who answered, every agent rung. */
+    queue: text('queue'),
+    queueEnteredAt: timestamp('queue_entered_at', { withTimezone: true, mode: 'date' }),
+    queueWaitMs: integer('queue_wait_ms'),
+    queueOutcome: text('queue_outcome'),
+    answeredBy: text('answered_by'),
+    queueOffers: jsonb('queue_offers').$type<QueueOffer[]>().notNull().default(sql`'[]'::jsonb`),
     /** Free-form facts about the call that do not deserve a column yet. */
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('calls_started_at_idx').on(t.startedAt), index('calls_caller_number_idx').on(t.callerNumber), index('calls_client_idx').on(t.clientId)],
 )
+
+/** An agent rung for a queued caller, and what came of it. */
+export interface QueueOffer {
+  agent: string
+  /** ISO time the phone started ringing. */
+  at: string
+  /** answered, missed (busy, no answer, not there), lost (another agent answered first), caller-hangup. */
+  result: string
+}
 
 /** One node a call went through in the IVR. */
 export interface IvrStep {

@@ -1,0 +1,375 @@
+/**
+ * One caller waiting in a queue, on the instance that holds their call: hold music, their
+ * place and the expected wait every so often, keys for a message or a callback, and, when
+ * the shared queue offers them an agent, ringing that agent and bridging. What the queue
+ * decides (who is next, which agent) is in Redis (store.ts); this is what the caller hears.
+ */
+import { randomUUID } from 'node:crypto'
+import type { CallRegister } from '../calls/call-register.js'
+import { dialString, endpoint, leg } from '../esl/dial-string.js'
+import { UnsafeCommandError } from '../esl/commands.js'
+import type { Call } from '../esl/call.js'
+import { CallEnded, isOk } from '../esl/results.js'
+import type { PromptLibrary } from '../ivr/prompts.js'
+import type { CallRecorder } from '../recording/recorder.js'
+import type { CallerContext } from '../routing/router.js'
+import type { Clock } from '../time/clock.js'
+import type { QueueAction, QueueSettings } from './config.js'
+import type { Offer, QueueStore } from './store.js'
+
+export type QueueResult = { result: 'answered' | 'abandoned' | 'overflow' | 'callback' | 'voicemail' | 'timeout'; agentId?: string }
+
+export interface WaiterContext {
+  instance: string
+  store: QueueStore
+  prompts: PromptLibrary
+  recorder: CallRecorder
+  register: CallRegister
+  clock: Clock
+  /** Waits in another queue (an overflow action). */
+  enqueue(call: Call, queue: string, caller: CallerContext): Promise<QueueResult>
+  /** Called when the agent's wrap-up should end (the service keeps the timer). */
+  wrapUpUntil(agent: string, at: number): void
+  /** Forget this waiter (its call is settled). */
+  done(entry: string): void
+}
+
+/** Every prompt a waiting caller may hear: each must exist in the languages callers wait in. */
+export const QUEUE_PROMPTS = [
+  'queue-hold',
+  'queue-position',
+  'queue-wait-minutes',
+  'queue-press-voicemail',
+  'queue-press-callback',
+  'queue-callback-confirmed',
+  'queue-no-agents',
+  'queue-max-wait',
+  'record-after-beep',
+  'message-saved',
+  'goodbye',
+]
+
+/** Average handling time assumed before a queue has answered anything today, ms. */
+const DEFAULT_HANDLE_MS = 180_000
+
+export class Waiter {
+  readonly entry = randomUUID()
+  private offer: Offer | undefined
+  private playing: Promise<unknown> | undefined
+  private settled = false
+  private enteredAt = 0
+
+  constructor(
+    private readonly call: Call,
+    private readonly queue: QueueSettings,
+    private readonly caller: CallerContext,
+    private readonly ctx: WaiterContext,
+  ) {}
+
+  /** The shared queue chose an agent for this caller. */
+  offered(offer: Offer): void {
+    if (this.settled) {
+      void this.ctx.clock.track(this.ctx.store.offerResult(offer.entry, { outcome: 'gone' }, this.slMs))
+      return
+    }
+    this.offer = offer
+    // Not tracked: stopping waits in virtual time for the playback to end.
+    void this.stopPlaying()
+  }
+
+  private get slMs(): number {
+    return this.queue.serviceLevelSeconds * 1000
+  }
+
+  private get log() {
+    return this.call.log
+  }
+
+  async run(): Promise<QueueResult> {
+    try {
+      return await this.wait()
+    } finally {
+      this.settled = true
+      // An offer that raced with the end is answered 'gone' by offered() from now on.
+      if (this.offer) await this.ctx.store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
+      this.ctx.done(this.entry)
+    }
+  }
+
+  private async wait(): Promise<QueueResult> {
+    const { call, queue, ctx } = this
+    const { store, clock, register } = ctx
+    this.enteredAt = clock.now()
+    register.facts(call.uuid, { queue: queue.name, queueEnteredAt: new Date(this.enteredAt), queueOutcome: null, answeredBy: null, queueWaitMs: null })
+    const { position, staffed } = await store.enqueue({
+      entry: this.entry,
+      queue: queue.name,
+      call: call.uuid,
+      instance: ctx.instance,
+      number: this.caller.number,
+      language: this.caller.language,
+      clientType: this.caller.clientType ?? '',
+      vip: this.caller.vip,
+      kind: 'call',
+    })
+    this.log.info({ queue: queue.name, entry: this.entry, position, staffed, vip: this.caller.vip }, 'queue: caller waiting')
+    if (position > 0 && staffed === 0) {
+      const left = await store.leave(this.entry, 'overflowed')
+      if (left === 'waiting') return this.act(queue.onNoAgents, 'no-agents')
+    }
+    const deadline = this.enteredAt + queue.maxWaitSeconds * 1000
+    const every = queue.announceEverySeconds * 1000
+    let nextAnnouncement = 0
+    let greeted = false
+    for (;;) {
+      if (this.offer) {
+        const r = await this.connect(this.offer)
+        if (r) return r
+        continue
+      }
+      if (call.ended) return this.leave('abandoned')
+      if (!greeted) {
+        greeted = true
+        const r = await this.onKey(await this.play(['queue-hold']))
+        if (r) return r
+        continue
+      }
+      const now = clock.now()
+      if (now >= deadline) {
+        if (queue.onMaxWait === 'callback') {
+          if ((await store.toCallback(this.entry)) === 'waiting') return this.confirmCallback()
+          continue
+        }
+        const left = await store.leave(this.entry, 'overflowed')
+        if (left !== 'waiting') continue // an agent is being rung for this caller right now
+        return this.act(queue.onMaxWait, 'max-wait')
+      }
+      if (every > 0 && now >= nextAnnouncement) {
+        nextAnnouncement = now + every
+        const r = await this.onKey(await this.announce())
+        if (r) return r
+        continue
+      }
+      const until = Math.min(deadline, every > 0 ? nextAnnouncement : deadline)
+      const r = await this.onKey(await this.music(until - now))
+      if (r) return r
+    }
+  }
+
+  /** A queue key pressed during music or a prompt: a message, or a callback that keeps the place. */
+  private async onKey(key: string | undefined): Promise<QueueResult | undefined> {
+    const action = key ? this.queue.keys[key] : undefined
+    if (action === 'voicemail') {
+      if ((await this.ctx.store.leave(this.entry, 'voicemail')) === 'waiting') return this.voicemail()
+    } else if (action === 'callback') {
+      if ((await this.ctx.store.toCallback(this.entry)) === 'waiting') return this.confirmCallback()
+    }
+    return undefined
+  }
+
+  /** Rings the offered agent(s); returns the result when the call is settled, or undefined to wait on. */
+  private async connect(offer: Offer): Promise<QueueResult | undefined> {
+    const { call, queue, ctx } = this
+    const { store, clock, register } = ctx
+    this.offer = undefined
+    await this.stopPlaying()
+    const ringAt = new Date(clock.now()).toISOString()
+    if (call.ended) {
+      await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
+      return this.abandoned()
+    }
+    const byLeg = new Map<string, string>()
+    let dial: string
+    try {
+      const legs = offer.agents.map((a) => {
+        const uuid = randomUUID()
+        byLeg.set(uuid, a.id)
+        return leg(endpoint(`endpoint of agent ${a.id}`, a.endpoint), { origination_uuid: uuid, cc_agent: a.id, cc_queue: queue.name })
+      })
+      dial = dialString(legs, {
+        vars: {
+          originate_timeout: queue.ringTimeoutSeconds,
+          // The caller keeps hearing the music while the agent's phone rings.
+          instant_ringback: true,
+          ringback: queue.music,
+          origination_caller_id_number: safeNumber(this.caller.number),
+        },
+      })
+    } catch (err) {
+      if (!(err instanceof UnsafeCommandError)) throw err
+      this.log.error({ err: err.message, agents: offer.agents.map((a) => a.id) }, 'queue: an agent endpoint cannot be dialled')
+      await store.offerResult(this.entry, { outcome: 'missed' }, this.slMs)
+      return undefined
+    }
+    for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'ringing' })
+    this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id) }, 'queue: ringing agent')
+
+    let answered: { agent: string; at: number; recorded: Promise<unknown> } | undefined
+    const onBridge = (other: string | undefined): void => {
+      if (answered) return
+      const agent = (other && byLeg.get(other)) ?? (offer.agents.length === 1 ? offer.agents[0]!.id : undefined)
+      if (!agent) return
+      answered = { agent, at: clock.now(), recorded: clock.track(store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs)) }
+      const waited = answered.at - this.enteredAt
+      register.facts(call.uuid, { answeredBy: agent, queueWaitMs: waited, queueOutcome: 'answered' })
+      for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: a.id === agent ? 'answered' : 'lost' })
+      this.log.info({ queue: queue.name, agent, waitedMs: waited }, 'queue: agent answered')
+    }
+    call.on('bridge', onBridge)
+    const r = await call.bridge(dial)
+    call.off('bridge', onBridge)
+    if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
+    if (answered) {
+      await answered.recorded
+      const talkMs = clock.now() - answered.at
+      const wrapUntil = await store.callEnded(this.entry, answered.agent, talkMs, queue.wrapUpSeconds * 1000)
+      if (wrapUntil > 0) ctx.wrapUpUntil(answered.agent, wrapUntil)
+      this.log.info({ queue: queue.name, agent: answered.agent, talkMs }, 'queue: call with agent ended')
+      return { result: 'answered', agentId: answered.agent }
+    }
+    if (r instanceof CallEnded || call.ended) {
+      for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'caller-hangup' })
+      await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
+      return this.abandoned()
+    }
+    const cause = isOk(r) ? r.cause : 'FAILED'
+    for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: `missed:${cause}` })
+    this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), cause }, 'queue: agent did not take the call')
+    await store.offerResult(this.entry, { outcome: 'missed' }, this.slMs)
+    return undefined
+  }
+
+  private async leave(counter: 'abandoned'): Promise<QueueResult> {
+    const left = await this.ctx.store.leave(this.entry, counter)
+    // 'offered': an agent is being rung right now; run() answers that offer 'gone'.
+    if (left === 'offered' && !this.offer) this.settled = true
+    return this.abandoned()
+  }
+
+  private abandoned(): QueueResult {
+    this.ctx.register.facts(this.call.uuid, { queueOutcome: 'abandoned', queueWaitMs: this.ctx.clock.now() - this.enteredAt })
+    return { result: 'abandoned' }
+  }
+
+  /** What the queue does when nobody is logged in or the wait ran out. */
+  private async act(action: QueueAction, why: 'no-agents' | 'max-wait'): Promise<QueueResult> {
+    const { call, ctx } = this
+    const waited = ctx.clock.now() - this.enteredAt
+    this.log.info({ queue: this.queue.name, action, why, waitedMs: waited }, 'queue: leaving the queue')
+    ctx.register.facts(call.uuid, { queueOutcome: why === 'no-agents' ? 'no-agents' : 'max-wait', queueWaitMs: waited })
+    if (typeof action === 'object') {
+      this.settled = true
+      return ctx.enqueue(call, action.queue, this.caller)
+    }
+    await this.play([why === 'no-agents' ? 'queue-no-agents' : 'queue-max-wait'], false)
+    if (action === 'voicemail') return this.voicemail()
+    if (action === 'callback') {
+      // Nobody to keep a place for: the callback joins the queue now, at its end.
+      const { position } = await ctx.store.enqueue({
+        entry: randomUUID(),
+        queue: this.queue.name,
+        call: '',
+        instance: 'callbacks',
+        number: this.caller.number,
+        language: this.caller.language,
+        clientType: this.caller.clientType ?? '',
+        vip: this.caller.vip,
+        kind: 'callback',
+      })
+      this.log.info({ position }, 'queue: callback requested')
+      return this.confirmCallback()
+    }
+    await this.play(['goodbye'], false)
+    return { result: 'timeout' }
+  }
+
+  private async voicemail(): Promise<QueueResult> {
+    const { call, ctx } = this
+    const greeting = ctx.prompts.file(this.caller.language, 'record-after-beep')
+    const r = await ctx.recorder.takeMessage(call, { greeting, beep: true, maxSeconds: 120, silenceSeconds: 5 })
+    ctx.register.facts(call.uuid, { queueOutcome: 'voicemail', queueWaitMs: ctx.clock.now() - this.enteredAt })
+    if (!(r instanceof CallEnded) && !r.hungUp) await this.play(['message-saved'], false)
+    return { result: 'voicemail' }
+  }
+
+  private async confirmCallback(): Promise<QueueResult> {
+    this.ctx.register.facts(this.call.uuid, { queueOutcome: 'callback', queueWaitMs: this.ctx.clock.now() - this.enteredAt })
+    await this.play(['queue-callback-confirmed'], false)
+    return { result: 'callback' }
+  }
+
+  /** Place in the queue, the expected wait, and the keys the caller may press. */
+  private async announce(): Promise<string | undefined> {
+    const { store, prompts } = this.ctx
+    const { position } = await store.position(this.entry)
+    if (position <= 0) return undefined
+    const lang = this.caller.language
+    const ids = ['queue-position', ...(prompts.fragments(lang, { kind: 'number', value: position }) ?? [])]
+    const minutes = await this.expectedWaitMinutes(position)
+    if (minutes !== undefined) ids.push('queue-wait-minutes', ...(prompts.fragments(lang, { kind: 'number', value: minutes }) ?? []))
+    for (const [key, action] of Object.entries(this.queue.keys).sort()) {
+      const digit = /[0-9]/.test(key) ? prompts.fragments(lang, { kind: 'digits', value: key }) : undefined
+      if (digit) ids.push(action === 'voicemail' ? 'queue-press-voicemail' : 'queue-press-callback', ...digit)
+    }
+    return this.play(ids)
+  }
+
+  /** Position x average handling time / agents serving, in whole minutes (at least 1). */
+  private async expectedWaitMinutes(position: number): Promise<number | undefined> {
+    const { store } = this.ctx
+    const [day, members] = await Promise.all([store.queueDay(this.queue.name), store.members(this.queue.name)])
+    const serving = (await Promise.all(members.map((m) => store.agent(m)))).filter((a) => a && a.state !== 'paused' && a.state !== 'logged-out').length
+    if (serving === 0) return undefined
+    const handleMs = (day.answered > 0 ? day.talkMs / day.answered : DEFAULT_HANDLE_MS) + this.queue.wrapUpSeconds * 1000
+    return Math.max(1, Math.ceil((position * handleMs) / serving / 60_000))
+  }
+
+  /**
+   * Plays prompts; an offer cuts them short unless `breakable` is false, and so does one of
+   * the queue's keys (returned).
+   */
+  private async play(ids: string[], breakable = true): Promise<string | undefined> {
+    const file = this.ctx.prompts.playlist(this.caller.language, ids)
+    const keys = breakable ? this.keys : ''
+    const p = this.call.playback(file, { terminators: keys === '' ? 'none' : keys })
+    if (breakable) this.playing = p
+    const r = await p
+    if (this.playing === p) this.playing = undefined
+    return isOk(r) ? r.terminator : undefined
+  }
+
+  private get keys(): string {
+    return Object.keys(this.queue.keys).join('')
+  }
+
+  /** Hold music for up to `ms`; returns the key pressed, if one of the queue's keys stopped it. */
+  private async music(ms: number): Promise<string | undefined> {
+    const { clock } = this.ctx
+    const keys = this.keys
+    const timer = clock.setTimeout(() => void this.stopPlaying(), Math.max(0, ms))
+    const p = this.call.playback(this.queue.music, { terminators: keys === '' ? 'none' : keys })
+    this.playing = p
+    const r = await p
+    clock.clearTimeout(timer)
+    if (this.playing === p) this.playing = undefined
+    return isOk(r) ? r.terminator : undefined
+  }
+
+  /**
+   * Stops what plays. FreeSWITCH may not have started the playback the break is meant for,
+   * so it is repeated until the playback has ended.
+   */
+  private async stopPlaying(): Promise<void> {
+    for (let i = 0; i < 20 && this.playing && !this.call.ended; i++) {
+      const p = this.playing
+      await this.call.api(`uuid_break ${this.call.uuid} all`)
+      const stopped = await Promise.race([p.then(() => true), this.ctx.clock.sleep(250).then(() => false)])
+      if (stopped) return
+    }
+  }
+}
+
+/** The caller's number as caller ID on the agent's phone, when it is safe to show. */
+function safeNumber(n: string): string {
+  return /^\+?[0-9]{1,20}$/.test(n) ? n : '0000000000'
+}
