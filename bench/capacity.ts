@@ -36,7 +36,8 @@ export interface CapacityLevel {
 const here = path.dirname(fileURLToPath(import.meta.url))
 const PROMPT = path.resolve(here, '../prompts/en/demo-welcome.wav')
 
-function percentile(sorted: number[], p: number): number {
+/** The p-th percentile of samples sorted ascending: the one at index floor(p% of n). */
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: prints the benchmark tables and writes them, with the command and the
- * date, to docs/BENCHMARKS.md (the section between its markers is replaced).
- *   --quick  smaller inputs and fewer levels (a smoke run)
+ * date, to docs/BENCHMARKS.md (each benchmark's section between its markers is replaced).
+ *   --quick          smaller inputs and fewer levels (a smoke run)
+ *   --capacity-only  the capacity benchmark alone (parse and queue skipped)
+ *   --queue-only     the queue benchmark alone (the other section is left as it is)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -9,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { capacityBenchmark } from './capacity.js'
 import { parseBenchmark } from './parse.js'
+import { queueLatencyBenchmark } from './queue-latency.js'
 import { textTable as table } from '../src/cli/text-table.js'
 
 const quick = process.argv.includes('--quick')
@@ -20,54 +23,100 @@ const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleS
 
 console.log(`benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}${quick ? ', quick run' : ''}`)
 const onlyCapacity = process.argv.includes('--capacity-only')
-const parse = onlyCapacity ? [] : await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
-const parseTable = table(
-  ['format', 'events', 'MB', 'bare FreeSwitchParser (events/s)', 'ours: parse + dispatch + Call (events/s)', 'ratio (target >= 0.8)'],
-  parse.map((r) => [r.format, fmt(r.events), fmt(r.megabytes, 1), fmt(r.bareEventsPerSecond), fmt(r.oursEventsPerSecond), fmt(r.ratio, 2)]),
-)
-console.log(`\nEvents parsed per second (best of rounds, same bytes)\n${parseTable}`)
-
-const levels = levelsArg ? levelsArg.slice(9).split(',').map(Number) : quick ? [250, 500] : [500, 1000, 2000, 3000, 4000]
-const capacity = await capacityBenchmark(levels, { rate: 200, holdSeconds: quick ? 4 : 10 })
-const capacityTable = table(
-  ['target calls', 'held', 'new calls/s (ramp)', 'set samples', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'app CPU %', 'simulator CPU %', 'app RSS MB'],
-  capacity.map((r) => [
-    r.targetCalls,
-    r.heldCalls,
-    fmt(r.callsPerSecond),
-    fmt(r.samples),
-    fmt(r.p50Ms, 2),
-    fmt(r.p99Ms, 2),
-    fmt(r.maxMs, 1),
-    r.failed,
-    fmt(r.appCpuPercent),
-    fmt(r.simCpuPercent),
-    fmt(r.rssMb),
-  ]),
-)
-console.log(`\nConcurrent IVR calls held by one app process; control overhead of \`set\` while the others play prompts\n${capacityTable}`)
-const best = capacity.filter((r) => r.heldCalls >= r.targetCalls * 0.99 && r.p99Ms <= 20 && r.failed === 0).pop()
-console.log(`\nmost concurrent calls with p99 <= 20 ms: ${best ? best.targetCalls : 'none of the levels'}`)
-
+const onlyQueue = process.argv.includes('--queue-only')
 const date = new Date().toISOString().slice(0, 10)
-const section = [
-  `<!-- bench:start -->`,
-  `Measured ${date} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`,
-  '',
-  '### Events parsed per second',
-  '',
-  parseTable,
-  '',
-  '### Concurrent IVR calls in one app process, control overhead',
-  '',
-  capacityTable,
-  '',
-  `Most concurrent calls with p99 <= 20 ms and no failures: **${best ? best.targetCalls : 'none of the levels'}**.`,
-  `<!-- bench:end -->`,
-].join('\n')
-const old = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
-const start = old.indexOf('<!-- bench:start -->')
-const end = old.indexOf('<!-- bench:end -->')
-const updated = start >= 0 && end > start ? old.slice(0, start) + section + old.slice(end + '<!-- bench:end -->'.length) : `${old}\n${section}\n`
-fs.writeFileSync(doc, updated)
-console.log(`\nwritten to ${path.relative(process.cwd(), doc)}`)
+const measured = `Measured ${date} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`
+
+if (!onlyQueue) {
+  const parse = onlyCapacity ? [] : await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
+  const parseTable = table(
+    ['format', 'events', 'MB', 'bare FreeSwitchParser (events/s)', 'ours: parse + dispatch + Call (events/s)', 'ratio (target >= 0.8)'],
+    parse.map((r) => [r.format, fmt(r.events), fmt(r.megabytes, 1), fmt(r.bareEventsPerSecond), fmt(r.oursEventsPerSecond), fmt(r.ratio, 2)]),
+  )
+  console.log(`\nEvents parsed per second (best of rounds, same bytes)\n${parseTable}`)
+
+  const levels = levelsArg ? levelsArg.slice(9).split(',').map(Number) : quick ? [250, 500] : [500, 1000, 2000, 3000, 4000]
+  const capacity = await capacityBenchmark(levels, { rate: 200, holdSeconds: quick ? 4 : 10 })
+  const capacityTable = table(
+    ['target calls', 'held', 'new calls/s (ramp)', 'set samples', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'app CPU %', 'simulator CPU %', 'app RSS MB'],
+    capacity.map((r) => [
+      r.targetCalls,
+      r.heldCalls,
+      fmt(r.callsPerSecond),
+      fmt(r.samples),
+      fmt(r.p50Ms, 2),
+      fmt(r.p99Ms, 2),
+      fmt(r.maxMs, 1),
+      r.failed,
+      fmt(r.appCpuPercent),
+      fmt(r.simCpuPercent),
+      fmt(r.rssMb),
+    ]),
+  )
+  console.log(`\nConcurrent IVR calls held by one app process; control overhead of \`set\` while the others play prompts\n${capacityTable}`)
+  const best = capacity.filter((r) => r.heldCalls >= r.targetCalls * 0.99 && r.p99Ms <= 20 && r.failed === 0).pop()
+  console.log(`\nmost concurrent calls with p99 <= 20 ms: ${best ? best.targetCalls : 'none of the levels'}`)
+
+  writeSection('bench', [
+    measured,
+    '',
+    '### Events parsed per second',
+    '',
+    parseTable,
+    '',
+    '### Concurrent IVR calls in one app process, control overhead',
+    '',
+    capacityTable,
+    '',
+    `Most concurrent calls with p99 <= 20 ms and no failures: **${best ? best.targetCalls : 'none of the levels'}**.`,
+  ])
+}
+
+if (!onlyCapacity) {
+  const q = await queueLatencyBenchmark(quick ? { agents: 10, callers: 100 } : { agents: 50, callers: 500 })
+  const queueTable = table(
+    ['agents', 'callers', 'served', 'failed', 'handoffs', 'same / cross instance', 'p50 ms', 'p99 ms', 'max ms', 'p99 same / cross ms', 'total s', 'calls/s', 'app CPU % (each instance)', 'simulator CPU %'],
+    [
+      [
+        q.agents,
+        q.callers,
+        q.served,
+        q.failed,
+        fmt(q.handoffs),
+        `${fmt(q.sameInstance)} / ${fmt(q.crossInstance)}`,
+        fmt(q.p50Ms, 2),
+        fmt(q.p99Ms, 2),
+        fmt(q.maxMs, 1),
+        `${fmt(q.sameP99Ms, 2)} / ${fmt(q.crossP99Ms, 2)}`,
+        fmt(q.totalSeconds, 1),
+        fmt(q.callsPerSecond, 1),
+        q.appCpuPercent.map((c) => fmt(c)).join(' / '),
+        fmt(q.simCpuPercent),
+      ],
+    ],
+  )
+  const met = q.handoffs > 0 && q.p99Ms <= 50 && q.failed === 0
+  console.log(`\nQueue handoff: an agent's call ends -> the simulator receives the bridge to the next caller (2 app instances)\n${queueTable}`)
+  console.log(`\nhandoff p99 <= 50 ms with no failures: ${met ? 'yes' : 'no'}`)
+  writeSection('bench-queue', [
+    measured,
+    '',
+    '### Queue handoff: agent free -> next caller bridged, 2 app instances',
+    '',
+    queueTable,
+    '',
+    `Handoff p99 <= 50 ms with no failures: **${met ? 'yes' : 'no'}**.`,
+  ])
+}
+
+/** Replaces the doc's section between `<!-- name:start -->` and `<!-- name:end -->` (appended when missing). */
+function writeSection(name: string, lines: string[]): void {
+  const [open, close] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]
+  const section = [open, ...lines, close].join('\n')
+  const old = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
+  const start = old.indexOf(open)
+  const end = old.indexOf(close)
+  const updated = start >= 0 && end > start ? old.slice(0, start) + section + old.slice(end + close.length) : `${old}\n${section}\n`
+  fs.writeFileSync(doc, updated)
+  console.log(`\nwritten to ${path.relative(process.cwd(), doc)}`)
+}

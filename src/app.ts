@@ -105,6 +105,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     outbound,
     async stop(graceMs = 0) {
       await outbound.close(graceMs)
+      // What the handlers still write (register, queues) lands before those close.
+      await outbound.handlersDone()
       await queues?.stop()
       for (const c of controls) c.end()
       await register.flush()

@@ -1,9 +1,11 @@
 /**
  * Production entry point: `npm start`. Reads the configuration, starts the app against
- * the configured FreeSWITCH nodes, and shuts down gracefully on SIGTERM/SIGINT.
+ * the configured FreeSWITCH nodes and its HTTP API, and shuts down gracefully on SIGTERM/SIGINT.
  */
+import type { FastifyInstance } from 'fastify'
 import { startApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { startHttpServer } from './http/server.js'
 import { FlowError } from './ivr/flow/problems.js'
 import { loadReadyFlows } from './ivr/readiness.js'
 import { ivrCallFlow } from './ivr/service.js'
@@ -38,18 +40,30 @@ async function main(): Promise<void> {
   }
   log.info({ flows: flows.map((f) => ({ id: f.id, numbers: f.numbers, source: f.source })) }, 'IVR flows loaded')
   const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), queues })
+  let http: FastifyInstance
+  try {
+    http = await startHttpServer(app, config.http)
+  } catch (err) {
+    log.fatal({ err, http: config.http }, 'the HTTP API cannot listen (HTTP_HOST / HTTP_PORT)')
+    await app.stop(0)
+    process.exit(2)
+  }
   let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'shutting down: no new calls, finishing calls in progress')
-    app.stop(30_000).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed')
-        process.exit(1)
-      },
-    )
+    // The API goes first: nothing may act on the queues while they stop.
+    http
+      .close()
+      .then(() => app.stop(30_000))
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

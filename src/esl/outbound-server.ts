@@ -37,12 +37,17 @@ export interface OutboundServerStats {
 export class OutboundServer {
   private readonly server: net.Server
   private readonly sessions = new Set<SocketSession>()
+  /** Every connection being served, until its call handler and cleanup are done. */
+  private readonly serving = new Set<Promise<void>>()
   private readonly calls = new Set<Call>()
   private accepting = true
   readonly stats: OutboundServerStats = { accepted: 0, active: 0, handshakeFailures: 0, handlerErrors: 0 }
 
   private constructor(private readonly options: OutboundServerOptions) {
-    this.server = net.createServer((socket) => void this.serve(socket))
+    this.server = net.createServer((socket) => {
+      const p = this.serve(socket).finally(() => this.serving.delete(p))
+      this.serving.add(p)
+    })
     this.server.maxConnections = 20_000
   }
 
@@ -89,6 +94,16 @@ export class OutboundServer {
     }
     for (const s of this.sessions) s.destroy()
     await Promise.all(Array.from(this.sessions, (s) => s.done))
+  }
+
+  /**
+   * Resolves when every call handler has returned (after close(): their calls are gone, but
+   * they still write their books), or after `capMs` of real time, whichever comes first.
+   */
+  async handlersDone(capMs = 5000): Promise<void> {
+    let cap: NodeJS.Timeout | undefined
+    await Promise.race([Promise.all(this.serving), new Promise<void>((r) => (cap = setTimeout(r, capMs)))])
+    clearTimeout(cap)
   }
 
   private async serve(socket: net.Socket): Promise<void> {

@@ -118,7 +118,7 @@ export class Callbacks {
     const waiting = await store.entry(entry)
     await store.offerResult(entry, { outcome: 'answered', agent }, sl)
     const enteredAt = Number(waiting.enqueuedAt ?? clock.now())
-    register.facts(call.uuid, { queue: settings.name, queueEnteredAt: new Date(enteredAt), queueWaitMs: clock.now() - enteredAt, answeredBy: agent, queueOutcome: 'callback' })
+    register.facts(call.uuid, { queue: settings.name, queueEnteredAt: new Date(enteredAt), queueWaitMs: Math.round(clock.now() - enteredAt), answeredBy: agent, queueOutcome: 'callback' })
     await call.answer()
     await call.playback(prompts.file('en', 'callback-whisper'), { terminators: 'none' })
     let customer: string

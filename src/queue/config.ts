@@ -85,9 +85,10 @@ export function parseQueues(text: string, file: string): QueueSettings[] {
     throw new QueueConfigError([`${file}: YAML syntax error: ${(err as Error).message}`])
   }
   const problems = schemaIssues(FileSchema, data, 'a queues file').map((i) => {
+    const message = i.field && i.message.startsWith(`${i.field}: `) ? i.message.slice(i.field.length + 2) : i.message
     const m = /^queues\.([^.[]+)(?:\.(.*))?$/.exec(i.field ?? '')
-    if (!m) return `${file}: ${i.field ? `${i.field}: ` : ''}${i.message}`
-    return `${file}: queue '${m[1]}': ${m[2] ? `${m[2]}: ` : ''}${i.message}`
+    if (!m) return `${file}: ${i.field ? `${i.field}: ` : ''}${message}`
+    return `${file}: queue '${m[1]}': ${m[2] ? `${m[2]}: ` : ''}${message}`
   })
   if (problems.length > 0) throw new QueueConfigError(problems)
   const raw = (data as Static<typeof FileSchema>).queues

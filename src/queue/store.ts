@@ -98,8 +98,9 @@ export class QueueStore {
     return [this.prefix, ...parts].join(':')
   }
 
+  /** Whole milliseconds: the scripts count with integers. */
   private now(): number {
-    return this.clock.now()
+    return Math.round(this.clock.now())
   }
 
   /** The day counters are kept by: the UTC date. */

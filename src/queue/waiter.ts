@@ -54,7 +54,9 @@ const DEFAULT_HANDLE_MS = 180_000
 
 export class Waiter {
   readonly entry = randomUUID()
-  private offer: Offer | undefined
+  /** Ringing the agent(s) of an offer, from the moment it arrives. */
+  private connecting: Promise<QueueResult | undefined> | undefined
+  private nextOffer: Offer | undefined
   private playing: Promise<unknown> | undefined
   private settled = false
   private enteredAt = 0
@@ -66,15 +68,23 @@ export class Waiter {
     private readonly ctx: WaiterContext,
   ) {}
 
-  /** The shared queue chose an agent for this caller. */
+  /**
+   * The shared queue chose an agent for this caller: ring them at once. Whatever plays is
+   * cut short and the bridge queued right behind it, so the caller hears no gap.
+   */
   offered(offer: Offer): void {
     if (this.settled) {
       void this.ctx.clock.track(this.ctx.store.offerResult(offer.entry, { outcome: 'gone' }, this.slMs))
       return
     }
-    this.offer = offer
-    // Not tracked: stopping waits in virtual time for the playback to end.
-    void this.stopPlaying()
+    // A missed offer puts the caller back in line, and the next offer may come before the
+    // last ring has been wound up: it waits its turn.
+    if (this.connecting) this.nextOffer = offer
+    else this.connecting = this.connect(offer)
+  }
+
+  private waitedMs(): number {
+    return Math.round(this.ctx.clock.now() - this.enteredAt)
   }
 
   private get slMs(): number {
@@ -89,9 +99,8 @@ export class Waiter {
     try {
       return await this.wait()
     } finally {
+      // An offer that races with the end is answered 'gone' by offered() from now on.
       this.settled = true
-      // An offer that raced with the end is answered 'gone' by offered() from now on.
-      if (this.offer) await this.ctx.store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
       this.ctx.done(this.entry)
     }
   }
@@ -117,13 +126,20 @@ export class Waiter {
       const left = await store.leave(this.entry, 'overflowed')
       if (left === 'waiting') return this.act(queue.onNoAgents, 'no-agents')
     }
+    // The queue's keys end any prompt or music; set once, so each playback is one command
+    // and nothing can slip in between a break and the bridge queued behind it.
+    await call.set('playback_terminators', this.keys === '' ? 'none' : this.keys)
     const deadline = this.enteredAt + queue.maxWaitSeconds * 1000
     const every = queue.announceEverySeconds * 1000
     let nextAnnouncement = 0
     let greeted = false
     for (;;) {
-      if (this.offer) {
-        const r = await this.connect(this.offer)
+      if (this.connecting) {
+        const r = await this.connecting
+        const next = this.nextOffer
+        this.nextOffer = undefined
+        this.connecting = next && !r ? this.connect(next) : undefined
+        if (next && r) void ctx.clock.track(store.offerResult(next.entry, { outcome: 'gone' }, this.slMs))
         if (r) return r
         continue
       }
@@ -171,8 +187,9 @@ export class Waiter {
   private async connect(offer: Offer): Promise<QueueResult | undefined> {
     const { call, queue, ctx } = this
     const { store, clock, register } = ctx
-    this.offer = undefined
-    await this.stopPlaying()
+    const playing = this.playing
+    // Not `uuid_break ... all`: that would also drop the bridge queued behind the music.
+    if (playing) void call.api(`uuid_break ${call.uuid}`)
     const ringAt = new Date(clock.now()).toISOString()
     if (call.ended) {
       await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
@@ -210,13 +227,15 @@ export class Waiter {
       const agent = (other && byLeg.get(other)) ?? (offer.agents.length === 1 ? offer.agents[0]!.id : undefined)
       if (!agent) return
       answered = { agent, at: clock.now(), recorded: clock.track(store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs)) }
-      const waited = answered.at - this.enteredAt
+      const waited = Math.round(answered.at - this.enteredAt)
       register.facts(call.uuid, { answeredBy: agent, queueWaitMs: waited, queueOutcome: 'answered' })
       for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: a.id === agent ? 'answered' : 'lost' })
       this.log.info({ queue: queue.name, agent, waitedMs: waited }, 'queue: agent answered')
     }
     call.on('bridge', onBridge)
-    const r = await call.bridge(dial)
+    const bridging = call.bridge(dial)
+    if (playing) void this.stopPlaying(playing, true)
+    const r = await bridging
     call.off('bridge', onBridge)
     if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
     if (answered) {
@@ -240,21 +259,20 @@ export class Waiter {
   }
 
   private async leave(counter: 'abandoned'): Promise<QueueResult> {
-    const left = await this.ctx.store.leave(this.entry, counter)
-    // 'offered': an agent is being rung right now; run() answers that offer 'gone'.
-    if (left === 'offered' && !this.offer) this.settled = true
+    // If an offer is on its way ('offered'), offered() answers it 'gone' once this waiter is settled.
+    await this.ctx.store.leave(this.entry, counter)
     return this.abandoned()
   }
 
   private abandoned(): QueueResult {
-    this.ctx.register.facts(this.call.uuid, { queueOutcome: 'abandoned', queueWaitMs: this.ctx.clock.now() - this.enteredAt })
+    this.ctx.register.facts(this.call.uuid, { queueOutcome: 'abandoned', queueWaitMs: this.waitedMs() })
     return { result: 'abandoned' }
   }
 
   /** What the queue does when nobody is logged in or the wait ran out. */
   private async act(action: QueueAction, why: 'no-agents' | 'max-wait'): Promise<QueueResult> {
     const { call, ctx } = this
-    const waited = ctx.clock.now() - this.enteredAt
+    const waited = this.waitedMs()
     this.log.info({ queue: this.queue.name, action, why, waitedMs: waited }, 'queue: leaving the queue')
     ctx.register.facts(call.uuid, { queueOutcome: why === 'no-agents' ? 'no-agents' : 'max-wait', queueWaitMs: waited })
     if (typeof action === 'object') {
@@ -287,13 +305,13 @@ export class Waiter {
     const { call, ctx } = this
     const greeting = ctx.prompts.file(this.caller.language, 'record-after-beep')
     const r = await ctx.recorder.takeMessage(call, { greeting, beep: true, maxSeconds: 120, silenceSeconds: 5 })
-    ctx.register.facts(call.uuid, { queueOutcome: 'voicemail', queueWaitMs: ctx.clock.now() - this.enteredAt })
+    ctx.register.facts(call.uuid, { queueOutcome: 'voicemail', queueWaitMs: this.waitedMs() })
     if (!(r instanceof CallEnded) && !r.hungUp) await this.play(['message-saved'], false)
     return { result: 'voicemail' }
   }
 
   private async confirmCallback(): Promise<QueueResult> {
-    this.ctx.register.facts(this.call.uuid, { queueOutcome: 'callback', queueWaitMs: this.ctx.clock.now() - this.enteredAt })
+    this.ctx.register.facts(this.call.uuid, { queueOutcome: 'callback', queueWaitMs: this.waitedMs() })
     await this.play(['queue-callback-confirmed'], false)
     return { result: 'callback' }
   }
@@ -329,9 +347,10 @@ export class Waiter {
    * the queue's keys (returned).
    */
   private async play(ids: string[], breakable = true): Promise<string | undefined> {
+    // Once an agent is being rung, nothing new may be queued behind the bridge.
+    if (breakable && this.connecting) return undefined
     const file = this.ctx.prompts.playlist(this.caller.language, ids)
-    const keys = breakable ? this.keys : ''
-    const p = this.call.playback(file, { terminators: keys === '' ? 'none' : keys })
+    const p = breakable ? this.call.playback(file) : this.call.playback(file, { terminators: 'none' })
     if (breakable) this.playing = p
     const r = await p
     if (this.playing === p) this.playing = undefined
@@ -344,10 +363,10 @@ export class Waiter {
 
   /** Hold music for up to `ms`; returns the key pressed, if one of the queue's keys stopped it. */
   private async music(ms: number): Promise<string | undefined> {
+    if (this.connecting) return undefined
     const { clock } = this.ctx
-    const keys = this.keys
-    const timer = clock.setTimeout(() => void this.stopPlaying(), Math.max(0, ms))
-    const p = this.call.playback(this.queue.music, { terminators: keys === '' ? 'none' : keys })
+    const p = this.call.playback(this.queue.music)
+    const timer = clock.setTimeout(() => void this.stopPlaying(p), Math.max(0, ms))
     this.playing = p
     const r = await p
     clock.clearTimeout(timer)
@@ -359,12 +378,12 @@ export class Waiter {
    * Stops what plays. FreeSWITCH may not have started the playback the break is meant for,
    * so it is repeated until the playback has ended.
    */
-  private async stopPlaying(): Promise<void> {
-    for (let i = 0; i < 20 && this.playing && !this.call.ended; i++) {
-      const p = this.playing
-      await this.call.api(`uuid_break ${this.call.uuid} all`)
-      const stopped = await Promise.race([p.then(() => true), this.ctx.clock.sleep(250).then(() => false)])
-      if (stopped) return
+  private async stopPlaying(p: Promise<unknown>, alreadyBroken = false): Promise<void> {
+    let stopped = false
+    void p.then(() => (stopped = true))
+    for (let i = 0; i < 20 && !stopped && !this.call.ended; i++) {
+      if (i > 0 || !alreadyBroken) await this.call.api(`uuid_break ${this.call.uuid}`)
+      await Promise.race([p, this.ctx.clock.sleep(250)])
     }
   }
 }

@@ -55,6 +55,8 @@ export interface CallCenter {
   phones: Map<string, Phone | ((agent: string) => Phone)>
   /** Places a call to a queue (through a one-node flow: lookup, route to the queue). */
   call(from: string, queue: string, options?: { script?: CallerScript; instance?: number }): PlacedCall
+  /** Stops instance `i` and starts a new process-alike with the same instance id and settings. */
+  restart(i: number): Promise<App>
   /** Runs virtual time until `done()` or `limitMs` of it passed. */
   runUntil(done: () => boolean, limitMs?: number): Promise<void>
   /** Runs until every placed call has ended, then lets the register catch up. */
@@ -138,7 +140,7 @@ export async function startCallCenter(options: {
   })
   const prefix = `t${randomUUID().slice(0, 8)}`
   const apps: App[] = []
-  for (let i = 0; i < (options.instances ?? 1); i++) {
+  const startInstance = async (i: number): Promise<App> => {
     const config = loadConfig(
       {
         DATABASE_URL: db.url,
@@ -155,8 +157,17 @@ export async function startCallCenter(options: {
     )
     const log = process.env.QDEBUG ? createLogger('debug', { instance: `app-${i + 1}` }) : silentLogger
     const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows }), control: options.control ?? false, queues: settings })
-    apps.push(app)
-    addresses.push(`127.0.0.1:${app.outbound.port}`)
+    apps[i] = app
+    addresses[i] = `127.0.0.1:${app.outbound.port}`
+    return app
+  }
+  for (let i = 0; i < (options.instances ?? 1); i++) await startInstance(i)
+  // Stopping writes the last register rows on the (virtual) clock: keep it running meanwhile.
+  const stopInstance = async (app: App): Promise<void> => {
+    let stopped = false
+    const stopping = app.stop(0).finally(() => (stopped = true))
+    await cc.runUntil(() => stopped, 60_000)
+    await stopping
   }
   if (options.control) {
     for (let i = 0; i < 200 && !apps.every((a) => a.controls.every((c) => c.isUp)); i++) await new Promise((r) => setTimeout(r, 10))
@@ -182,6 +193,10 @@ export async function startCallCenter(options: {
       void sip.done.then(() => (p.ended = true))
       placed.push(p)
       return p
+    },
+    async restart(i) {
+      await stopInstance(apps[i]!)
+      return startInstance(i)
     },
     async runUntil(done, limitMs = 60 * 60_000) {
       const deadline = clock.now() + limitMs
@@ -210,7 +225,7 @@ export async function startCallCenter(options: {
       return r
     },
     async close() {
-      for (const app of apps) await app.stop(0)
+      for (const app of apps) await stopInstance(app)
       await sim.close()
       const keys = await redis.keys(`${prefix}:*`)
       if (keys.length > 0) await redis.del(...keys)

@@ -379,3 +379,42 @@ describe('callbacks', () => {
     expect((await store.queueDay('support')).callbacks).toBe(1)
   })
 })
+
+describe('several instances', () => {
+  it('an agent logged in through one instance takes a caller held by the other', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: queue('support', ''), agents: [{ id: 'ivan' }], instances: 2 })
+    await cc.apps[1]!.queues!.desk.login('ivan')
+    const call = cc.call('+38761000001', 'support', { instance: 0 })
+    await cc.finish()
+    const row = await cc.row(call.uuid)
+    expect(row).toMatchObject({ instanceId: 'app-1', answeredBy: 'ivan', queueOutcome: 'answered' })
+  })
+
+  it('a restarted instance finds the agents as they were, and answers offers for callers it lost as gone', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: queue('support', ''), agents: [{ id: 'ivan' }], instances: 2 })
+    const rings: string[] = []
+    cc.phones.set('ivan', () => {
+      rings.push(new Date(cc!.clock.now()).toISOString())
+      return { ringMs: 2000, talkMs: 30_000 }
+    })
+    await cc.apps[1]!.queues!.desk.login('ivan')
+    await cc.apps[1]!.queues!.desk.pause('ivan', 'x')
+    // A caller held by instance 2, which then goes down: the call goes with it.
+    const lost = cc.call('+38761000001', 'support', { instance: 1 })
+    await cc.runUntil(() => false, 20_000)
+    const restarted = await cc.restart(1)
+    await cc.runUntil(() => lost.ended, 60_000)
+    expect(lost.ended).toBe(true)
+    const waiting = cc.call('+38761000002', 'support', { instance: 0 })
+    await cc.runUntil(() => false, 20_000)
+    // The agent's state lived in Redis, not in the instance.
+    expect((await restarted.queues!.store.agent('ivan'))!).toMatchObject({ state: 'paused', reason: 'x' })
+    await restarted.queues!.desk.resume('ivan')
+    await cc.finish()
+    expect((await cc.row(waiting.uuid)).answeredBy).toBe('ivan')
+    // Ivan's phone rang once: for the caller still there, not for the one who was lost.
+    expect(rings).toHaveLength(1)
+    const day = await restarted.queues!.store.queueDay('support')
+    expect(day).toMatchObject({ entered: 2, answered: 1, abandoned: 1 })
+  })
+})
