@@ -13,6 +13,7 @@ const day = (d: Partial<QueueDay> = {}): QueueDay => ({
   abandoned: 0,
   abandonedWaitMs: 0,
   overflowed: 0,
+  handled: 0,
   voicemail: 0,
   callbacks: 0,
   lost: 0,

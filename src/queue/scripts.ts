@@ -309,6 +309,8 @@ const CALL_ENDED = String.raw`
 local now, date, ttl, e, a, talkMs, wrapMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
 local q = redis.call('HGET', K('e', e), 'queue')
 if q then
+  -- Calls finished and their talk time: the average handling time the expected wait is built on.
+  redis.call('HINCRBY', dayKey('q', q, date), 'handled', 1)
   redis.call('HINCRBY', dayKey('q', q, date), 'talkMs', talkMs)
   dropEntry(e, q)
 end

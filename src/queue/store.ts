@@ -51,6 +51,8 @@ export interface QueueDay {
   voicemail: number
   callbacks: number
   lost: number
+  /** Calls with an agent that have ended, and their talk time. */
+  handled: number
   talkMs: number
 }
 
@@ -248,6 +250,7 @@ export class QueueStore {
       voicemail: n('voicemail'),
       callbacks: n('callbacks'),
       lost: n('lost'),
+      handled: n('handled'),
       talkMs: n('talkMs'),
     }
   }

@@ -338,7 +338,7 @@ export class Waiter {
     const [day, members] = await Promise.all([store.queueDay(this.queue.name), store.members(this.queue.name)])
     const serving = (await Promise.all(members.map((m) => store.agent(m)))).filter((a) => a && a.state !== 'paused' && a.state !== 'logged-out').length
     if (serving === 0) return undefined
-    const handleMs = (day.answered > 0 ? day.talkMs / day.answered : DEFAULT_HANDLE_MS) + this.queue.wrapUpSeconds * 1000
+    const handleMs = (day.handled > 0 ? day.talkMs / day.handled : DEFAULT_HANDLE_MS) + this.queue.wrapUpSeconds * 1000
     return Math.max(1, Math.ceil((position * handleMs) / serving / 60_000))
   }
 

@@ -418,3 +418,46 @@ describe('several instances', () => {
     expect(day).toMatchObject({ entered: 2, answered: 1, abandoned: 1 })
   })
 })
+
+describe('what a waiting caller hears', () => {
+  it('their place and the expected wait, every so often, and the keys they may press', async () => {
+    cc = await startCallCenter({
+      at: AT,
+      queuesYaml: queue('support', "announceEverySeconds: 30\nwrapUpSeconds: 0\nkeys: { '1': voicemail, '2': callback }"),
+      agents: [{ id: 'ivan' }],
+    })
+    cc.phones.set('ivan', { ringMs: 1000, talkMs: 240_000 })
+    const desk = cc.apps[0]!.queues!.desk
+    await desk.login('ivan')
+    // Ivan takes the first caller; the second waits, first in line.
+    cc.call('+38761000001', 'support')
+    await cc.clock.advance(20_000)
+    const second = cc.call('+38761000002', 'support', { script: { steps: [{ wait: 90_000 }, { hangup: true }] } })
+    await cc.runUntil(() => second.ended)
+    const played = second.channel.history.filter((h) => h.app === 'playback').map((h) => h.arg)
+    const announcement = played.find((a) => a.includes('queue-position'))
+    expect(announcement).toBeDefined()
+    const parts = announcement!.replace('file_string://', '').split('!').map((f) => f.split('/').pop()!.replace('.wav', ''))
+    // "Your place in the queue is one. Expected waiting time, in minutes: three." Nothing has
+    // been answered today, so a call is taken to last 3 minutes; one agent serves the queue.
+    expect(parts.slice(0, 4)).toEqual(['queue-position', 'say-1', 'queue-wait-minutes', 'say-3'])
+    expect(parts.slice(4)).toEqual(['queue-press-voicemail', 'say-1', 'queue-press-callback', 'say-2'])
+    // Music between announcements, announcements 30 s apart.
+    expect(played.filter((a) => a === 'local_stream://moh').length).toBeGreaterThanOrEqual(2)
+    expect(played.filter((a) => a.includes('queue-position')).length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a key for a message: the caller leaves the queue and records one', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: queue('support', "keys: { '1': voicemail }"), agents: [{ id: 'ivan' }] })
+    await cc.apps[0]!.queues!.desk.login('ivan')
+    await cc.apps[0]!.queues!.desk.pause('ivan', 'x')
+    const call = cc.call('+38761000001', 'support', { script: { steps: [{ wait: 20_000 }, { dtmf: '1' }, { app: 'record' }, { wait: 4000 }, { hangup: true }] } })
+    await cc.finish()
+    const row = await cc.row(call.uuid)
+    expect(row.queueOutcome).toBe('voicemail')
+    const store = cc.apps[0]!.queues!.store
+    expect(await store.queueDay('support')).toMatchObject({ entered: 1, voicemail: 1, abandoned: 0 })
+    expect((await store.waiting('support')).count).toBe(0)
+    expect(call.channel.history.some((h) => h.app === 'record')).toBe(true)
+  })
+})
