@@ -13,10 +13,12 @@ import { inArray } from 'drizzle-orm'
 import { startApp } from '../app.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { calls, recordings } from '../db/schema/index.js'
-import { SAMPLE_CLIENTS, seedSampleData } from '../demo/sample-data.js'
+import { SAMPLE_AGENTS, SAMPLE_CLIENTS, seedSampleData } from '../demo/sample-data.js'
 import { FlowError } from '../ivr/flow/problems.js'
 import { loadReadyFlows } from '../ivr/readiness.js'
 import { ivrCallFlow } from '../ivr/service.js'
+import { isDeskError } from '../queue/agent-desk.js'
+import { loadQueues, QueueConfigError } from '../queue/config.js'
 import { createLogger } from '../log.js'
 import { textTable } from './text-table.js'
 import type { Endpoint } from '../sim/dial-string.js'
@@ -85,11 +87,12 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message)
     throw err
   }
-  let flows
+  let flows, queues
   try {
-    flows = await loadReadyFlows(config.flowsDir, config.promptsDir)
+    queues = await loadQueues(config.queuesFile)
+    flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
   } catch (err) {
-    if (err instanceof FlowError) fail(err.message)
+    if (err instanceof FlowError || err instanceof QueueConfigError) fail(err.message)
     throw err
   }
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn'
@@ -119,13 +122,22 @@ async function main(): Promise<void> {
     log,
     clock,
     flow: ivrCallFlow({ flows }),
+    queues,
   })
   await seedSampleData(app.database.db)
+  // The operators and sales start their shift: the queues' agents log in.
+  const desk = app.queues!.desk
+  const shift = []
+  for (const a of SAMPLE_AGENTS) {
+    const r = await desk.login(a.id)
+    if (!isDeskError(r)) shift.push(`${a.id} (${r.queues.join(', ')})`)
+  }
   sim.sw.appAddress = `127.0.0.1:${app.outbound.port}`
   const number = flows[0]!.numbers[0]!
   console.log(
     `demo: ${totalCalls} callers, one every ${gapMs / 1000} s from ${new Date(startAt).toISOString()} (simulated time), to ${number} ` +
-      `(flow '${flows[0]!.id}'); simulator on ${sim.address.host}:${sim.address.port}; database ${app.database.where}\n`,
+      `(flow '${flows[0]!.id}'); simulator on ${sim.address.host}:${sim.address.port}; database ${app.database.where}\n` +
+      `logged in to the queues: ${shift.join('; ')}\n`,
   )
 
   const placed: Array<{ kind: string; uuid: string; done: Promise<unknown> }> = []
@@ -149,9 +161,10 @@ async function main(): Promise<void> {
     const row = rows.get(p.uuid)
     const nodes = (row?.ivrPath ?? []).map((s) => s.node).filter((n, j, all) => n !== all[j - 1])
     const seconds = row?.endedAt ? Math.round((row.endedAt.getTime() - row.startedAt.getTime()) / 1000) : ''
-    return [i + 1, p.kind, row?.callerNumber ?? '?', row?.language ?? '', row?.routedTo ?? '-', row?.routeResult ?? '-', seconds, nodes.slice(3).join(' > ')]
+    const answered = row?.answeredBy ? `${row.answeredBy} after ${Math.round((row.queueWaitMs ?? 0) / 1000)} s` : ''
+    return [i + 1, p.kind, row?.callerNumber ?? '?', row?.language ?? '', row?.routedTo ?? '-', row?.routeResult ?? '-', answered, seconds, nodes.slice(3).join(' > ')]
   })
-  console.log(textTable(['#', 'caller', 'from', 'lang', 'went to', 'result', 'sec', 'IVR path (after welcome > lookup > language)'], table))
+  console.log(textTable(['#', 'caller', 'from', 'lang', 'went to', 'result', 'queue: answered by', 'sec', 'IVR path (after welcome > lookup > language)'], table))
   const count = (values: string[]): string =>
     [...new Set(values)].sort().map((v) => `${v} ${values.filter((x) => x === v).length}`).join(', ')
   console.log(`\nrouted to: ${count(table.map((t) => String(t[4])))}`)

@@ -9,6 +9,7 @@ import { ClientDirectory } from '../clients/directory.js'
 import type { Call } from '../esl/call.js'
 import { AgentDirectory } from '../routing/agents.js'
 import { DirectRouter, type QueueGateway } from '../routing/direct-router.js'
+import type { AgentPresence } from '../routing/router.js'
 import type { Flow } from './flow/schema.js'
 import { runFlow, type IvrServices } from './runner.js'
 
@@ -29,13 +30,20 @@ export function ivrServices(parts: AppParts): IvrServices {
   const agents = new AgentDirectory(database.db)
   return {
     clients: new ClientDirectory(database.db, config.defaultCountry as CountryCode),
-    router: new DirectRouter({ agents, queues: parts.queues?.service ?? NO_QUEUES, gatewayTemplate: config.gatewayTemplate, log, clock }),
+    router: new DirectRouter({ agents, queues: parts.queues?.service ?? NO_QUEUES, presence: presenceOf(parts), gatewayTemplate: config.gatewayTemplate, log, clock }),
     prompts,
     recorder,
     register,
     clock,
     log,
   }
+}
+
+/** The queues' agent states, for routes that ring people directly. */
+function presenceOf(parts: AppParts): AgentPresence | undefined {
+  const store = parts.queues?.store
+  if (!store) return undefined
+  return { reserve: (agent, token) => store.reserveDirect(agent, token), result: (agent, token, outcome, talkMs) => store.directResult(agent, token, outcome, talkMs) }
 }
 
 /** The app's call flow: the IVR flow for the number dialled, or the first flow. */

@@ -430,6 +430,49 @@ end
 return reply(fixed)
 `
 
+/**
+ * A call routed straight to a person (their own client's call, a group ring) reserves them
+ * like a queue offer, so nobody rings an agent who is on a call. ARGV: P, now, date, agent,
+ * token. Returns 'free' (not logged in to any queue: ring them), 'reserved', 'busy', 'paused'.
+ */
+const DIRECT_RESERVE = String.raw`
+local now, date, a, token = tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local state = redis.call('HGET', K('a', a), 'state')
+if not state or state == 'logged-out' then return reply('free') end
+if state == 'paused' then return reply('paused') end
+if state ~= 'available' then return reply('busy') end
+leaveState(a, now, date)
+setState(a, 'ringing', now)
+redis.call('HSET', K('a', a), 'entry', token)
+return reply('reserved')
+`
+
+/**
+ * What came of a direct ring. ARGV: P, now, date, ttl, agent, token, outcome, talkMs.
+ * outcome: answered (in a call now), released (did not take it), ended (the call is over).
+ */
+const DIRECT_RESULT = String.raw`
+local now, date, ttl, a, token, outcome, talkMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local key = K('a', a)
+if redis.call('HGET', key, 'entry') ~= token then return reply(0) end
+if outcome == 'answered' then
+  leaveState(a, now, date)
+  setState(a, 'in-call', now)
+  return reply(1)
+end
+if outcome == 'ended' then
+  redis.call('HINCRBY', key, 'calls', 1)
+  redis.call('HINCRBY', dayKey('a', a, date), 'calls', 1)
+  redis.call('HINCRBY', dayKey('a', a, date), 'talkMs', talkMs)
+  redis.call('HSET', key, 'idleSince', now)
+end
+if not applyPending(a, now, date) then
+  makeAvailable(a, now, date)
+  matchAgentQueues(a, now, date, ttl)
+end
+return reply(1)
+`
+
 /** ARGV: P, instance. Marks the instance alive (Redis server time). */
 const HEARTBEAT = String.raw`
 redis.call('ZADD', K('instances'), serverMs(), ARGV[2])
@@ -448,6 +491,8 @@ export const SCRIPTS = {
   ccAgentAction: LIB + AGENT_ACTION,
   ccSweep: LIB + SWEEP,
   ccHeartbeat: LIB + HEARTBEAT,
+  ccDirectReserve: LIB + DIRECT_RESERVE,
+  ccDirectResult: LIB + DIRECT_RESULT,
 } as const
 
 export type ScriptName = keyof typeof SCRIPTS

@@ -188,6 +188,15 @@ export class QueueStore {
     return { state, pending }
   }
 
+  /** Reserves an agent for a call routed straight to them (see AgentPresence). */
+  reserveDirect(agent: string, token: string): Promise<'free' | 'reserved' | 'busy' | 'paused'> {
+    return this.run('ccDirectReserve', this.now(), this.day(), agent, token)
+  }
+
+  directResult(agent: string, token: string, outcome: 'answered' | 'released' | 'ended', talkMs = 0): Promise<number> {
+    return this.run('ccDirectResult', this.now(), this.day(), INSTANCE_TTL_MS, agent, token, outcome, Math.max(0, Math.round(talkMs)))
+  }
+
   sweep(): Promise<number> {
     return this.run('ccSweep', this.now(), this.day(), INSTANCE_TTL_MS)
   }

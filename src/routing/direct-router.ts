@@ -8,10 +8,11 @@ import type { Logger } from 'pino'
 import type { Call } from '../esl/call.js'
 import { dialString, endpoint, endpointFromTemplate, leg, variableValue, type Variables } from '../esl/dial-string.js'
 import { UnsafeCommandError } from '../esl/commands.js'
-import { CallEnded, CommandFailed } from '../esl/results.js'
+import { CallEnded, CommandFailed, isOk } from '../esl/results.js'
 import type { Clock } from '../time/clock.js'
 import type { Agent, AgentDirectory } from './agents.js'
-import { describeTarget, type AttemptReason, type CallerContext, type RouteAttempt, type RouteRequest, type RouteResult, type RouteTarget, type Router } from './router.js'
+import { randomUUID } from 'node:crypto'
+import { describeTarget, type AgentPresence, type AttemptReason, type CallerContext, type RouteAttempt, type RouteRequest, type RouteResult, type RouteTarget, type Router } from './router.js'
 
 /** What a queue does with a caller (the queue service; see src/routing/hold-queue.ts until it lands). */
 export interface QueueGateway {
@@ -26,6 +27,16 @@ export interface DirectRouterOptions {
   log: Logger
   /** Database look-ups are tracked by it, so simulated time waits for them. */
   clock: Clock
+  /** The agents' shared states, when there are queues: busy people are skipped and held while rung. */
+  presence?: AgentPresence
+}
+
+/** People to ring, and which of them the shared agent states hold for this call. */
+interface Reserved {
+  kind: 'agents'
+  agents: Agent[]
+  token: string
+  held: string[]
 }
 
 const REASONS: Record<string, AttemptReason> = {
@@ -52,27 +63,43 @@ export class DirectRouter implements Router {
         if (r.result === 'abandoned') return { outcome: 'caller-hangup', attempts }
         return { outcome: 'queued', queue: target.queue, result: r.result, agentId: r.agentId, attempts }
       }
-      const people = await this.resolve(target, request.caller, tried)
+      const found = await this.resolve(target, request.caller, tried)
+      const people = found.kind === 'agents' ? await this.reserve(found.agents, request.call.uuid) : found
       if (people.kind === 'none') {
         attempts.push({ target: name, reason: people.reason })
         continue
       }
-      const dial = this.dial(people, request)
-      if (dial instanceof UnsafeCommandError) {
-        this.options.log.warn({ call: request.call.uuid, target: name, err: dial.message }, 'route target cannot be dialled')
+      const ring = this.dial(people, request)
+      if (ring instanceof UnsafeCommandError) {
+        this.options.log.warn({ call: request.call.uuid, target: name, err: ring.message }, 'route target cannot be dialled')
+        if (people.kind === 'agents') await this.settle(people, undefined, 0)
         attempts.push({ target: name, reason: 'failed' })
         continue
       }
-      const result = await request.call.bridge(dial)
+      const { call } = request
+      let answered: { agent: Agent; at: number } | undefined
+      const onBridge = (other: string | undefined): void => {
+        if (answered || people.kind !== 'agents') return
+        const agent = (other && people.agents.find((a) => ring.legs.get(a.id) === other)) || (people.agents.length === 1 ? people.agents[0] : undefined)
+        if (!agent) return
+        answered = { agent, at: this.options.clock.now() }
+        // The others stop ringing now: they are free for the next call at once.
+        void this.options.clock.track(this.settle(people, agent.id, -1))
+      }
+      call.on('bridge', onBridge)
+      const result = await call.bridge(ring.dial)
+      call.off('bridge', onBridge)
+      if (!answered && isOk(result) && result.ok && people.kind === 'agents') {
+        const uuid = result.completion.event.variable('bridge_uuid')
+        answered = { agent: people.agents.find((a) => ring.legs.get(a.id) === uuid) ?? this.whoAnswered(people.agents, result.completion.event.variable('bridge_channel'))!, at: this.options.clock.now() }
+      }
+      if (people.kind === 'agents') await this.settle(people, answered?.agent.id, answered ? this.options.clock.now() - answered.at : 0)
       if (result instanceof CallEnded) return { outcome: 'caller-hangup', attempts }
       if (result instanceof CommandFailed) {
         attempts.push({ target: name, reason: 'failed' })
         continue
       }
-      if (result.ok) {
-        const agent = people.kind === 'agents' ? this.whoAnswered(people.agents, result.completion.event.variable('bridge_channel')) : undefined
-        return { outcome: 'connected', target: name, agentId: agent?.id, attempts }
-      }
+      if (result.ok) return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
       for (const a of people.kind === 'agents' ? people.agents : []) tried.add(a.id)
       attempts.push({ target: name, agentId: people.kind === 'agents' && people.agents.length === 1 ? people.agents[0]!.id : undefined, reason: REASONS[result.cause] ?? 'failed' })
     }
@@ -97,7 +124,33 @@ export class DirectRouter implements Router {
     return members.length > 0 ? { kind: 'agents', agents: members } : { kind: 'none', reason: 'absent' }
   }
 
-  private dial(people: { kind: 'agents'; agents: Agent[] } | { kind: 'external'; number: string }, request: RouteRequest): string | UnsafeCommandError {
+  /** Holds each person in the shared agent states; who is busy, paused or on a call is left out. */
+  private async reserve(agents: Agent[], call: string): Promise<Reserved | { kind: 'none'; reason: AttemptReason }> {
+    const presence = this.options.presence
+    if (!presence) return { kind: 'agents', agents, token: '', held: [] }
+    const token = `direct:${call}:${randomUUID().slice(0, 8)}`
+    const states = await this.options.clock.track(Promise.all(agents.map((a) => presence.reserve(a.id, token))))
+    const free = agents.filter((_, i) => states[i] === 'free' || states[i] === 'reserved')
+    if (free.length === 0) return { kind: 'none', reason: states.includes('busy') ? 'busy' : 'absent' }
+    return { kind: 'agents', agents: free, token, held: agents.filter((_, i) => states[i] === 'reserved').map((a) => a.id) }
+  }
+
+  /**
+   * Frees what reserve() held: who answered is in a call until it ends (talkMs >= 0), then
+   * free; everyone else is free now. talkMs -1: the call is still on.
+   */
+  private async settle(people: Reserved, answered: string | undefined, talkMs: number): Promise<void> {
+    const presence = this.options.presence
+    if (!presence) return
+    const settling = people.held.map((id) => {
+      if (id !== answered) return presence.result(id, people.token, 'released')
+      return talkMs < 0 ? presence.result(id, people.token, 'answered') : presence.result(id, people.token, 'ended', talkMs)
+    })
+    people.held = people.held.filter((id) => id === answered && talkMs < 0)
+    await this.options.clock.track(Promise.all(settling))
+  }
+
+  private dial(people: Reserved | { kind: 'external'; number: string }, request: RouteRequest): { dial: string; legs: Map<string, string> } | UnsafeCommandError {
     const vars: Variables = { originate_timeout: Math.max(1, Math.round(request.ringTimeoutMs / 1000)), ignore_early_media: true }
     try {
       // Show the caller's number on the phone that rings, when it can be shown safely.
@@ -105,12 +158,18 @@ export class DirectRouter implements Router {
     } catch {
       // An unshowable caller ID (a SIP URI, odd characters) rings as the default.
     }
+    const legs = new Map<string, string>()
     try {
-      const legs =
+      const ends =
         people.kind === 'external'
           ? [endpointFromTemplate(this.options.gatewayTemplate, people.number)]
-          : people.agents.map((a) => leg(endpoint(`endpoint of agent ${a.id}`, a.endpoint)))
-      return dialString(legs, { vars, mode: 'together' })
+          : people.agents.map((a) => {
+              // Each leg's own uuid tells, from CHANNEL_BRIDGE, who answered.
+              const uuid = randomUUID()
+              legs.set(a.id, uuid)
+              return leg(endpoint(`endpoint of agent ${a.id}`, a.endpoint), { origination_uuid: uuid })
+            })
+      return { dial: dialString(ends, { vars, mode: 'together' }), legs }
     } catch (err) {
       if (err instanceof UnsafeCommandError) return err
       throw err

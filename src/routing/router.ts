@@ -62,6 +62,16 @@ export type RouteResult =
   /** The caller hung up while being routed. */
   | { outcome: 'caller-hangup'; attempts: RouteAttempt[] }
 
+/**
+ * The agents' shared states (kept by the queues), asked before a person is rung directly so
+ * that nobody on a call, ringing or in wrap-up gets a second one.
+ */
+export interface AgentPresence {
+  /** 'free': not logged in to any queue, ring them; 'reserved': held for this call until result(). */
+  reserve(agent: string, token: string): Promise<'free' | 'reserved' | 'busy' | 'paused'>
+  result(agent: string, token: string, outcome: 'answered' | 'released' | 'ended', talkMs?: number): Promise<unknown>
+}
+
 export interface Router {
   route(request: RouteRequest): Promise<RouteResult>
 }

@@ -4,6 +4,7 @@
  * register and the recordings catalogue say afterwards.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
 import { CLIENTS, startHarness, type Harness } from './harness.js'
 
 let h: Harness
@@ -95,6 +96,38 @@ describe('the default flow', () => {
     const r = await h.call(CLIENTS.debtor.phone, { steps: [] })
     expect(r.bridges[1]).toContain('user/emil')
     expect(r.row.routedTo).toBe('agent:emil')
+  })
+
+  it('a manager paused in the queues is not rung directly: the debtor goes on to finance', async () => {
+    const desk = h.app.queues!.desk
+    await desk.login('olga')
+    await desk.pause('olga', 'meeting')
+    const r = await h.call(CLIENTS.debtor.phone, { steps: [] })
+    await desk.logout('olga')
+    expect(r.bridges).toHaveLength(1)
+    expect(r.bridges[0]).toContain('user/emil')
+    expect(r.row.routedTo).toBe('agent:emil')
+  })
+
+  it('a direct call to a manager logged in to the queues holds them, and counts as their call', async () => {
+    const desk = h.app.queues!.desk
+    const store = h.app.queues!.store
+    await desk.login('olga')
+    const before = (await store.agentDay('olga')).calls
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    const seen: Array<Promise<string | null>> = []
+    h.onRing = (user) => {
+      if (user === 'olga') seen.push(redis.hget(`${store.prefix}:a:olga`, 'state'))
+    }
+    const r = await h.call(CLIENTS.debtor.phone, { steps: [] })
+    h.onRing = undefined
+    expect(r.row.routedTo).toBe('agent:olga')
+    // Held from the moment her phone rang (no queue may offer her a caller), free again after.
+    expect(['ringing', 'in-call']).toContain(await seen[0])
+    expect((await store.agent('olga'))!.state).toBe('available')
+    expect((await store.agentDay('olga')).calls).toBe(before + 1)
+    await desk.logout('olga')
+    redis.disconnect()
   })
 
   it('menu 1 places an order: the orders queue, where sales answers in the caller’s language', async () => {

@@ -37,6 +37,8 @@ export interface Harness {
   clock: VirtualClock
   db: TestDatabase
   phones: Map<string, Phone>
+  /** Told of every agent phone that rings (the user part), as it starts ringing. */
+  onRing?: (user: string) => void
   recordingsDir: string
   call(from: string, script: CallerScript): Promise<CallResult>
   close(): Promise<void>
@@ -62,6 +64,7 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
   const phones = new Map<string, Phone>()
   const plan = (endpoint: Endpoint): PartyPlan => {
     if (endpoint.tech !== 'user') return { outcome: 'answer', ringMs: 1000 }
+    h.onRing?.(endpoint.user)
     switch (phones.get(endpoint.user) ?? 'answer') {
       case 'answer':
         return { outcome: 'answer', ringMs: 2000, answeredBy: 'person', talkMs: 30_000 }
