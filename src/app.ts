@@ -12,6 +12,10 @@ import { ControlClient } from './esl/control-client.js'
 import { OutboundServer } from './esl/outbound-server.js'
 import { PromptLibrary } from './ivr/prompts.js'
 import type { QueueSettings } from './queue/config.js'
+import { CampaignCalls, isCampaignCall } from './campaigns/call-handler.js'
+import { Dialer } from './dialer/dialer.js'
+import type { Flow } from './ivr/flow/schema.js'
+import { ivrServices } from './ivr/service.js'
 import { isCallbackLeg } from './queue/callbacks.js'
 import { startQueues, type Queues } from './queue/index.js'
 import { CallRecorder } from './recording/recorder.js'
@@ -35,6 +39,8 @@ export interface AppParts {
 export interface App extends AppParts {
   controls: ControlClient[]
   outbound: OutboundServer
+  /** The outbound dialer, when the app was given campaign scripts. */
+  dialer: Dialer | undefined
   /** Stops taking calls, lets calls in progress finish up to `graceMs`, flushes records, closes. */
   stop(graceMs?: number): Promise<void>
 }
@@ -51,6 +57,8 @@ export interface AppOptions {
   control?: boolean
   /** The queues to serve (queues/queues.yaml). */
   queues?: QueueSettings[]
+  /** Campaign scripts (campaigns/scripts): with them, the app runs the outbound dialer. */
+  scripts?: Flow[]
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
@@ -84,6 +92,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     : undefined
   const parts: AppParts = { config, log, clock, database, redis, register, prompts, recorder, queues }
   const flow = typeof options.flow === 'function' ? options.flow : await options.flow.build(parts)
+  const dialer = options.scripts
+    ? new Dialer({
+        db: database.db,
+        redis,
+        prefix: config.redisPrefix,
+        clock,
+        log,
+        controls: () => controls,
+        appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`,
+        queues,
+        globalMaxLines: config.dialerMaxLines,
+      })
+    : undefined
+  const campaignCalls = dialer ? new CampaignCalls({ db: database.db, dialer, scripts: options.scripts!, ivr: ivrServices(parts), queues }) : undefined
   controls = options.control === false ? [] : config.freeswitch.map((n) => new ControlClient({ host: n.host, port: n.port, password: n.password, log }))
   const outbound = await OutboundServer.listen({
     host: config.eslListen.host,
@@ -94,16 +116,20 @@ export async function startApp(options: AppOptions): Promise<App> {
       trackCall(call, register, clock)
       // An agent answering a callback comes back to us on the socket, not through the IVR.
       if (queues && isCallbackLeg(call)) await queues.callbacks.answerLeg(call)
+      else if (campaignCalls && isCampaignCall(call)) await campaignCalls.answer(call)
       else await flow(call)
     },
   })
 
   outboundPort = outbound.port
+  if (dialer) await dialer.start()
   return {
     ...parts,
     controls,
     outbound,
+    dialer,
     async stop(graceMs = 0) {
+      await dialer?.stop()
       await outbound.close(graceMs)
       // What the handlers still write (register, queues) lands before those close.
       await outbound.handlersDone()

@@ -38,6 +38,10 @@ export interface Config {
   /** How long a caller may wait in a queue before the queue's timeout action, ms. */
   /** The queue settings file. */
   queuesFile: string
+  /** Campaign scripts (flows the dialer runs on answered calls). */
+  scriptsDir: string
+  /** Outbound calls at once over every campaign: the trunk's lines. */
+  dialerMaxLines: number
 }
 
 export class ConfigError extends Error {
@@ -88,6 +92,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (!/^[A-Z]{2}$/.test(v)) problems.push(`DEFAULT_COUNTRY must be a two-letter country code such as BA or RU (got '${v}')`)
     return v
   }
+  const whole = (name: string, fallback: number): number => {
+    const v = str(name, String(fallback))
+    if (!/^[1-9][0-9]{0,5}$/.test(v)) {
+      problems.push(`${name} must be a whole number above 0 (got '${v}')`)
+      return fallback
+    }
+    return Number(v)
+  }
   const advertise = (v: string): string => {
     if (v === '0.0.0.0' || v === '::') problems.push(`ESL_ADVERTISE_HOST must be an address FreeSWITCH can reach, not '${v}' (set it when ESL_LISTEN_HOST listens on all addresses)`)
     else if (!/^[A-Za-z0-9_.:-]+$/.test(v)) problems.push(`ESL_ADVERTISE_HOST must be a host name or address (got '${v}')`)
@@ -129,6 +141,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     defaultCountry: country(str('DEFAULT_COUNTRY', 'BA')),
     gatewayTemplate: template(str('GATEWAY_TEMPLATE', 'sofia/gateway/carrier/{number}')),
     queuesFile: dir('QUEUES_FILE', 'queues/queues.yaml'),
+    scriptsDir: dir('SCRIPTS_DIR', 'campaigns/scripts'),
+    dialerMaxLines: whole('DIALER_MAX_LINES', 100),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

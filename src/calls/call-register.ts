@@ -32,11 +32,17 @@ export interface CallRow {
   queueOutcome: string | null
   answeredBy: string | null
   queueOffers: QueueOffer[]
+  campaignId: number | null
+  contactId: number | null
+  attemptId: number | null
 }
 
 /** What the IVR and routing learn about a call as it goes. */
 export type CallFacts = Partial<
-  Pick<CallRow, 'flowId' | 'clientId' | 'language' | 'routedTo' | 'routeResult' | 'queue' | 'queueEnteredAt' | 'queueWaitMs' | 'queueOutcome' | 'answeredBy'>
+  Pick<
+    CallRow,
+    'flowId' | 'clientId' | 'language' | 'routedTo' | 'routeResult' | 'queue' | 'queueEnteredAt' | 'queueWaitMs' | 'queueOutcome' | 'answeredBy' | 'campaignId' | 'contactId' | 'attemptId'
+  >
 >
 
 export class CallRegister {
@@ -77,6 +83,9 @@ export class CallRegister {
       queueOutcome: null,
       answeredBy: null,
       queueOffers: [],
+      campaignId: null,
+      contactId: null,
+      attemptId: null,
       ...row,
       details: { ...row.details },
     })
@@ -203,6 +212,9 @@ export class CallRegister {
             queueOutcome: sql`excluded.queue_outcome`,
             answeredBy: sql`excluded.answered_by`,
             queueOffers: sql`excluded.queue_offers`,
+            campaignId: sql`excluded.campaign_id`,
+            contactId: sql`excluded.contact_id`,
+            attemptId: sql`excluded.attempt_id`,
           },
         })
       if (this.failures > 0) this.log.info({ failures: this.failures }, 'call register writes resumed')

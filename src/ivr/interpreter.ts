@@ -53,6 +53,8 @@ export type Effect =
   | { kind: 'route'; announce?: string; chain: RouteTarget[]; ringTimeoutMs: number }
   | { kind: 'record'; prompt: string; beep: boolean; maxSeconds: number; silenceSeconds: number }
   | { kind: 'hangup'; prompt?: string; cause: string }
+  /** Survey answers (question id -> what was entered) and a disposition to keep. */
+  | { kind: 'save'; answers: Record<string, string>; disposition?: string }
 
 export type FlowEvent =
   | { type: 'start' }
@@ -76,11 +78,13 @@ const DEFAULT_RETRIES = 2
 /** Transitions without I/O in one step: a validated flow never gets near it. */
 const MAX_HOPS = 200
 
-export function initialState(flow: Flow, callerNumber: string): FlowState {
+/** Where a flow starts: its start node, the caller's number, and any variables the call brings (a contact's fields). */
+export function initialState(flow: Flow, callerNumber: string, extra: { vars?: Vars; language?: string } = {}): FlowState {
+  const language = extra.language && flow.languages.includes(extra.language) ? extra.language : flow.defaultLanguage
   return {
     node: flow.start,
-    vars: { 'caller.number': callerNumber, 'call.language': flow.defaultLanguage },
-    language: flow.defaultLanguage,
+    vars: { ...extra.vars, 'caller.number': callerNumber, 'call.language': language },
+    language,
     attempt: 0,
     phase: 'ask',
     done: false,
@@ -204,6 +208,15 @@ class Step {
         return this.enter(node.next)
       case 'goto':
         return this.enter(node.next)
+      case 'save': {
+        const answers: Record<string, string> = {}
+        for (const [question, name] of Object.entries(node.answers ?? {})) {
+          const v = this.state.vars[name]
+          if (v !== undefined && v !== null && v !== '') answers[question] = String(v)
+        }
+        this.effects.push({ kind: 'save', answers, disposition: node.disposition })
+        return this.enter(node.next)
+      }
       case 'hangup':
         this.effects.push({ kind: 'hangup', prompt: node.prompt, cause: node.cause ?? 'NORMAL_CLEARING' })
         this.finish('hangup')

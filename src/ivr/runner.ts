@@ -15,6 +15,16 @@ import type { Flow } from './flow/schema.js'
 import { initialState, step, type ClientInfo, type Effect, type FlowEvent, type FlowState } from './interpreter.js'
 import type { PromptLibrary } from './prompts.js'
 
+/** What a run brings beyond the flow: a campaign contact's fields and language, and where its answers go. */
+export interface RunOptions {
+  vars?: Record<string, string | number | boolean | null>
+  language?: string
+  /** Survey answers and dispositions (`save` nodes). */
+  onSave?: (answers: Record<string, string>, disposition: string | undefined) => Promise<void>
+  /** Stops the flow (an answering machine was detected): it ends after the current step. */
+  signal?: AbortSignal
+}
+
 export interface IvrServices {
   clients: ClientDirectory
   router: Router
@@ -27,8 +37,8 @@ export interface IvrServices {
 
 const ANY_DIGIT = '0123456789*#'
 
-export async function runFlow(call: Call, flow: Flow, services: IvrServices): Promise<FlowState> {
-  return new FlowRun(call, flow, services).run()
+export async function runFlow(call: Call, flow: Flow, services: IvrServices, options: RunOptions = {}): Promise<FlowState> {
+  return new FlowRun(call, flow, services, options).run()
 }
 
 class FlowRun {
@@ -39,13 +49,14 @@ class FlowRun {
     private readonly call: Call,
     private readonly flow: Flow,
     private readonly s: IvrServices,
+    private readonly options: RunOptions,
   ) {
-    this.state = initialState(flow, call.callerNumber)
+    this.state = initialState(flow, call.callerNumber, { vars: options.vars, language: options.language })
   }
 
   async run(): Promise<FlowState> {
     const { call, flow, s } = this
-    s.register.facts(call.uuid, { flowId: flow.id, language: flow.defaultLanguage })
+    s.register.facts(call.uuid, { flowId: flow.id, language: this.state.language })
     if (!isOk(await call.answer())) return this.ended()
     // The flow decides what follows a failed or finished bridge, not the dialplan.
     await call.set('continue_on_fail', 'true')
@@ -62,14 +73,16 @@ class FlowRun {
       }
       if (this.state.done) break
       if (call.ended) next = { type: 'hungup' }
+      if (this.options.signal?.aborted) break
       if (!next) {
         call.log.error({ node: this.state.node }, 'flow step asked for nothing to wait for; hanging up')
         break
       }
       event = next
     }
-    // After a bridge or a queue the flow is over; the caller's leg goes too.
-    if (!call.ended) await call.hangup()
+    // After a bridge or a queue the flow is over; the caller's leg goes too (unless whoever
+    // stopped the flow has more to do on the call).
+    if (!call.ended && !this.options.signal?.aborted) await call.hangup()
     return this.state
   }
 
@@ -130,6 +143,10 @@ class FlowRun {
         return this.route(effect)
       case 'record':
         return this.recordMessage(effect)
+      case 'save':
+        if (this.options.onSave) await s.clock.track(this.options.onSave(effect.answers, effect.disposition))
+        else call.log.warn({ answers: effect.answers }, 'a save step outside a campaign call: nothing kept')
+        return undefined
       case 'hangup': {
         if (effect.prompt) await call.playback(s.prompts.file(this.language, effect.prompt), { terminators: 'none' })
         await call.hangup(effect.cause)

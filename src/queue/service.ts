@@ -17,7 +17,7 @@ import type { Clock, TimerHandle } from '../time/clock.js'
 import type { QueueSettings } from './config.js'
 import { INSTANCE_TTL_MS, type Offer, type QueueStore } from './store.js'
 import type { Callbacks } from './callbacks.js'
-import { Waiter, type QueueResult } from './waiter.js'
+import { Waiter, type QueueResult, type WaitOptions } from './waiter.js'
 
 export interface QueueServiceOptions {
   instance: string
@@ -98,7 +98,7 @@ export class QueueService implements QueueGateway {
     await this.options.callbacks?.close()
   }
 
-  async enqueue(request: { call: Call; queue: string; caller: CallerContext }): Promise<QueueResult> {
+  async enqueue(request: { call: Call; queue: string; caller: CallerContext; options?: WaitOptions }): Promise<QueueResult> {
     const settings = this.settings.get(request.queue)
     if (!settings) {
       request.call.log.error({ queue: request.queue }, 'queue: no such queue configured')
@@ -114,7 +114,7 @@ export class QueueService implements QueueGateway {
       enqueue: (call, queue, caller) => this.enqueue({ call, queue, caller }),
       wrapUpUntil: (agent, at) => this.endWrapUpAt(agent, at),
       done: (entry) => this.waiters.delete(entry),
-    })
+    }, request.options)
     this.waiters.set(waiter.entry, waiter)
     return waiter.run()
   }

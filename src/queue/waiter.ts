@@ -19,6 +19,16 @@ import type { Offer, QueueStore } from './store.js'
 
 export type QueueResult = { result: 'answered' | 'abandoned' | 'overflow' | 'callback' | 'voicemail' | 'timeout'; agentId?: string }
 
+/** How a caller waits, when not the queue's usual way. */
+export interface WaitOptions {
+  /** Give up after this long instead of the queue's longest wait, and return 'timeout' to the caller's code. */
+  maxWaitMs?: number
+  /** No greeting, no announcements, no keys: someone the dialer called, who must reach a person at once. */
+  silent?: boolean
+  /** Told the moment an agent answers (the dialer counts the call as connected from then). */
+  onAnswered?: (agent: string) => void
+}
+
 export interface WaiterContext {
   instance: string
   store: QueueStore
@@ -66,6 +76,7 @@ export class Waiter {
     private readonly queue: QueueSettings,
     private readonly caller: CallerContext,
     private readonly ctx: WaiterContext,
+    private readonly options: WaitOptions = {},
   ) {}
 
   /**
@@ -122,17 +133,18 @@ export class Waiter {
       kind: 'call',
     })
     this.log.info({ queue: queue.name, entry: this.entry, position, staffed, vip: this.caller.vip }, 'queue: caller waiting')
+    const giveUp = this.options.maxWaitMs !== undefined
     if (position > 0 && staffed === 0) {
       const left = await store.leave(this.entry, 'overflowed')
-      if (left === 'waiting') return this.act(queue.onNoAgents, 'no-agents')
+      if (left === 'waiting') return giveUp ? this.timedOut('no-agents') : this.act(queue.onNoAgents, 'no-agents')
     }
     // The queue's keys end any prompt or music; set once, so each playback is one command
     // and nothing can slip in between a break and the bridge queued behind it.
     await call.set('playback_terminators', this.keys === '' ? 'none' : this.keys)
-    const deadline = this.enteredAt + queue.maxWaitSeconds * 1000
-    const every = queue.announceEverySeconds * 1000
+    const deadline = this.enteredAt + (this.options.maxWaitMs ?? queue.maxWaitSeconds * 1000)
+    const every = this.options.silent ? 0 : queue.announceEverySeconds * 1000
     let nextAnnouncement = 0
-    let greeted = false
+    let greeted = this.options.silent === true
     for (;;) {
       if (this.connecting) {
         const r = await this.connecting
@@ -152,6 +164,10 @@ export class Waiter {
       }
       const now = clock.now()
       if (now >= deadline) {
+        if (giveUp) {
+          if ((await store.leave(this.entry, 'overflowed')) !== 'waiting') continue
+          return this.timedOut('max-wait')
+        }
         if (queue.onMaxWait === 'callback') {
           if ((await store.toCallback(this.entry)) === 'waiting') return this.confirmCallback()
           continue
@@ -231,6 +247,7 @@ export class Waiter {
       register.facts(call.uuid, { answeredBy: agent, queueWaitMs: waited, queueOutcome: 'answered' })
       for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: a.id === agent ? 'answered' : 'lost' })
       this.log.info({ queue: queue.name, agent, waitedMs: waited }, 'queue: agent answered')
+      this.options.onAnswered?.(agent)
     }
     call.on('bridge', onBridge)
     const bridging = call.bridge(dial)
@@ -267,6 +284,12 @@ export class Waiter {
   private abandoned(): QueueResult {
     this.ctx.register.facts(this.call.uuid, { queueOutcome: 'abandoned', queueWaitMs: this.waitedMs() })
     return { result: 'abandoned' }
+  }
+
+  /** The wait ran out for a caller whose own code decides what follows. */
+  private timedOut(why: 'no-agents' | 'max-wait'): QueueResult {
+    this.ctx.register.facts(this.call.uuid, { queueOutcome: why, queueWaitMs: this.waitedMs() })
+    return { result: 'timeout' }
   }
 
   /** What the queue does when nobody is logged in or the wait ran out. */
@@ -358,7 +381,7 @@ export class Waiter {
   }
 
   private get keys(): string {
-    return Object.keys(this.queue.keys).join('')
+    return this.options.silent ? '' : Object.keys(this.queue.keys).join('')
   }
 
   /** Hold music for up to `ms`; returns the key pressed, if one of the queue's keys stopped it. */

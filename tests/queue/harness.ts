@@ -14,7 +14,7 @@ import { Redis } from 'ioredis'
 import { startApp, type App } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { agents, calls, clients } from '../../src/db/schema/index.js'
-import { parseFlow } from '../../src/ivr/flow/load.js'
+import { loadScripts, parseFlow } from '../../src/ivr/flow/load.js'
 import { ivrCallFlow } from '../../src/ivr/service.js'
 import { createLogger, silentLogger } from '../../src/log.js'
 import { parseQueues, type QueueSettings } from '../../src/queue/config.js'
@@ -43,6 +43,9 @@ export interface ClientSpec {
   language?: string
 }
 
+/** What a dialled outside number does: a plan, or one chosen per call to it (1 = the first). */
+export type Party = PartyPlan | ((callNumber: number) => PartyPlan)
+
 export interface CallCenter {
   apps: App[]
   sim: Simulator
@@ -51,6 +54,10 @@ export interface CallCenter {
   redis: Redis
   prefix: string
   settings: QueueSettings[]
+  /** What outside numbers do when the dialer calls them (default: a person answers after 3 s). */
+  numbers: Map<string, Party>
+  /** Every call made to an outside number, in order: number and virtual time. */
+  dialled: Array<{ number: string; at: number }>
   /** What each agent's phone does when it rings (default: answers after 2 s, talks 60 s). */
   phones: Map<string, Phone | ((agent: string) => Phone)>
   /** Places a call to a queue (through a one-node flow: lookup, route to the queue). */
@@ -83,6 +90,8 @@ export async function startCallCenter(options: {
   instances?: number
   /** Connect the apps' control clients to the simulator's inbound event socket (for callbacks). */
   control?: boolean
+  /** Run the dialer with the project's campaign scripts (needs control). */
+  dialer?: boolean
 }): Promise<CallCenter> {
   const db = await createTestDatabase()
   await db.db.insert(agents).values(
@@ -121,7 +130,15 @@ export async function startCallCenter(options: {
   const clock = new VirtualClock({ start: Date.parse(options.at), quietMs: 5 })
   const recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recordings-'))
   const phones = new Map<string, Phone | ((agent: string) => Phone)>()
+  const numbers = new Map<string, Party>()
+  const dialled: CallCenter['dialled'] = []
   const plan = (endpoint: Endpoint): PartyPlan => {
+    if (endpoint.tech === 'sofia') {
+      dialled.push({ number: endpoint.number, at: clock.now() })
+      const party = numbers.get(endpoint.number)
+      const n = dialled.filter((d) => d.number === endpoint.number).length
+      return (typeof party === 'function' ? party(n) : party) ?? { outcome: 'answer', ringMs: 3000, answeredBy: 'person', talkMs: 60_000 }
+    }
     if (endpoint.tech !== 'user') return { outcome: 'answer', ringMs: 3000, answeredBy: 'person', talkMs: 60_000 }
     const spec = phones.get(endpoint.user)
     const phone = typeof spec === 'function' ? spec(endpoint.user) : (spec ?? { ringMs: 2000, talkMs: 60_000 })
@@ -130,6 +147,7 @@ export async function startCallCenter(options: {
     if (phone === 'absent') return { outcome: 'not-registered', ringMs: 0 }
     return { outcome: 'answer', ringMs: phone.ringMs, answeredBy: 'person', talkMs: phone.talkMs }
   }
+  const scripts = options.dialer ? await loadScripts(path.join(ROOT, 'campaigns/scripts')) : undefined
   const addresses: string[] = []
   let next = 0
   const sim = await startSimulator({
@@ -156,7 +174,7 @@ export async function startCallCenter(options: {
       ROOT,
     )
     const log = process.env.QDEBUG ? createLogger('debug', { instance: `app-${i + 1}` }) : silentLogger
-    const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows }), control: options.control ?? false, queues: settings })
+    const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows }), control: options.control ?? options.dialer ?? false, queues: settings, scripts })
     apps[i] = app
     addresses[i] = `127.0.0.1:${app.outbound.port}`
     return app
@@ -169,7 +187,7 @@ export async function startCallCenter(options: {
     await cc.runUntil(() => stopped, 60_000)
     await stopping
   }
-  if (options.control) {
+  if (options.control || options.dialer) {
     for (let i = 0; i < 200 && !apps.every((a) => a.controls.every((c) => c.isUp)); i++) await new Promise((r) => setTimeout(r, 10))
   }
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
@@ -184,6 +202,8 @@ export async function startCallCenter(options: {
     prefix,
     settings,
     phones,
+    numbers,
+    dialled,
     call(from, queue, opts = {}) {
       const index = settings.findIndex((q) => q.name === queue)
       if (index < 0) throw new Error(`no queue '${queue}'`)

@@ -34,6 +34,10 @@ export const calls = pgTable(
     queueWaitMs: integer('queue_wait_ms'),
     queueOutcome: text('queue_outcome'),
     answeredBy: text('answered_by'),
+    /** For a campaign call: the campaign, the contact and the attempt. */
+    campaignId: bigint('campaign_id', { mode: 'number' }),
+    contactId: bigint('contact_id', { mode: 'number' }),
+    attemptId: bigint('attempt_id', { mode: 'number' }),
     queueOffers: jsonb('queue_offers').$type<QueueOffer[]>().notNull().default(sql`'[]'::jsonb`),
     /** Free-form facts about the call that do not deserve a column yet. */
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),

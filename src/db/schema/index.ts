@@ -4,3 +4,4 @@
  */
 export * from './calls.js'
 export * from './people.js'
+export * from './campaigns.js'

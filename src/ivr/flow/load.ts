@@ -28,7 +28,7 @@ export function parseFlow(text: string, source: string): Flow {
  * Every *.yaml, *.yml and *.json flow in `dir`, by file name. Problems of all files, and
  * numbers or ids claimed by two flows, come out together in one FlowError.
  */
-export async function loadFlows(dir: string): Promise<Flow[]> {
+export async function loadFlows(dir: string, kind: 'inbound' | 'script' = 'inbound'): Promise<Flow[]> {
   let names: string[]
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && formatOf(e.name) !== undefined).map((e) => e.name)
@@ -46,9 +46,19 @@ export async function loadFlows(dir: string): Promise<Flow[]> {
       problems.push(...e.problems)
     }
   }
+  for (const flow of flows) {
+    // Inbound flows are found by the number dialled; a campaign script by its id.
+    if (kind === 'inbound' && flow.numbers.length === 0) problems.push({ file: flow.source, field: 'numbers', message: 'an inbound flow needs at least one number it answers' })
+    if (kind === 'script' && flow.numbers.length > 0) problems.push({ file: flow.source, field: 'numbers', message: 'a campaign script answers no numbers: the dialer runs it on the calls it makes' })
+  }
   problems.push(...clashes(flows))
   if (problems.length > 0) throw new FlowError(problems)
   return flows
+}
+
+/** The campaign scripts in `dir`: flows the dialer runs on answered calls, found by id. */
+export function loadScripts(dir: string): Promise<Flow[]> {
+  return loadFlows(dir, 'script')
 }
 
 /**

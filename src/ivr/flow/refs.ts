@@ -76,6 +76,7 @@ export function promptsOf(node: FlowNode): PromptUse[] {
     case 'lookup':
     case 'set':
     case 'goto':
+    case 'save':
       break
   }
   return uses

@@ -43,7 +43,8 @@ export function ruleProblems({ file, languages, hasHours, nodes }: RuleInput): F
       }
       case 'say': {
         const { field, name } = spokenVariable(node)
-        if (!known.has(name)) {
+        // contact.<field>: a campaign contact's fields, whatever the list carried.
+        if (!known.has(name) && !name.startsWith('contact.')) {
           add(field, `says '${name}', which no set or collect node of this flow assigns and is not a built-in variable${didYouMean(name, known)}`)
         }
         break

@@ -180,6 +180,17 @@ export const NodeSchemas = {
     { additionalProperties: false },
   ),
   goto: Type.Object({ type: Type.Literal('goto'), next: NodeId, ...common }, { additionalProperties: false }),
+  /** Keeps what the caller told us: survey answers (question id -> variable) and a disposition. */
+  save: Type.Object(
+    {
+      type: Type.Literal('save'),
+      answers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'a question id' }), VarName, { minProperties: 1, additionalProperties: false })),
+      disposition: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$', description: 'a disposition such as promise-to-pay' })),
+      next: NodeId,
+      ...common,
+    },
+    { additionalProperties: false },
+  ),
   hangup: Type.Object(
     { type: Type.Literal('hangup'), prompt: Type.Optional(PromptId), cause: Type.Optional(Type.String({ pattern: '^[A-Z_]{3,40}$', description: 'a hangup cause such as NORMAL_CLEARING' })), ...common },
     { additionalProperties: false },
@@ -213,8 +224,8 @@ export const FlowFileSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: "a flow id (letters, digits, '-' and '_', at most 64)" }),
     description: Type.Optional(Type.String()),
-    /** Destination numbers this flow answers. */
-    numbers: Type.Array(Type.String({ pattern: '^\\+?[0-9]{1,20}$', description: "a phone number (digits, optionally after '+')" }), { minItems: 1 }),
+    /** Destination numbers this flow answers; none for a campaign script (the dialer runs it). */
+    numbers: Type.Array(Type.String({ pattern: '^\\+?[0-9]{1,20}$', description: "a phone number (digits, optionally after '+')" })),
     languages: Type.Array(LanguageCode, { minItems: 1 }),
     defaultLanguage: LanguageCode,
     recording: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('none'), Type.Literal('on-route')])),

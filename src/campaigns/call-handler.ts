@@ -1,0 +1,155 @@
+/**
+ * An answered campaign call, on our outbound socket: the contact's fields become flow
+ * variables and the campaign's script talks to them (informational, payment reminder,
+ * survey), or the call goes straight to an operator, who must take it within the
+ * campaign's limit (2 s by default) or the person hears the abandonment message. An
+ * answering machine (mod_avmd's beep) stops the script: the message is left after the beep
+ * or the call ends to be tried again. The attempt's outcome is written when the call ends.
+ */
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { attempts, contacts, surveyAnswers } from '../db/schema/index.js'
+import type { Call } from '../esl/call.js'
+import { CallEnded } from '../esl/results.js'
+import type { Flow } from '../ivr/flow/schema.js'
+import { runFlow, type IvrServices } from '../ivr/runner.js'
+import type { Queues } from '../queue/index.js'
+import type { AttemptResult } from '../dialer/attempts.js'
+import { CAMPAIGN_VARS, type Dialer } from '../dialer/dialer.js'
+import type { Campaign } from './campaigns.js'
+
+/** The script a campaign kind runs when its settings name none. */
+const DEFAULT_SCRIPT: Record<string, string | undefined> = {
+  informational: 'informational',
+  'payment-reminder': 'payment-reminder',
+  survey: 'survey',
+}
+
+export interface CampaignCallsOptions {
+  db: Db
+  dialer: Dialer
+  scripts: Flow[]
+  ivr: IvrServices
+  queues: Queues | undefined
+}
+
+export function isCampaignCall(call: Call): boolean {
+  return Boolean(call.variable(CAMPAIGN_VARS.attempt))
+}
+
+export class CampaignCalls {
+  private readonly scripts: Map<string, Flow>
+
+  constructor(private readonly o: CampaignCallsOptions) {
+    this.scripts = new Map(o.scripts.map((f) => [f.id, f]))
+  }
+
+  async answer(call: Call): Promise<void> {
+    const { db, dialer, ivr } = this.o
+    const attemptId = Number(call.variable(CAMPAIGN_VARS.attempt))
+    const campaign = await dialer.campaigns.get(Number(call.variable(CAMPAIGN_VARS.campaign)))
+    const [contact] = await db.select().from(contacts).where(eq(contacts.id, Number(call.variable(CAMPAIGN_VARS.contact))))
+    if (!campaign || !contact) {
+      call.log.error({ attempt: attemptId }, 'campaign call for an unknown campaign or contact; hanging up')
+      await call.hangup('NORMAL_TEMPORARY_FAILURE')
+      return
+    }
+    const now = (): Date => new Date(ivr.clock.now())
+    await db.update(attempts).set({ answeredAt: now() }).where(eq(attempts.id, attemptId))
+    const s = campaign.settings
+    const language = contact.language ?? s.defaultLanguage
+    ivr.register.facts(call.uuid, { campaignId: campaign.id, contactId: contact.id, attemptId, language, clientId: contact.clientId })
+    call.log.info({ campaign: campaign.id, contact: contact.id, attempt: attemptId }, 'campaign call answered')
+    let result: AttemptResult
+    try {
+      const script = s.script ?? DEFAULT_SCRIPT[campaign.kind]
+      if (script) result = await this.runScript(call, campaign, contact, language, script)
+      else result = await this.toOperator(call, campaign, contact, language, attemptId)
+    } catch (err) {
+      call.log.error({ err }, 'campaign call failed')
+      result = { outcome: 'failed', cause: 'APP_ERROR' }
+    }
+    if (!call.ended) await call.hangup()
+    await dialer.finished(campaign, attemptId, { ...result, cause: result.cause ?? call.hangupCause })
+  }
+
+  private async runScript(call: Call, campaign: Campaign, contact: typeof contacts.$inferSelect, language: string, scriptId: string): Promise<AttemptResult> {
+    const { ivr, db } = this.o
+    const flow = this.scripts.get(scriptId)
+    if (!flow) {
+      call.log.error({ script: scriptId }, 'campaign script not found')
+      return { outcome: 'failed', cause: 'NO_SCRIPT' }
+    }
+    // An answering machine's beep stops the script wherever it is.
+    const machine = new AbortController()
+    await call.subscribe(['CUSTOM', 'avmd::beep'])
+    const onEvent = (e: { name: string; get(h: string): string | undefined }): void => {
+      if (e.name === 'CUSTOM' && e.get('Event-Subclass') === 'avmd::beep' && !machine.signal.aborted) {
+        call.log.info('answering machine: beep heard')
+        machine.abort()
+        void call.api(`uuid_break ${call.uuid}`)
+      }
+    }
+    call.on('event', onEvent)
+    await call.execute('avmd_start')
+    let disposition: string | undefined
+    const vars: Record<string, string | number> = { 'contact.name': contact.name, 'contact.phone': contact.phone, 'contact.currency': 'EUR' }
+    for (const [k, v] of Object.entries(contact.fields)) vars[`contact.${k}`] = v
+    await runFlow(call, flow, ivr, {
+      vars,
+      language,
+      signal: machine.signal,
+      onSave: async (answers, d) => {
+        if (d) disposition = d
+        const at = new Date(ivr.clock.now())
+        const rows = Object.entries(answers).map(([question, answer]) => ({ campaignId: campaign.id, contactId: contact.id, question, answer, answeredAt: at }))
+        if (rows.length > 0) {
+          await db.insert(surveyAnswers).values(rows).onConflictDoUpdate({ target: [surveyAnswers.contactId, surveyAnswers.question], set: { answer: sqlExcluded('answer'), answeredAt: at } })
+        }
+      },
+    })
+    call.off('event', onEvent)
+    if (machine.signal.aborted) return this.machine(call, campaign, language)
+    if (!call.ended) await call.execute('avmd_stop')
+    return disposition ? { outcome: 'completed', disposition } : { outcome: 'human' }
+  }
+
+  private async machine(call: Call, campaign: Campaign, language: string): Promise<AttemptResult> {
+    if (campaign.settings.machine === 'hangup' || call.ended) return { outcome: 'machine' }
+    // After the beep: the message, then goodbye.
+    const r = await call.playback(this.o.ivr.prompts.file(language, 'campaign-machine-message'), { terminators: 'none' })
+    return { outcome: 'machine', disposition: r instanceof CallEnded ? undefined : 'message-left' }
+  }
+
+  /** Straight to an operator, who must answer within the campaign's limit. */
+  private async toOperator(call: Call, campaign: Campaign, contact: typeof contacts.$inferSelect, language: string, attemptId: number): Promise<AttemptResult> {
+    const s = campaign.settings
+    const queues = this.o.queues
+    if (!queues || !s.operatorsQueue) return { outcome: 'failed', cause: 'NO_OPERATORS_QUEUE' }
+    let agent: string | undefined
+    const r = await queues.service.enqueue({
+      call,
+      queue: s.operatorsQueue,
+      // The person is on the line already: ahead of everyone waiting.
+      caller: { number: contact.phone, language, clientId: contact.clientId ?? undefined, vip: true, source: `campaign:${campaign.id}` },
+      options: {
+        maxWaitMs: s.connectWithinSeconds * 1000,
+        silent: true,
+        onAnswered: (a) => {
+          agent = a
+          void this.o.ivr.clock.track(this.o.db.update(attempts).set({ agentId: a }).where(eq(attempts.id, attemptId)))
+        },
+      },
+    })
+    if (r.result === 'answered') return { outcome: 'human', agentId: r.agentId ?? agent }
+    if (r.result === 'timeout' && !call.ended) {
+      await call.playback(this.o.ivr.prompts.file(language, 'campaign-abandon'), { terminators: 'none' })
+      return { outcome: 'abandoned' }
+    }
+    return { outcome: call.ended ? 'human' : 'abandoned', cause: 'HUNG_UP_WAITING' }
+  }
+}
+
+function sqlExcluded(column: string) {
+  return sql.raw(`excluded.${column}`)
+}

@@ -1,0 +1,234 @@
+/**
+ * The dialer of one app instance. For each running campaign it decides, on its clock, how
+ * many calls to start (pacing), claims that many due contacts in Postgres (attempts.ts) and
+ * hands each attempt to BullMQ as a job named after the attempt, so a job is never queued
+ * twice. A worker (on any instance) originates the call through FreeSWITCH to our outbound
+ * socket; the answered leg comes back as a Call and is handled by the campaign's script
+ * (campaigns/call-handler.ts). Every instance runs the same loop; the claims never overlap.
+ */
+import { Queue, Worker, type Job } from 'bullmq'
+import { and, eq, isNull, isNotNull, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import { Campaigns, type Campaign } from '../campaigns/campaigns.js'
+import type { Db } from '../db/database.js'
+import { attempts, contacts } from '../db/schema/index.js'
+import { UnsafeCommandError } from '../esl/commands.js'
+import type { ControlClient } from '../esl/control-client.js'
+import { dialString, endpointFromTemplate } from '../esl/dial-string.js'
+import { CommandFailed } from '../esl/results.js'
+import type { Queues } from '../queue/index.js'
+import type { RedisHandle } from '../redis/connection.js'
+import type { Clock, TimerHandle } from '../time/clock.js'
+import { claimDue, finishAttempt, markDialed, outcomeOfFailure, unclaim, type AttemptResult } from './attempts.js'
+import { dialsWanted } from './pacing.js'
+
+export interface DialerOptions {
+  db: Db
+  redis: RedisHandle
+  prefix: string
+  clock: Clock
+  log: Logger
+  controls: () => ControlClient[]
+  /** host:port where FreeSWITCH reaches our outbound socket. */
+  appAddress: () => string
+  queues: Queues | undefined
+  globalMaxLines: number
+}
+
+interface DialJob {
+  attemptId: number
+  campaignId: number
+}
+
+/** Variables that mark an originated leg as a campaign call. */
+export const CAMPAIGN_VARS = { campaign: 'cc_campaign', contact: 'cc_contact', attempt: 'cc_attempt' } as const
+
+const IDLE_TICK_MS = 60_000
+const BUSY_TICK_MS = 1_000
+
+export class Dialer {
+  readonly campaigns: Campaigns
+  private readonly queue: Queue<DialJob>
+  private readonly worker: Worker<DialJob>
+  private readonly timers = new Map<number, TimerHandle>()
+  private readonly ticking = new Set<number>()
+  private running = false
+
+  constructor(private readonly o: DialerOptions) {
+    this.campaigns = new Campaigns(o.db)
+    const bull = { prefix: `${o.prefix}:bull` }
+    this.queue = new Queue<DialJob>('dial', { ...bull, connection: o.redis.duplicate() })
+    this.worker = new Worker<DialJob>('dial', (job) => this.dial(job), { ...bull, connection: o.redis.duplicate(), concurrency: Math.max(10, o.globalMaxLines), autorun: false })
+    this.worker.on('failed', (job, err) => o.log.error({ attempt: job?.data.attemptId, err: err.message }, 'dialer: dial job failed'))
+  }
+
+  async start(): Promise<void> {
+    this.running = true
+    void this.worker.run()
+    await this.recover()
+    for (const c of await this.campaigns.running()) this.kick(c.id)
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    for (const t of this.timers.values()) this.o.clock.clearTimeout(t)
+    this.timers.clear()
+    await this.worker.close()
+    await this.queue.close()
+  }
+
+  /** Something changed for a campaign (started, a line or an operator freed): look again soon. */
+  kick(campaignId: number, delayMs = 0): void {
+    if (!this.running) return
+    const existing = this.timers.get(campaignId)
+    if (existing) this.o.clock.clearTimeout(existing)
+    const t = this.o.clock.setTimeout(() => {
+      this.timers.delete(campaignId)
+      void this.o.clock.track(this.tick(campaignId))
+    }, delayMs)
+    this.timers.set(campaignId, t)
+  }
+
+  /** The result of an answered call, from the call handler; frees its line for the next. */
+  async finished(campaign: Campaign, attemptId: number, result: AttemptResult): Promise<void> {
+    await finishAttempt(this.o.db, attemptId, result, campaign.settings, new Date(this.o.clock.now()))
+    this.kick(campaign.id)
+  }
+
+  private async tick(campaignId: number): Promise<void> {
+    if (this.ticking.has(campaignId)) return
+    this.ticking.add(campaignId)
+    try {
+      const campaign = await this.campaigns.get(campaignId)
+      if (!campaign || campaign.status !== 'running') return
+      const now = new Date(this.o.clock.now())
+      const s = campaign.settings
+      const operatorsFree = s.operatorsQueue && this.o.queues ? await this.freeOperators(s.operatorsQueue) : 0
+      const wanted = dialsWanted({ mode: s.mode, maxLines: s.maxLines, operatorsFree })
+      const claimed = await claimDue(this.o.db, campaignId, s, now, { globalMaxLines: this.o.globalMaxLines, wanted, perOperator: s.mode !== 'agentless' })
+      for (const c of claimed) {
+        await this.queue.add('dial', { attemptId: c.attemptId, campaignId }, { jobId: `attempt-${c.attemptId}`, removeOnComplete: 10_000, removeOnFail: 10_000 })
+      }
+      if (claimed.length > 0) this.o.log.info({ campaign: campaignId, dials: claimed.length, wanted }, 'dialer: calls started')
+      this.kick(campaignId, await this.nextLook(campaign, claimed.length > 0, now))
+    } catch (err) {
+      this.o.log.error({ campaign: campaignId, err: (err as Error).message }, 'dialer: tick failed; trying again')
+      this.kick(campaignId, BUSY_TICK_MS)
+    } finally {
+      this.ticking.delete(campaignId)
+    }
+  }
+
+  /** When to look at the campaign again: soon while it dials, at the next due contact, or done. */
+  private async nextLook(campaign: Campaign, dialled: boolean, now: Date): Promise<number> {
+    if (dialled) return Math.max(50, Math.ceil(1000 / campaign.settings.callsPerSecond))
+    const callable = campaign.settings.requireConsent ? sql`${contacts.consent} is true` : sql`true`
+    const [r] = await this.o.db
+      .select({
+        pending: sql<number>`count(*) filter (where ${contacts.status} = 'pending')::int`,
+        dialing: sql<number>`count(*) filter (where ${contacts.status} = 'dialing')::int`,
+        dueNow: sql<number>`count(*) filter (where ${contacts.status} = 'pending' and (${contacts.nextAttemptAt} is null or ${contacts.nextAttemptAt} <= ${now}) and ${callable})::int`,
+        callable: sql<number>`count(*) filter (where ${contacts.status} = 'pending' and ${callable})::int`,
+        next: sql<string | null>`min(${contacts.nextAttemptAt}) filter (where ${contacts.status} = 'pending' and ${callable})`,
+      })
+      .from(contacts)
+      .where(eq(contacts.campaignId, campaign.id))
+    // Contacts that may never be called (no consent where it is needed) do not keep it running.
+    if (!r || (r.callable === 0 && r.dialing === 0)) {
+      await this.campaigns.setStatus(campaign.id, 'done', now)
+      this.o.log.info({ campaign: campaign.id }, 'dialer: every contact done; campaign done')
+      return IDLE_TICK_MS
+    }
+    // Due now but no line or operator free: a finished call kicks sooner.
+    if (r.dueNow > 0) return BUSY_TICK_MS
+    const next = r.next ? new Date(r.next).getTime() - now.getTime() : IDLE_TICK_MS
+    return Math.max(BUSY_TICK_MS, Math.min(next, 6 * 3600_000))
+  }
+
+  private async freeOperators(queue: string): Promise<number> {
+    const store = this.o.queues!.store
+    const members = await store.members(queue)
+    const agents = await Promise.all(members.map((m) => store.agent(m)))
+    return agents.filter((a) => a?.state === 'available').length
+  }
+
+  /** The job: originate one attempt's call, once. */
+  private async dial(job: Job<DialJob>): Promise<string> {
+    const { db, clock, log } = this.o
+    const { attemptId, campaignId } = job.data
+    const campaign = await this.campaigns.get(campaignId)
+    const now = (): Date => new Date(clock.now())
+    if (!campaign || campaign.status !== 'running') {
+      await unclaim(db, attemptId, now())
+      return 'campaign not running: given back'
+    }
+    const [row] = await db
+      .select({ phone: contacts.phone, contactId: contacts.id, callUuid: attempts.callUuid })
+      .from(attempts)
+      .innerJoin(contacts, eq(contacts.id, attempts.contactId))
+      .where(eq(attempts.id, attemptId))
+    if (!row) return 'attempt gone'
+    if (!(await markDialed(db, attemptId, now()))) return 'already dialled'
+    const s = campaign.settings
+    const control = this.o.controls().find((c) => c.isUp)
+    const fail = async (result: AttemptResult): Promise<string> => {
+      await finishAttempt(db, attemptId, result, s, now())
+      this.kick(campaignId)
+      return `${result.outcome}: ${result.cause ?? ''}`
+    }
+    if (!control) return fail({ outcome: 'failed', cause: 'NO_FREESWITCH' })
+    let dial: string
+    try {
+      dial = dialString([endpointFromTemplate(s.dialTemplate, row.phone)], {
+        vars: {
+          origination_uuid: row.callUuid,
+          origination_caller_id_number: s.callerId,
+          originate_timeout: s.ringTimeoutSeconds,
+          ignore_early_media: true,
+          [CAMPAIGN_VARS.campaign]: campaignId,
+          [CAMPAIGN_VARS.contact]: row.contactId,
+          [CAMPAIGN_VARS.attempt]: attemptId,
+        },
+      })
+    } catch (err) {
+      if (!(err instanceof UnsafeCommandError)) throw err
+      return fail({ outcome: 'failed', cause: 'UNDIALABLE' })
+    }
+    const r = await control.originate(dial, { socket: this.o.appAddress() }, (s.ringTimeoutSeconds + 60) * 1000)
+    if (r instanceof CommandFailed) {
+      log.warn({ attempt: attemptId, reply: r.reply }, 'dialer: originate failed')
+      return fail({ outcome: 'failed', cause: 'ORIGINATE_FAILED' })
+    }
+    if (!r.ok) return fail({ outcome: outcomeOfFailure(r.cause), cause: r.cause })
+    // Answered: the leg is at our outbound socket now; its handler writes the outcome.
+    return 'answered'
+  }
+
+  /**
+   * After a restart: claims never dialled are given back; calls dialled but never finished
+   * (this or another instance went down meanwhile) are closed as failed unless FreeSWITCH
+   * still has them, and their contacts follow the retry rules. Nobody is dialled twice.
+   */
+  private async recover(): Promise<void> {
+    const { db, clock, log } = this.o
+    const now = new Date(clock.now())
+    const stale = new Date(now.getTime() - 10 * 60_000)
+    const undialled = await db.select({ id: attempts.id }).from(attempts).where(and(isNull(attempts.outcome), isNull(attempts.dialedAt), sql`${attempts.startedAt} < ${new Date(now.getTime() - 60_000)}`))
+    for (const a of undialled) {
+      // A job may still be queued for it: it finds the attempt gone and does nothing.
+      await unclaim(db, a.id, now)
+    }
+    const dialled = await db
+      .select({ id: attempts.id, campaignId: attempts.campaignId, callUuid: attempts.callUuid })
+      .from(attempts)
+      .where(and(isNull(attempts.outcome), isNotNull(attempts.dialedAt), sql`${attempts.dialedAt} < ${stale}`))
+    for (const a of dialled) {
+      const control = this.o.controls().find((c) => c.isUp)
+      const alive = control ? await control.uuidExists(a.callUuid) : false
+      if (alive === true) continue
+      const campaign = await this.campaigns.get(a.campaignId)
+      if (campaign) await finishAttempt(db, a.id, { outcome: 'failed', cause: 'LOST_ON_RESTART' }, campaign.settings, now)
+    }
+    if (undialled.length + dialled.length > 0) log.info({ givenBack: undialled.length, closed: dialled.length }, 'dialer: recovered attempts left by a restart')
+  }
+}

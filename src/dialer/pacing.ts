@@ -1,0 +1,25 @@
+/**
+ * How many calls a campaign wants to be dialling, by its mode: agentless fills its lines,
+ * progressive dials one call per free operator (the claim subtracts calls not yet with one),
+ * preview dials only when an operator asks. Pure; the predictive mode has its own pacing.
+ */
+import type { DialMode } from '../campaigns/settings.js'
+
+export interface PacingInput {
+  mode: DialMode
+  maxLines: number
+  /** Operators of the campaign's queue available now. */
+  operatorsFree: number
+}
+
+export function dialsWanted(p: PacingInput): number {
+  switch (p.mode) {
+    case 'agentless':
+      return p.maxLines
+    case 'progressive':
+    case 'predictive':
+      return p.operatorsFree
+    case 'preview':
+      return 0
+  }
+}

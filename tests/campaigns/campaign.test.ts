@@ -1,0 +1,169 @@
+/**
+ * Campaigns through the dialer, FreeSWITCH's originate (the simulator) and our outbound
+ * socket, in virtual time: every outcome kind, retries, windows, do-not-call, restarts,
+ * pause and resume, and each campaign kind's script end to end.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { attempts, contacts, doNotCall } from '../../src/db/schema/index.js'
+import { isCampaignError, type Campaign } from '../../src/campaigns/campaigns.js'
+import { startCallCenter, type CallCenter } from '../queue/harness.js'
+
+// Monday 23 November 2026, 09:00 in Sarajevo.
+const AT = '2026-11-23T08:00:00Z'
+const QUEUES = 'queues:\n  operators:\n    members: { groups: [operators] }\n    wrapUpSeconds: 5\n'
+let cc: CallCenter | undefined
+
+afterEach(async () => {
+  await cc?.close()
+  cc = undefined
+})
+
+async function campaign(c: CallCenter, kind: string, settings: Record<string, unknown>, people: Array<{ phone: string; timezone?: string; language?: string; fields?: Record<string, string> }>): Promise<Campaign> {
+  const created = await c.apps[0]!.dialer!.campaigns.create({ name: `test ${kind}`, kind, settings })
+  if (isCampaignError(created)) throw new Error(created.message)
+  await c.db.db.insert(contacts).values(people.map((p) => ({ campaignId: created.id, phone: p.phone, timezone: p.timezone ?? 'Europe/Sarajevo', language: p.language, fields: p.fields ?? {} })))
+  return created
+}
+
+async function start(c: CallCenter, id: number): Promise<void> {
+  const r = await c.apps[0]!.dialer!.campaigns.setStatus(id, 'running', new Date(c.clock.now()))
+  if (isCampaignError(r)) throw new Error(r.message)
+  for (const app of c.apps) app.dialer!.kick(id)
+}
+
+/** Runs simulated time until the campaign is done (or `limitMs` of it passed). */
+async function runCampaign(c: CallCenter, id: number, limitMs = 7 * 24 * 3600_000): Promise<void> {
+  let finished = false
+  // Watched in real time, outside the simulation: the clock jumps from one timer to the next.
+  const watch = setInterval(() => {
+    void c.apps[0]!.dialer!.campaigns.get(id).then((camp) => (finished = camp?.status === 'done' || camp?.status === 'stopped'))
+  }, 25)
+  try {
+    await c.runUntil(() => finished, limitMs)
+  } finally {
+    clearInterval(watch)
+  }
+}
+
+async function contactsOf(c: CallCenter, id: number) {
+  const rows = await c.db.db.select().from(contacts).where(eq(contacts.campaignId, id))
+  return new Map(rows.map((r) => [r.phone, r]))
+}
+
+async function attemptsOf(c: CallCenter, contactId: number) {
+  return (await c.db.db.select().from(attempts).where(eq(attempts.contactId, contactId))).sort((a, b) => a.number - b.number)
+}
+
+describe('an informational campaign', () => {
+  it('ends every contact in the right state with the right number of attempts, whatever happened', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    const person = { outcome: 'answer' as const, ringMs: 2000, answeredBy: 'person' as const }
+    cc.numbers.set('+38761000001', person)
+    cc.numbers.set('+38761000002', (n) => (n === 1 ? { outcome: 'busy', ringMs: 1000 } : person))
+    cc.numbers.set('+38761000003', { outcome: 'no-answer', ringMs: 0 })
+    cc.numbers.set('+38761000004', { outcome: 'answer', ringMs: 2000, answeredBy: 'machine', greetingMs: 4000 })
+    cc.numbers.set('+38761000005', { outcome: 'fail', ringMs: 500, failCause: 'NETWORK_OUT_OF_ORDER' })
+    const c = await campaign(cc, 'informational', { maxAttempts: 3, maxAttemptsPerDay: 2, ringTimeoutSeconds: 20, machine: 'hangup' }, [
+      { phone: '+38761000001' },
+      { phone: '+38761000002' },
+      { phone: '+38761000003' },
+      { phone: '+38761000004' },
+      { phone: '+38761000005' },
+    ])
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    const byPhone = await contactsOf(cc, c.id)
+    const summary = async (phone: string) => {
+      const ct = byPhone.get(phone)!
+      const as = await attemptsOf(cc!, ct.id)
+      return { status: ct.status, attempts: ct.attempts, outcomes: as.map((a) => a.outcome), disposition: ct.disposition }
+    }
+    expect(await summary('+38761000001')).toEqual({ status: 'done', attempts: 1, outcomes: ['completed'], disposition: 'heard' })
+    expect(await summary('+38761000002')).toEqual({ status: 'done', attempts: 2, outcomes: ['busy', 'completed'], disposition: 'heard' })
+    expect(await summary('+38761000003')).toEqual({ status: 'failed', attempts: 3, outcomes: ['no-answer', 'no-answer', 'no-answer'], disposition: null })
+    expect(await summary('+38761000004')).toEqual({ status: 'failed', attempts: 3, outcomes: ['machine', 'machine', 'machine'], disposition: null })
+    expect(await summary('+38761000005')).toEqual({ status: 'failed', attempts: 3, outcomes: ['failed', 'failed', 'failed'], disposition: null })
+    // The busy number was tried again after the 10-minute busy delay.
+    const busy = await attemptsOf(cc, byPhone.get('+38761000002')!.id)
+    expect(busy[1]!.startedAt.getTime() - busy[0]!.endedAt!.getTime()).toBeGreaterThanOrEqual(10 * 60_000)
+    // No more than 2 attempts in any 24 hours: the third no-answer came a day after the first.
+    const na = await attemptsOf(cc, byPhone.get('+38761000003')!.id)
+    expect(na[2]!.startedAt.getTime() - na[0]!.startedAt.getTime()).toBeGreaterThanOrEqual(24 * 3600_000)
+    expect((await cc.apps[0]!.dialer!.campaigns.get(c.id))!.status).toBe('done')
+  })
+})
+
+/** Local weekday and hh:mm of `at` in `timeZone`, read with Intl, apart from the code under test. */
+function local(at: number, timeZone: string): { day: string; hhmm: string } {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]))
+  return { day: String(parts.weekday).toLowerCase(), hhmm: `${parts.hour}:${parts.minute}` }
+}
+
+describe('when contacts are called', () => {
+  it('only inside the window in each contact’s own time zone, across a daylight-saving change', async () => {
+    // Friday 6 March 2026, 20:00 UTC; the US moves its clocks on Sunday 8 March.
+    cc = await startCallCenter({ at: '2026-03-06T20:00:00Z', queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    const zones = { '+38761000001': 'Europe/Sarajevo', '+12125550001': 'America/New_York', '+81355550001': 'Asia/Tokyo' }
+    for (const phone of Object.keys(zones)) cc.numbers.set(phone, { outcome: 'no-answer', ringMs: 0 })
+    const c = await campaign(
+      cc,
+      'informational',
+      { maxAttempts: 4, maxAttemptsPerDay: 1, retryMinutes: { 'no-answer': 60 }, window: { start: '09:00', end: '17:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] } },
+      Object.entries(zones).map(([phone, timezone]) => ({ phone, timezone })),
+    )
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    expect(cc.dialled).toHaveLength(12)
+    for (const d of cc.dialled) {
+      const tz = zones[d.number as keyof typeof zones]
+      const l = local(d.at, tz)
+      expect(['mon', 'tue', 'wed', 'thu', 'fri'], `${d.number} called on ${l.day}`).toContain(l.day)
+      expect(l.hhmm >= '09:00' && l.hhmm < '17:00', `${d.number} called at ${l.hhmm} local`).toBe(true)
+    }
+    // New York: Friday 15:00 EST (in the window), then Monday 09:00 EDT = 13:00 UTC, an hour
+    // earlier in UTC than before the clocks moved.
+    const ny = cc.dialled.filter((d) => d.number === '+12125550001').map((d) => new Date(d.at).toISOString())
+    expect(ny[0]).toMatch(/^2026-03-06T20:00/)
+    expect(ny[1]).toMatch(/^2026-03-09T13:00/)
+    // Tokyo (no DST, UTC+9) is past 17:00 on Friday: Monday 09:00 local = 00:00 UTC.
+    const tokyo = cc.dialled.filter((d) => d.number === '+81355550001').map((d) => new Date(d.at).toISOString())
+    expect(tokyo[0]).toMatch(/^2026-03-09T00:00/)
+  })
+
+  it('never calls a number on the do-not-call list, nor, when the campaign needs it, someone without consent', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    await cc.db.db.insert(doNotCall).values([{ phone: '+38761000002', reason: 'asked' }])
+    const c = await campaign(cc, 'informational', { requireConsent: true }, [{ phone: '+38761000001' }, { phone: '+38761000002' }, { phone: '+38761000003' }])
+    await cc.db.db.update(contacts).set({ consent: true }).where(eq(contacts.phone, '+38761000001'))
+    await cc.db.db.update(contacts).set({ consent: true }).where(eq(contacts.phone, '+38761000002'))
+    await start(cc, c.id)
+    await cc.runUntil(() => false, 30 * 60_000)
+    expect(cc.dialled.map((d) => d.number)).toEqual(['+38761000001'])
+    const byPhone = await contactsOf(cc, c.id)
+    expect(byPhone.get('+38761000002')!.status).toBe('do-not-call')
+    expect(byPhone.get('+38761000003')!.status).toBe('pending')
+  })
+
+  it('pause stops new calls at once; resume picks up where it stopped', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    const people = Array.from({ length: 12 }, (_, i) => ({ phone: `+387610000${String(i + 10)}` }))
+    for (const p of people) cc.numbers.set(p.phone, { outcome: 'answer', ringMs: 2000, answeredBy: 'person' })
+    const c = await campaign(cc, 'informational', { maxLines: 2, callsPerSecond: 1 }, people)
+    await start(cc, c.id)
+    await cc.runUntil(() => cc!.dialled.length >= 4)
+    const paused = await cc.apps[0]!.dialer!.campaigns.setStatus(c.id, 'paused', new Date(cc.clock.now()))
+    expect(isCampaignError(paused)).toBe(false)
+    const atPause = cc.dialled.length
+    await cc.runUntil(() => false, 3600_000)
+    // Calls already ringing could still start; nothing new after them.
+    expect(cc.dialled.length).toBeLessThanOrEqual(atPause + 2)
+    const whilePaused = cc.dialled.length
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    expect(cc.dialled.length).toBe(12)
+    expect(whilePaused).toBeLessThan(12)
+    const statuses = [...(await contactsOf(cc, c.id)).values()].map((r) => r.status)
+    expect(statuses.every((s) => s === 'done')).toBe(true)
+  })
+})
