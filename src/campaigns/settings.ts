@@ -113,7 +113,9 @@ export function campaignSettings(input: unknown): CampaignSettings {
   const s = withDefaults as CampaignSettingsInput
   const w = s.window ?? {}
   if (w.start && w.end && w.start >= w.end) throw new CampaignSettingsError([`settings.window: start ${w.start} is not before end ${w.end}`])
-  if (s.maxAttemptsPerDay > s.maxAttempts) throw new CampaignSettingsError([`settings.maxAttemptsPerDay: ${s.maxAttemptsPerDay} is more than maxAttempts ${s.maxAttempts}`])
+  const perDayGiven = typeof input === 'object' && input !== null && 'maxAttemptsPerDay' in input
+  if (perDayGiven && s.maxAttemptsPerDay > s.maxAttempts) throw new CampaignSettingsError([`settings.maxAttemptsPerDay: ${s.maxAttemptsPerDay} is more than maxAttempts ${s.maxAttempts}`])
+  s.maxAttemptsPerDay = Math.min(s.maxAttemptsPerDay, s.maxAttempts)
   if ((s.mode === 'progressive' || s.mode === 'preview' || s.mode === 'predictive') && !s.operatorsQueue) {
     throw new CampaignSettingsError([`settings.operatorsQueue: mode '${s.mode}' needs the queue whose agents take the calls`])
   }

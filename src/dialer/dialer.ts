@@ -134,6 +134,8 @@ export class Dialer {
       .from(contacts)
       .where(eq(contacts.campaignId, campaign.id))
     // Contacts that may never be called (no consent where it is needed) do not keep it running.
+    // Calls out with nothing else to do: make sure none was lost on its way.
+    if (r && r.dialing > 0 && r.dueNow === 0 && (await this.reap(campaign.id)) > 0) return 0
     if (!r || (r.callable === 0 && r.dialing === 0)) {
       await this.campaigns.setStatus(campaign.id, 'done', now)
       this.o.log.info({ campaign: campaign.id }, 'dialer: every contact done; campaign done')
@@ -205,30 +207,44 @@ export class Dialer {
   }
 
   /**
-   * After a restart: claims never dialled are given back; calls dialled but never finished
-   * (this or another instance went down meanwhile) are closed as failed unless FreeSWITCH
-   * still has them, and their contacts follow the retry rules. Nobody is dialled twice.
+   * After a restart: claims never dialled are given back; then whatever reap() finds.
    */
   private async recover(): Promise<void> {
     const { db, clock, log } = this.o
     const now = new Date(clock.now())
-    const stale = new Date(now.getTime() - 10 * 60_000)
     const undialled = await db.select({ id: attempts.id }).from(attempts).where(and(isNull(attempts.outcome), isNull(attempts.dialedAt), sql`${attempts.startedAt} < ${new Date(now.getTime() - 60_000)}`))
-    for (const a of undialled) {
-      // A job may still be queued for it: it finds the attempt gone and does nothing.
-      await unclaim(db, a.id, now)
-    }
-    const dialled = await db
-      .select({ id: attempts.id, campaignId: attempts.campaignId, callUuid: attempts.callUuid })
+    // A job may still be queued for one: it finds the attempt gone and does nothing.
+    for (const a of undialled) await unclaim(db, a.id, now)
+    const closed = await this.reap()
+    if (undialled.length + closed > 0) log.info({ givenBack: undialled.length, closed }, 'dialer: recovered attempts left by a restart')
+  }
+
+  /**
+   * Calls that went out but whose end nobody will report: the instance that held them went
+   * away (crash, restart), or their answered leg could not reach it. Unanswered long after
+   * the ring timeout: failed, tried again by the rules. Answered and gone from FreeSWITCH:
+   * the person was reached, so they are not called again.
+   */
+  private async reap(campaignId?: number): Promise<number> {
+    const { db, clock } = this.o
+    const now = new Date(clock.now())
+    const open = await db
+      .select({ id: attempts.id, campaignId: attempts.campaignId, callUuid: attempts.callUuid, dialedAt: attempts.dialedAt, answeredAt: attempts.answeredAt })
       .from(attempts)
-      .where(and(isNull(attempts.outcome), isNotNull(attempts.dialedAt), sql`${attempts.dialedAt} < ${stale}`))
-    for (const a of dialled) {
+      .where(and(isNull(attempts.outcome), isNotNull(attempts.dialedAt), campaignId === undefined ? sql`true` : eq(attempts.campaignId, campaignId)))
+    let closed = 0
+    for (const a of open) {
+      const campaign = await this.campaigns.get(a.campaignId)
+      if (!campaign) continue
+      const since = (a.answeredAt ?? a.dialedAt)!.getTime()
+      const quietFor = now.getTime() - since
+      if (a.answeredAt ? quietFor < 5 * 60_000 : quietFor < (campaign.settings.ringTimeoutSeconds + 90) * 1000) continue
       const control = this.o.controls().find((c) => c.isUp)
       const alive = control ? await control.uuidExists(a.callUuid) : false
       if (alive === true) continue
-      const campaign = await this.campaigns.get(a.campaignId)
-      if (campaign) await finishAttempt(db, a.id, { outcome: 'failed', cause: 'LOST_ON_RESTART' }, campaign.settings, now)
+      const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'LOST_ON_RESTART' } : { outcome: 'failed', cause: 'LOST_ON_RESTART' }
+      if (await finishAttempt(db, a.id, result, campaign.settings, now)) closed++
     }
-    if (undialled.length + dialled.length > 0) log.info({ givenBack: undialled.length, closed: dialled.length }, 'dialer: recovered attempts left by a restart')
+    return closed
   }
 }

@@ -167,3 +167,164 @@ describe('when contacts are called', () => {
     expect(statuses.every((s) => s === 'done')).toBe(true)
   })
 })
+
+describe('each kind of campaign, end to end', () => {
+  it('payment reminder: the amount and due date in the contact’s language; 2 is a promise to pay', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    cc.numbers.set('+38761000001', { outcome: 'answer', ringMs: 2000, answeredBy: 'person', script: { steps: [{ app: 'play_and_get_digits' }, { wait: 800 }, { dtmf: '2' }] } })
+    const c = await campaign(cc, 'payment-reminder', {}, [{ phone: '+38761000001', language: 'bs', fields: { amount_due: '250.75', currency: 'BAM', due_date: '2026-12-01' } }])
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    const contact = (await contactsOf(cc, c.id)).get('+38761000001')!
+    expect(contact).toMatchObject({ status: 'done', disposition: 'promise-to-pay', lastOutcome: 'completed' })
+    const [a] = await attemptsOf(cc, contact.id)
+    // What the contact heard, from the simulator's channel: Bosnian, the amount and the date spoken.
+    const heard = cc.channels.get(a!.callUuid)!.history.filter((h) => h.app === 'playback' || h.app === 'play_and_get_digits').map((h) => h.arg).join(' ')
+    expect(heard).toContain('/bs/reminder-intro.wav')
+    expect(heard).toContain('/bs/say-200.wav!')
+    expect(heard).toContain('/bs/say-bam-many.wav')
+    expect(heard).toContain('/bs/say-month-12.wav')
+    expect(heard).toContain('/bs/reminder-thanks.wav')
+  })
+
+  it('survey: three DTMF answers kept per contact and exported as CSV', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    const answering = (digits: string[]) => ({
+      outcome: 'answer' as const,
+      ringMs: 2000,
+      answeredBy: 'person' as const,
+      script: { steps: digits.flatMap((d) => [{ app: 'play_and_get_digits' }, { wait: 700 }, { dtmf: d }]) },
+    })
+    cc.numbers.set('+38761000001', answering(['4', '1', '12#']))
+    cc.numbers.set('+38761000002', answering(['5', '2']))
+    const c = await campaign(cc, 'survey', {}, [{ phone: '+38761000001' }, { phone: '+38761000002' }])
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    const byPhone = await contactsOf(cc, c.id)
+    expect(byPhone.get('+38761000001')!.disposition).toBe('survey-complete')
+    expect(byPhone.get('+38761000002')!.disposition).toBe('survey-partial')
+    const csv = await cc.apps[0]!.dialer!.campaigns.surveyCsv(c.id)
+    const lines = csv.trim().split('\n').map((l) => l.split(','))
+    expect(lines[0]).toEqual(['phone', 'name', 'orders_per_month', 'recommend', 'satisfaction', 'answered_at'])
+    expect(lines.slice(1).map((l) => l.slice(0, 5))).toEqual([
+      ['+38761000001', '', '12', '1', '4'],
+      ['+38761000002', '', '', '2', '5'],
+    ])
+  })
+
+  it('an answering machine: the message is left after the beep', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    cc.numbers.set('+38761000001', { outcome: 'answer', ringMs: 2000, answeredBy: 'machine', greetingMs: 5000 })
+    const c = await campaign(cc, 'informational', { machine: 'leave-message' }, [{ phone: '+38761000001' }])
+    await start(cc, c.id)
+    await cc.runUntil(() => cc!.dialled.length === 1)
+    await cc.runUntil(() => false, 5 * 60_000)
+    const contact = (await contactsOf(cc, c.id)).get('+38761000001')!
+    const [a] = await attemptsOf(cc, contact.id)
+    expect(a).toMatchObject({ outcome: 'machine', disposition: 'message-left' })
+    const played = cc.channels.get(a!.callUuid)!.history.filter((h) => h.app === 'playback').map((h) => h.arg.split('/').pop())
+    // The script's message was cut by the beep; then the message for machines, in full.
+    expect(played.at(-1)).toBe('campaign-machine-message.wav')
+    expect(cc.channels.get(a!.callUuid)!.history.find((h) => h.arg.endsWith('campaign-machine-message.wav'))!.response).toBe('FILE PLAYED')
+    expect(contact.status).toBe('pending')
+  })
+
+  it('telesales: an answered call reaches a free operator at once; the next call waits for one', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    cc.phones.set('ivan', { ringMs: 1000, talkMs: 120_000 })
+    for (const p of ['+38761000001', '+38761000002']) cc.numbers.set(p, { outcome: 'answer', ringMs: 3000, answeredBy: 'person' })
+    // Progressive dials for free operators only; a second person answering while Ivan is on the
+    // first call would be abandoned, so the dialer waits for Ivan.
+    const c = await campaign(cc, 'telesales', { mode: 'progressive', operatorsQueue: 'operators', connectWithinSeconds: 2 }, [{ phone: '+38761000001' }, { phone: '+38761000002' }])
+    await cc.apps[0]!.queues!.desk.login('ivan')
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    const byPhone = await contactsOf(cc, c.id)
+    for (const phone of ['+38761000001', '+38761000002']) {
+      const [a] = await attemptsOf(cc, byPhone.get(phone)!.id)
+      expect(a).toMatchObject({ outcome: 'human', agentId: 'ivan' })
+    }
+    const first = await attemptsOf(cc, byPhone.get('+38761000001')!.id)
+    const second = await attemptsOf(cc, byPhone.get('+38761000002')!.id)
+    expect(second[0]!.startedAt.getTime()).toBeGreaterThanOrEqual(first[0]!.endedAt!.getTime())
+    const figures = await cc.apps[0]!.dialer!.campaigns.figures(c.id, new Date(cc.clock.now()))
+    expect(figures).toMatchObject({ abandonRate: 0, contacts: { total: 2, done: 2, pending: 0 } })
+    expect(figures!.operatorTalkMs).toBeGreaterThanOrEqual(2 * 110_000)
+  })
+
+  it('telesales with nobody taking the call in time: abandoned, told so, and counted', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    // Ivan looks free but his phone rings out: the person waits past the 2 s limit.
+    cc.phones.set('ivan', 'no-answer')
+    cc.numbers.set('+38761000001', { outcome: 'answer', ringMs: 3000, answeredBy: 'person' })
+    const c = await campaign(cc, 'telesales', { mode: 'progressive', operatorsQueue: 'operators', maxAttempts: 1 }, [{ phone: '+38761000001' }])
+    await cc.apps[0]!.queues!.desk.login('ivan')
+    await start(cc, c.id)
+    await runCampaign(cc, c.id, 3600_000)
+    const contact = (await contactsOf(cc, c.id)).get('+38761000001')!
+    const [a] = await attemptsOf(cc, contact.id)
+    expect(a!.outcome).toBe('abandoned')
+    expect(cc.channels.get(a!.callUuid)!.history.some((h) => h.arg.endsWith('/en/campaign-abandon.wav'))).toBe(true)
+    const figures = await cc.apps[0]!.dialer!.campaigns.figures(c.id, new Date(cc.clock.now()))
+    expect(figures).toMatchObject({ abandonRate: 1, abandonRateToday: 1 })
+  })
+})
+
+describe('restarts', () => {
+  it('an instance restarted mid-campaign dials nobody twice and leaves nobody out', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true, instances: 2 })
+    const people = Array.from({ length: 30 }, (_, i) => ({ phone: `+3876100${String(i + 100).padStart(4, '0')}` }))
+    for (const p of people) cc.numbers.set(p.phone, (n) => (n === 1 && p.phone.endsWith('7') ? { outcome: 'busy', ringMs: 1000 } : { outcome: 'answer', ringMs: 4000, answeredBy: 'person' }))
+    const c = await campaign(cc, 'informational', { maxLines: 6, callsPerSecond: 2, retryMinutes: { busy: 2 } }, people)
+    await start(cc, c.id)
+    await cc.runUntil(() => cc!.dialled.length >= 10)
+    await cc.restart(0)
+    cc.apps[0]!.dialer!.kick(c.id)
+    await runCampaign(cc, c.id)
+    const byPhone = await contactsOf(cc, c.id)
+    for (const p of people) {
+      const contact = byPhone.get(p.phone)!
+      const made = await attemptsOf(cc, contact.id)
+      const dialled = cc.dialled.filter((d) => d.number === p.phone).length
+      // Every call the switch saw is one attempt, numbered without gaps; every contact reached.
+      expect(made.filter((a) => a.dialedAt).length, p.phone).toBe(dialled)
+      expect(made.map((a) => a.number)).toEqual(made.map((_, i) => i + 1))
+      expect(contact.status, p.phone).toBe('done')
+    }
+    // At least one call each, and a second for the three busy at first; calls cut by the restart
+    // before anyone spoke may be made again, as their own numbered attempts.
+    expect(cc.dialled.length).toBeGreaterThanOrEqual(30 + people.filter((p) => p.phone.endsWith('7')).length)
+  }, 120_000)
+
+  it('after a crash, a claim never dialled is given back and a call never finished is closed and retried', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    const c = await campaign(cc, 'informational', {}, [{ phone: '+38761000001' }, { phone: '+38761000002' }])
+    const byPhone = await contactsOf(cc, c.id)
+    const long = new Date(cc.clock.now() - 30 * 60_000)
+    // What a crashed instance leaves: one contact claimed but not dialled, one dialled with no outcome.
+    const one = byPhone.get('+38761000001')!
+    const two = byPhone.get('+38761000002')!
+    await cc.db.db.update(contacts).set({ status: 'dialing', attempts: 1 }).where(eq(contacts.id, one.id))
+    await cc.db.db.update(contacts).set({ status: 'dialing', attempts: 1 }).where(eq(contacts.id, two.id))
+    await cc.db.db.insert(attempts).values([
+      { campaignId: c.id, contactId: one.id, number: 1, callUuid: 'a1b2c3d4-0000-4000-8000-000000000001', startedAt: long },
+      { campaignId: c.id, contactId: two.id, number: 1, callUuid: 'a1b2c3d4-0000-4000-8000-000000000002', startedAt: long, dialedAt: long },
+    ])
+    const app = await cc.restart(0)
+    void app
+    const after = await contactsOf(cc, c.id)
+    expect(after.get('+38761000001')).toMatchObject({ status: 'pending', attempts: 0 })
+    expect(await attemptsOf(cc, one.id)).toEqual([])
+    const [lost] = await attemptsOf(cc, two.id)
+    expect(lost).toMatchObject({ outcome: 'failed', cause: 'LOST_ON_RESTART' })
+    expect(after.get('+38761000002')).toMatchObject({ status: 'pending', attempts: 1, lastOutcome: 'failed' })
+    // Both are called in the campaign that follows, the second as its second attempt.
+    await start(cc, c.id)
+    await runCampaign(cc, c.id)
+    expect((await attemptsOf(cc, two.id)).map((a) => [a.number, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'completed'],
+    ])
+    expect(cc.dialled.map((d) => d.number).sort()).toEqual(['+38761000001', '+38761000002'])
+  })
+})

@@ -56,6 +56,8 @@ export interface CallCenter {
   settings: QueueSettings[]
   /** What outside numbers do when the dialer calls them (default: a person answers after 3 s). */
   numbers: Map<string, Party>
+  /** Every channel the simulator created, kept after it is gone (for what was played on it). */
+  channels: Map<string, SimChannel>
   /** Every call made to an outside number, in order: number and virtual time. */
   dialled: Array<{ number: string; at: number }>
   /** What each agent's phone does when it rings (default: answers after 2 s, talks 60 s). */
@@ -156,6 +158,12 @@ export async function startCallCenter(options: {
     media: { localStreams: { moh: path.join(PROMPTS, 'music/hold.wav') } },
     dialplan: () => [['socket', `${addresses[next++ % addresses.length]} async full`]],
   })
+  const channels = new Map<string, SimChannel>()
+  const addChannel = sim.sw.addChannel.bind(sim.sw)
+  sim.sw.addChannel = (ch) => {
+    channels.set(ch.uuid, ch)
+    addChannel(ch)
+  }
   const prefix = `t${randomUUID().slice(0, 8)}`
   const apps: App[] = []
   const startInstance = async (i: number): Promise<App> => {
@@ -203,6 +211,7 @@ export async function startCallCenter(options: {
     settings,
     phones,
     numbers,
+    channels,
     dialled,
     call(from, queue, opts = {}) {
       const index = settings.findIndex((q) => q.name === queue)
