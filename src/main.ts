@@ -26,10 +26,11 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, { instance: config.instanceId })
   // A bad flow or queue, or a missing prompt, stops the start, with every problem listed.
-  let flows, queues
+  let flows, queues, scripts
   try {
     queues = await loadQueues(config.queuesFile)
     flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
+    scripts = await loadReadyFlows(config.scriptsDir, config.promptsDir, queues.map((q) => q.name), 'script')
   } catch (err) {
     if (err instanceof FlowError || err instanceof QueueConfigError) {
       log.fatal({ problems: err.problems }, 'the IVR flows or queues cannot run')
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     throw err
   }
   log.info({ flows: flows.map((f) => ({ id: f.id, numbers: f.numbers, source: f.source })) }, 'IVR flows loaded')
-  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), queues })
+  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), queues, scripts })
   let http: FastifyInstance
   try {
     http = await startHttpServer(app, config.http)

@@ -13,9 +13,11 @@ try {
   const queues = await loadQueues(config.queuesFile)
   console.log(`ok ${config.queuesFile}: queues ${queues.map((q) => `${q.name} (${q.strategy})`).join(', ')}`)
   const flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
+  const scripts = await loadReadyFlows(config.scriptsDir, config.promptsDir, queues.map((q) => q.name), 'script')
   for (const f of flows) {
     console.log(`ok ${f.source}: flow '${f.id}', ${Object.keys(f.nodes).length} nodes, numbers ${f.numbers.join(', ')}, languages ${f.languages.join(', ')}`)
   }
+  for (const f of scripts) console.log(`ok ${f.source}: campaign script '${f.id}', ${Object.keys(f.nodes).length} nodes, languages ${f.languages.join(', ')}`)
 } catch (err) {
   if (!(err instanceof FlowError || err instanceof ConfigError || err instanceof QueueConfigError)) throw err
   console.error(err.message)

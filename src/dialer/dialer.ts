@@ -15,6 +15,7 @@ import { attempts, contacts } from '../db/schema/index.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import type { ControlClient } from '../esl/control-client.js'
 import { dialString, endpointFromTemplate } from '../esl/dial-string.js'
+import { NodePool } from '../esl/node-pool.js'
 import { CommandFailed } from '../esl/results.js'
 import type { Queues } from '../queue/index.js'
 import type { RedisHandle } from '../redis/connection.js'
@@ -51,11 +52,14 @@ export class Dialer {
   private readonly queue: Queue<DialJob>
   private readonly worker: Worker<DialJob>
   private readonly timers = new Map<number, TimerHandle>()
+  /** The FreeSWITCH nodes, the least busy first. */
+  readonly nodes: NodePool
   private readonly ticking = new Set<number>()
   private running = false
 
   constructor(private readonly o: DialerOptions) {
     this.campaigns = new Campaigns(o.db)
+    this.nodes = new NodePool(o.controls)
     const bull = { prefix: `${o.prefix}:bull` }
     this.queue = new Queue<DialJob>('dial', { ...bull, connection: o.redis.duplicate() })
     this.worker = new Worker<DialJob>('dial', (job) => this.dial(job), { ...bull, connection: o.redis.duplicate(), concurrency: Math.max(10, o.globalMaxLines), autorun: false })
@@ -172,13 +176,11 @@ export class Dialer {
     if (!row) return 'attempt gone'
     if (!(await markDialed(db, attemptId, now()))) return 'already dialled'
     const s = campaign.settings
-    const control = this.o.controls().find((c) => c.isUp)
     const fail = async (result: AttemptResult): Promise<string> => {
       await finishAttempt(db, attemptId, result, s, now())
       this.kick(campaignId)
       return `${result.outcome}: ${result.cause ?? ''}`
     }
-    if (!control) return fail({ outcome: 'failed', cause: 'NO_FREESWITCH' })
     let dial: string
     try {
       dial = dialString([endpointFromTemplate(s.dialTemplate, row.phone)], {
@@ -196,9 +198,12 @@ export class Dialer {
       if (!(err instanceof UnsafeCommandError)) throw err
       return fail({ outcome: 'failed', cause: 'UNDIALABLE' })
     }
-    const r = await control.originate(dial, { socket: this.o.appAddress() }, (s.ringTimeoutSeconds + 60) * 1000)
+    const placed = await this.nodes.originate(dial, { socket: this.o.appAddress() }, (s.ringTimeoutSeconds + 60) * 1000)
+    if (!placed) return fail({ outcome: 'failed', cause: 'NO_FREESWITCH' })
+    const r = placed.result
     if (r instanceof CommandFailed) {
-      log.warn({ attempt: attemptId, reply: r.reply }, 'dialer: originate failed')
+      // The node went away mid-originate, or refused it: tried again later by the rules.
+      log.warn({ attempt: attemptId, node: placed.node.node, reply: r.reply }, 'dialer: originate failed')
       return fail({ outcome: 'failed', cause: 'ORIGINATE_FAILED' })
     }
     if (!r.ok) return fail({ outcome: outcomeOfFailure(r.cause), cause: r.cause })
@@ -239,9 +244,9 @@ export class Dialer {
       const since = (a.answeredAt ?? a.dialedAt)!.getTime()
       const quietFor = now.getTime() - since
       if (a.answeredAt ? quietFor < 5 * 60_000 : quietFor < (campaign.settings.ringTimeoutSeconds + 90) * 1000) continue
-      const control = this.o.controls().find((c) => c.isUp)
-      const alive = control ? await control.uuidExists(a.callUuid) : false
-      if (alive === true) continue
+      // Alive on any node: still going, its handler will write the end.
+      const checks = await Promise.all(this.o.controls().filter((c) => c.isUp).map((c) => c.uuidExists(a.callUuid)))
+      if (checks.some((x) => x === true)) continue
       const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'LOST_ON_RESTART' } : { outcome: 'failed', cause: 'LOST_ON_RESTART' }
       if (await finishAttempt(db, a.id, result, campaign.settings, now)) closed++
     }

@@ -64,6 +64,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private pinging = false
   private readonly timers: NodeJS.Timeout[] = []
   private ended = false
+  /** Commands waiting for FreeSWITCH: answered at once when the connection is lost. */
+  private readonly pending = new Set<(failed: CommandFailed) => void>()
 
   constructor(private readonly options: ControlClientOptions) {
     super()
@@ -88,7 +90,15 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   /** Runs an api command in the background (bgapi) and returns its output. */
   async api(command: string, timeoutMs = this.options.commandTimeoutMs ?? 10_000): Promise<ApiResult | CommandFailed> {
     if (/[\r\n]/.test(command)) return new CommandFailed(command, 'command must be one line')
-    const res = await this.client.bgapi(command, timeoutMs)
+    let lost: ((failed: CommandFailed) => void) | undefined
+    const res = await Promise.race([
+      this.client.bgapi(command, timeoutMs),
+      new Promise<CommandFailed>((resolve) => {
+        lost = resolve
+        this.pending.add(resolve)
+      }),
+    ]).finally(() => this.pending.delete(lost!))
+    if (res instanceof CommandFailed) return new CommandFailed(command, res.reply)
     if (res instanceof Error) return new CommandFailed(command, `${res.name}: ${res.message}`)
     const text = jobText(res)
     return { ok: !text.startsWith('-ERR'), text: text.replace(/\n$/, '') }
@@ -180,6 +190,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   end(): void {
     this.ended = true
     for (const t of this.timers) clearInterval(t)
+    for (const fail of [...this.pending]) fail(new CommandFailed('', 'control connection closed'))
     this.client.end()
   }
 
@@ -230,6 +241,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private markDown(reason: string): void {
     if (this.state === 'down') return
     this.state = 'down'
+    // An originate waiting on a node that is gone would wait out its whole timeout.
+    for (const fail of [...this.pending]) fail(new CommandFailed('', `FreeSWITCH connection lost (${reason})`))
     this.log.warn({ reason }, 'FreeSWITCH control connection down (unreachable, or wrong FREESWITCH_PASSWORD)')
     this.emit('down', reason)
   }

@@ -42,8 +42,8 @@ export async function readinessProblems(flows: Flow[], promptsDir: string, queue
 }
 
 /** Loads the flows in `flowsDir` and checks their prompts and queues: a FlowError lists every problem. */
-export async function loadReadyFlows(flowsDir: string, promptsDir: string, queues?: string[]): Promise<Flow[]> {
-  const flows = await loadFlows(flowsDir)
+export async function loadReadyFlows(flowsDir: string, promptsDir: string, queues?: string[], kind: 'inbound' | 'script' = 'inbound'): Promise<Flow[]> {
+  const flows = await loadFlows(flowsDir, kind)
   const problems = await readinessProblems(flows, promptsDir, queues)
   if (problems.length > 0) throw new FlowError(problems)
   return flows
