@@ -14,6 +14,7 @@ import { PromptLibrary } from './ivr/prompts.js'
 import type { QueueSettings } from './queue/config.js'
 import { CampaignCalls, isCampaignCall } from './campaigns/call-handler.js'
 import { Dialer } from './dialer/dialer.js'
+import { PreviewDesk } from './dialer/preview.js'
 import type { Flow } from './ivr/flow/schema.js'
 import { ivrServices } from './ivr/service.js'
 import { isCallbackLeg } from './queue/callbacks.js'
@@ -39,8 +40,9 @@ export interface AppParts {
 export interface App extends AppParts {
   controls: ControlClient[]
   outbound: OutboundServer
-  /** The outbound dialer, when the app was given campaign scripts. */
+  /** The outbound dialer, when the app was given campaign scripts, and its preview desk. */
   dialer: Dialer | undefined
+  preview: PreviewDesk | undefined
   /** Stops taking calls, lets calls in progress finish up to `graceMs`, flushes records, closes. */
   stop(graceMs?: number): Promise<void>
 }
@@ -105,6 +107,9 @@ export async function startApp(options: AppOptions): Promise<App> {
         globalMaxLines: config.dialerMaxLines,
       })
     : undefined
+  const preview = dialer
+    ? new PreviewDesk({ db: database.db, dialer, queues, clock, appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`, globalMaxLines: config.dialerMaxLines })
+    : undefined
   const campaignCalls = dialer ? new CampaignCalls({ db: database.db, dialer, scripts: options.scripts!, ivr: ivrServices(parts), queues }) : undefined
   controls = options.control === false ? [] : config.freeswitch.map((n) => new ControlClient({ host: n.host, port: n.port, password: n.password, log }))
   const outbound = await OutboundServer.listen({
@@ -128,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     controls,
     outbound,
     dialer,
+    preview,
     async stop(graceMs = 0) {
       await dialer?.stop()
       await outbound.close(graceMs)

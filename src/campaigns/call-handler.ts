@@ -10,12 +10,14 @@ import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { attempts, contacts, surveyAnswers } from '../db/schema/index.js'
 import type { Call } from '../esl/call.js'
-import { CallEnded } from '../esl/results.js'
+import { dialString, endpointFromTemplate } from '../esl/dial-string.js'
+import { CallEnded, isOk } from '../esl/results.js'
 import type { Flow } from '../ivr/flow/schema.js'
 import { runFlow, type IvrServices } from '../ivr/runner.js'
 import type { Queues } from '../queue/index.js'
-import type { AttemptResult } from '../dialer/attempts.js'
+import { markDialed, outcomeOfFailure, type AttemptResult } from '../dialer/attempts.js'
 import { CAMPAIGN_VARS, type Dialer } from '../dialer/dialer.js'
+import { PREVIEW_VAR, presenceToken } from '../dialer/preview.js'
 import type { Campaign } from './campaigns.js'
 
 /** The script a campaign kind runs when its settings name none. */
@@ -34,7 +36,7 @@ export interface CampaignCallsOptions {
 }
 
 export function isCampaignCall(call: Call): boolean {
-  return Boolean(call.variable(CAMPAIGN_VARS.attempt))
+  return Boolean(call.variable(CAMPAIGN_VARS.attempt) || call.variable(PREVIEW_VAR))
 }
 
 export class CampaignCalls {
@@ -45,6 +47,7 @@ export class CampaignCalls {
   }
 
   async answer(call: Call): Promise<void> {
+    if (call.variable(PREVIEW_VAR)) return this.previewLeg(call)
     const { db, dialer, ivr } = this.o
     const attemptId = Number(call.variable(CAMPAIGN_VARS.attempt))
     const campaign = await dialer.campaigns.get(Number(call.variable(CAMPAIGN_VARS.campaign)))
@@ -71,6 +74,55 @@ export class CampaignCalls {
     }
     if (!call.ended) await call.hangup()
     await dialer.finished(campaign, attemptId, { ...result, cause: result.cause ?? call.hangupCause })
+  }
+
+  /**
+   * A preview call: the operator answered their phone; now the contact is dialled and
+   * bridged to them. The contact's leg carries the attempt's call UUID.
+   */
+  private async previewLeg(call: Call): Promise<void> {
+    const { db, dialer, ivr, queues } = this.o
+    const attemptId = Number(call.variable(PREVIEW_VAR))
+    const now = (): Date => new Date(ivr.clock.now())
+    const [a] = await db
+      .select({ campaignId: attempts.campaignId, agentId: attempts.agentId, callUuid: attempts.callUuid, phone: contacts.phone, contactId: contacts.id })
+      .from(attempts)
+      .innerJoin(contacts, eq(contacts.id, attempts.contactId))
+      .where(eq(attempts.id, attemptId))
+    const campaign = a ? await dialer.campaigns.get(a.campaignId) : undefined
+    if (!a || !campaign || !(await markDialed(db, attemptId, now()))) {
+      call.log.warn({ attempt: attemptId }, 'preview leg for an attempt already dialled or gone; hanging up')
+      await call.hangup()
+      return
+    }
+    const s = campaign.settings
+    const token = presenceToken(attemptId)
+    ivr.register.facts(call.uuid, { campaignId: campaign.id, contactId: a.contactId, attemptId, answeredBy: a.agentId })
+    await queues?.store.directResult(a.agentId ?? '', token, 'answered')
+    let result: AttemptResult
+    let talkFrom: number | undefined
+    try {
+      const dial = dialString([endpointFromTemplate(s.dialTemplate, a.phone)], {
+        vars: { origination_uuid: a.callUuid, origination_caller_id_number: s.callerId, originate_timeout: s.ringTimeoutSeconds, [CAMPAIGN_VARS.campaign]: campaign.id, [CAMPAIGN_VARS.contact]: a.contactId },
+      })
+      const onBridge = (): void => {
+        talkFrom = ivr.clock.now()
+        void ivr.clock.track(db.update(attempts).set({ answeredAt: now() }).where(eq(attempts.id, attemptId)))
+      }
+      call.once('bridge', onBridge)
+      const r = await call.bridge(dial)
+      call.off('bridge', onBridge)
+      if (isOk(r) && r.ok) result = { outcome: 'human', agentId: a.agentId ?? undefined }
+      else if (isOk(r)) result = { outcome: outcomeOfFailure(r.cause), cause: r.cause, agentId: a.agentId ?? undefined }
+      else result = talkFrom !== undefined ? { outcome: 'human', agentId: a.agentId ?? undefined } : { outcome: 'failed', cause: 'AGENT_HUNG_UP' }
+    } catch (err) {
+      call.log.error({ err }, 'preview call failed')
+      result = { outcome: 'failed', cause: 'APP_ERROR' }
+    }
+    if (!call.ended) await call.hangup()
+    const talkMs = talkFrom === undefined ? 0 : ivr.clock.now() - talkFrom
+    await queues?.store.directResult(a.agentId ?? '', token, 'ended', talkMs)
+    await dialer.finished(campaign, attemptId, result)
   }
 
   private async runScript(call: Call, campaign: Campaign, contact: typeof contacts.$inferSelect, language: string, scriptId: string): Promise<AttemptResult> {

@@ -328,3 +328,47 @@ describe('restarts', () => {
     expect(cc.dialled.map((d) => d.number).sort()).toEqual(['+38761000001', '+38761000002'])
   })
 })
+
+describe('preview dialing', () => {
+  it('the operator reads the card, their phone rings, then the contact’s; a skipped contact goes back', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    cc.phones.set('ivan', { ringMs: 1500, talkMs: 3600_000 })
+    cc.numbers.set('+38761000001', { outcome: 'answer', ringMs: 3000, answeredBy: 'person', talkMs: 45_000 })
+    const c = await campaign(cc, 'telesales', { mode: 'preview', operatorsQueue: 'operators' }, [
+      { phone: '+38761000001', fields: { last_order: '2026-05-02' } },
+      { phone: '+38761000002' },
+    ])
+    const store = cc.apps[0]!.queues!.store
+    const preview = cc.apps[0]!.preview!
+    await cc.apps[0]!.queues!.desk.login('ivan')
+    await start(cc, c.id)
+    await cc.runUntil(() => false, 60_000)
+    // Preview dials nothing by itself.
+    expect(cc.dialled).toEqual([])
+    const card = await preview.next(c.id, 'ivan')
+    if ('error' in card) throw new Error(card.message)
+    expect(card.contact).toMatchObject({ phone: '+38761000001', fields: { last_order: '2026-05-02' } })
+    // Held for this contact: the queues will not offer Ivan a caller meanwhile.
+    expect((await store.agent('ivan'))!.state).toBe('ringing')
+    // The operator's phone rings in simulated time: keep the clock moving while it does.
+    let dialled: unknown
+    void preview.dial(card.attemptId, 'ivan').then((r) => (dialled = r))
+    await cc.runUntil(() => dialled !== undefined)
+    expect(dialled).toEqual({ ringing: true })
+    await cc.runUntil(() => cc!.dialled.length === 1)
+    await cc.runUntil(() => false, 5 * 60_000)
+    const [a] = await attemptsOf(cc, card.contact.id)
+    expect(a).toMatchObject({ outcome: 'human', agentId: 'ivan' })
+    expect(a!.endedAt!.getTime() - a!.answeredAt!.getTime()).toBeGreaterThanOrEqual(45_000)
+    expect((await store.agent('ivan'))!.state).toBe('available')
+    expect((await store.agentDay('ivan')).calls).toBe(1)
+    const next = await preview.next(c.id, 'ivan')
+    if ('error' in next) throw new Error(next.message)
+    expect(next.contact.phone).toBe('+38761000002')
+    expect(await preview.skip(next.attemptId, 'ivan')).toEqual({ skipped: true })
+    const back = (await contactsOf(cc, c.id)).get('+38761000002')!
+    expect(back).toMatchObject({ status: 'pending', attempts: 0 })
+    expect((await store.agent('ivan'))!.state).toBe('available')
+    expect(await preview.skip(next.attemptId, 'ivan')).toMatchObject({ error: 'unknown-attempt' })
+  })
+})
