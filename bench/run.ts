@@ -4,12 +4,14 @@
  *   --quick          smaller inputs and fewer levels (a smoke run)
  *   --capacity-only  the capacity benchmark alone (parse and queue skipped)
  *   --queue-only     the queue benchmark alone (the other section is left as it is)
+ *   --lists-only     the list-loading benchmark alone (--quick: 100,000 rows instead of 1,000,000)
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { capacityBenchmark } from './capacity.js'
+import { listLoadBenchmark } from './list-load.js'
 import { parseBenchmark } from './parse.js'
 import { queueLatencyBenchmark } from './queue-latency.js'
 import { textTable as table } from '../src/cli/text-table.js'
@@ -24,10 +26,11 @@ const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleS
 console.log(`benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}${quick ? ', quick run' : ''}`)
 const onlyCapacity = process.argv.includes('--capacity-only')
 const onlyQueue = process.argv.includes('--queue-only')
+const onlyLists = process.argv.includes('--lists-only')
 const date = new Date().toISOString().slice(0, 10)
 const measured = `Measured ${date} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`
 
-if (!onlyQueue) {
+if (!onlyQueue && !onlyLists) {
   const parse = onlyCapacity ? [] : await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
   const parseTable = table(
     ['format', 'events', 'MB', 'bare FreeSwitchParser (events/s)', 'ours: parse + dispatch + Call (events/s)', 'ratio (target >= 0.8)'],
@@ -72,7 +75,7 @@ if (!onlyQueue) {
   ])
 }
 
-if (!onlyCapacity) {
+if (!onlyCapacity && !onlyLists) {
   const q = await queueLatencyBenchmark(quick ? { agents: 10, callers: 100 } : { agents: 50, callers: 500 })
   const queueTable = table(
     ['agents', 'callers', 'served', 'failed', 'handoffs', 'same / cross instance', 'p50 ms', 'p99 ms', 'max ms', 'p99 same / cross ms', 'total s', 'calls/s', 'app CPU % (each instance)', 'simulator CPU %'],
@@ -106,6 +109,46 @@ if (!onlyCapacity) {
     queueTable,
     '',
     `Handoff p99 <= 50 ms with no failures: **${met ? 'yes' : 'no'}**.`,
+  ])
+}
+
+if (!onlyCapacity && !onlyQueue) {
+  const rows = quick ? 100_000 : 1_000_000
+  const l = await listLoadBenchmark(rows)
+  const listTable = table(
+    ['rows', 'MB', 'bare COPY s', 'bare COPY rows/s', 'loadList s', 'loadList rows/s', 'ratio', 'accepted', 'rejected', 'duplicates', 'do not call', 'node CPU %', 'PostgreSQL CPU %'],
+    [
+      [
+        fmt(l.rows),
+        fmt(l.megabytes, 1),
+        fmt(l.copySeconds, 1),
+        fmt(l.copyRowsPerSecond),
+        fmt(l.loadSeconds, 1),
+        fmt(l.loadRowsPerSecond),
+        fmt(l.ratio, 2),
+        fmt(l.totals.accepted),
+        fmt(l.totals.rejected),
+        fmt(l.totals.duplicates),
+        fmt(l.totals.doNotCall),
+        fmt(l.nodeCpuPercent),
+        fmt(l.postgresCpuPercent),
+      ],
+    ],
+  )
+  const stages = `Alone, on the same file: scanner + csv-parse ${fmt(l.stages.parseSeconds, 1)} s; with the row checks (libphonenumber, time zones) ${fmt(l.stages.parseValidateSeconds, 1)} s.`
+  const met = l.loadSeconds <= 60 && l.contacts === l.totals.accepted
+  console.log(`\nLoading a dial list: loadList against a bare COPY of the same file\n${listTable}\n${stages}`)
+  console.log(`\nwhole load <= 60 s: ${l.loadSeconds <= 60 ? 'yes' : 'no'}; contacts in the table = accepted: ${l.contacts === l.totals.accepted ? 'yes' : 'no'}`)
+  writeSection('bench-lists', [
+    measured,
+    '',
+    '### Loading a dial list: loadList against a bare COPY of the same file',
+    '',
+    listTable,
+    '',
+    `Planted by the generator: ${fmt(l.planted.bad)} bad rows, ${fmt(l.planted.duplicates)} repeated numbers, ${fmt(l.planted.doNotCall)} numbers on the do-not-call lists. ${stages}`,
+    '',
+    `Whole load of ${fmt(l.rows)} rows <= 60 s: **${met ? 'yes' : 'no'}** (${fmt(l.loadSeconds, 1)} s).`,
   ])
 }
 

@@ -6,8 +6,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { agentRoutes } from './agents.js'
+import { campaignRoutes } from './campaigns.js'
+import { dncRoutes } from './dnc.js'
 import { sendError, statusSlug } from './errors.js'
 import { healthRoutes } from './health.js'
+import { listRoutes } from './lists.js'
 import { metricsRoutes } from './metrics.js'
 import { queueRoutes } from './queues.js'
 
@@ -30,6 +33,9 @@ export function buildHttpServer(app: App): FastifyInstance {
   void server.register(metricsRoutes, { app, logLevel: 'warn' })
   void server.register(agentRoutes, { app })
   void server.register(queueRoutes, { app })
+  void server.register(campaignRoutes, { app })
+  void server.register(listRoutes, { app })
+  void server.register(dncRoutes, { app })
   return server
 }
 

@@ -1,0 +1,194 @@
+/**
+ * Loads an uploaded CSV file into a campaign's contacts, streaming: the scanner
+ * (csv-scanner.ts) finds the delimiter and guards field sizes and line numbers, csv-parse
+ * reads the fields, each row is checked (rows.ts) and goes to the batch writer (writer.ts),
+ * which commits every 10,000 rows or every second with the list's running totals.
+ *
+ * A row that is bad is rejected with its line and reason and costs nothing else. When the
+ * upload breaks off or the database fails, the rows read so far are written (if the database
+ * still can), the list is marked failed with the error, and ListLoadError says what stays.
+ */
+import { finished, type Readable } from 'node:stream'
+import { eq } from 'drizzle-orm'
+import { parse, type Parser } from 'csv-parse'
+import type pg from 'pg'
+import { campaignSettings } from '../campaigns/settings.js'
+import type { Database, Db } from '../db/database.js'
+import { campaigns, contactLists } from '../db/schema/index.js'
+import { CsvFileError, CsvScanner, type RecordMeta } from './csv-scanner.js'
+import { ListLoadError, NeedsPostgresError, UnknownCampaignError } from './errors.js'
+import { parseMapping, resolveMapping, type ColumnMapping } from './mapping.js'
+import { excerptOf, isBlankRecord, MAX_FIELD_BYTES, validateRow, type RowRules } from './rows.js'
+import { Batch, ListWriter, type ListTotals } from './writer.js'
+
+export interface LoadListOptions {
+  campaignId: number
+  /** The list's name, for people (usually the file's). */
+  name: string
+  /** Which column holds what (parseMapping checks it; a JSON string is read). */
+  mapping: ColumnMapping | unknown
+  /** The file's bytes. */
+  source: Readable
+  /** Called after each committed batch with the committed totals. */
+  onProgress?: (totals: ListTotals) => void
+  /** Rows per batch (default 10,000). */
+  batchRows?: number
+  /** A batch is written at the latest this long after the previous one, ms (default 1000). */
+  flushMs?: number
+}
+
+export interface ListLoadResult extends ListTotals {
+  listId: number
+  status: 'loaded'
+}
+
+export const BATCH_ROWS = 10_000
+export const FLUSH_MS = 1000
+const YIELD_ROWS = 256
+
+export function requirePool(database: Database): pg.Pool {
+  if (!database.pool) throw new NeedsPostgresError()
+  return database.pool
+}
+
+/** The campaign's rules for rows (its settings with defaults). */
+export async function campaignRules(db: Db, campaignId: number): Promise<RowRules> {
+  const [campaign] = await db.select({ settings: campaigns.settings }).from(campaigns).where(eq(campaigns.id, campaignId)).limit(1)
+  if (!campaign) throw new UnknownCampaignError(campaignId)
+  const settings = campaignSettings(campaign.settings)
+  return { defaultCountry: settings.defaultCountry, requireConsent: settings.requireConsent }
+}
+
+export async function loadList(database: Database, options: LoadListOptions): Promise<ListLoadResult> {
+  const pool = requirePool(database)
+  const mapping = parseMapping(options.mapping)
+  const rules = await campaignRules(database.db, options.campaignId)
+  const batchRows = options.batchRows ?? BATCH_ROWS
+  const flushMs = options.flushMs ?? FLUSH_MS
+  const { source } = options
+
+  const scanner = new CsvScanner({ maxFieldBytes: MAX_FIELD_BYTES })
+  // An upload that ends without its end (the client went away) is an error, not a short file.
+  const stopWatching = finished(source, (err) => {
+    if (err) scanner.destroy(err)
+  })
+  let parser: Parser | undefined
+  // Errors reach the reader through the delimiter promise (before the header) or csv-parse (after).
+  scanner.on('error', (err) => parser?.destroy(err))
+  source.pipe(scanner)
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const delimiter = await scanner.delimiter
+    const csv = parse({
+      delimiter,
+      bom: false,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      max_record_size: 0,
+    })
+    parser = csv
+    scanner.pipe(csv)
+    const records = csv[Symbol.asyncIterator]() as AsyncIterator<string[]>
+
+    const header = await records.next()
+    const headerMeta = scanner.next()
+    if (header.done || !headerMeta) throw new CsvFileError('the file is empty: no header line')
+    const resolved = resolveMapping(header.value, mapping)
+
+    const [list] = await database.db.insert(contactLists).values({ campaignId: options.campaignId, name: options.name }).returning({ id: contactLists.id })
+    const listId = list!.id
+    let writer: ListWriter
+    try {
+      writer = await ListWriter.open(pool, listId, options.campaignId, options.onProgress)
+    } catch (err) {
+      await markFailed(pool, listId, undefined, err as Error)
+      throw new ListLoadError(listId, { rowsRead: 0, accepted: 0, rejected: 0, duplicates: 0, doNotCall: 0 }, err as Error)
+    }
+
+    let batch = new Batch()
+    let lastFlush = Date.now()
+    const flushNow = (): Promise<void> => {
+      const full = batch
+      batch = new Batch()
+      lastFlush = Date.now()
+      return writer.submit(full)
+    }
+    // Rows that arrive and then a pause in the upload still show within about a second.
+    timer = setInterval(
+      () => {
+        if (batch.size > 0 && !writer.busy && Date.now() - lastFlush >= flushMs) void flushNow()
+      },
+      Math.max(50, flushMs / 4),
+    )
+    timer.unref()
+
+    let failure: Error | undefined
+    let sinceYield = 0
+    try {
+      for (let next = await records.next(); !next.done; next = await records.next()) {
+        // Rows buffered in csv-parse come as a chain of microtasks that would keep the
+        // database's replies waiting: let I/O in now and then, so the batch being written
+        // goes on while this one is read.
+        if (++sinceYield >= YIELD_ROWS) {
+          sinceYield = 0
+          await new Promise(setImmediate)
+        }
+        const record = next.value
+        const meta = scanner.next()
+        if (!meta || meta.fields !== record.length) throw new Error(`internal: the scanner and csv-parse disagree after line ${meta?.line ?? '?'}`)
+        if (isBlankRecord(record) && !meta.oversized && !meta.unclosedQuote) continue
+        addRow(batch, record, meta, resolved, rules, delimiter)
+        if (batch.size >= batchRows || Date.now() - lastFlush >= flushMs) {
+          await flushNow()
+          if (writer.failure) throw writer.failure
+        }
+      }
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err))
+    }
+    clearInterval(timer)
+    // What was read is written, whatever stopped the reading (unless the database is what failed).
+    if (batch.size > 0 && !writer.failure) void flushNow()
+    let totals: ListTotals
+    try {
+      totals = await writer.drain()
+    } catch (err) {
+      failure ??= err as Error
+      totals = writer.totals
+    }
+    await writer.close()
+    if (failure) {
+      await markFailed(pool, listId, totals, failure)
+      throw new ListLoadError(listId, totals, failure)
+    }
+    await pool.query("UPDATE contact_lists SET status = 'loaded', finished_at = now() WHERE id = $1", [listId])
+    return { listId, status: 'loaded', ...totals }
+  } finally {
+    if (timer) clearInterval(timer)
+    stopWatching()
+    source.unpipe(scanner)
+    scanner.destroy()
+    parser?.destroy()
+  }
+}
+
+function addRow(batch: Batch, record: string[], meta: RecordMeta, mapping: ReturnType<typeof resolveMapping>, rules: RowRules, delimiter: string): void {
+  const result = validateRow(record, mapping, rules, meta)
+  if (result.ok) batch.rows.push({ line: meta.line, contact: result.contact, excerpt: () => excerptOf(record, delimiter) })
+  else batch.rejections.push({ line: meta.line, reason: result.reason, excerpt: excerptOf(record, delimiter) })
+}
+
+/** Marks the list failed; its totals stay those committed (given when known). */
+export async function markFailed(pool: pg.Pool, listId: number, totals: ListTotals | undefined, err: Error): Promise<void> {
+  const message = err.message.replaceAll('\u0000', '')
+  await pool
+    .query(
+      totals
+        ? "UPDATE contact_lists SET status = 'failed', error = $2, finished_at = now(), rows_read = $3, accepted = $4, rejected = $5, duplicates = $6, do_not_call = $7 WHERE id = $1"
+        : "UPDATE contact_lists SET status = 'failed', error = $2, finished_at = now() WHERE id = $1",
+      totals ? [listId, message, totals.rowsRead, totals.accepted, totals.rejected, totals.duplicates, totals.doNotCall] : [listId, message],
+    )
+    .catch(() => {})
+}
