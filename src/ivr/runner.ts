@@ -135,7 +135,13 @@ class FlowRun {
         return { type: 'input', digits: isOk(r) ? r.digits : '' }
       }
       case 'lookup': {
-        this.client = await s.clock.track(s.clients.lookup(call.callerNumber))
+        try {
+          this.client = await s.clock.track(s.clients.lookup(call.callerNumber))
+        } catch (err) {
+          // No database: the call goes on as an unknown caller's rather than into silence.
+          call.log.warn({ err: (err as Error).message }, 'client directory unavailable; caller treated as unknown')
+          this.client = null
+        }
         if (this.client) s.register.facts(call.uuid, { clientId: this.client.id })
         return { type: 'client', client: this.client }
       }

@@ -61,7 +61,7 @@ export class CallRecorder {
     await call.set('playback_terminators', '#')
     const r = await call.record({ path: this.absolute(relative), maxSeconds: req.maxSeconds, silenceSeconds: req.silenceSeconds })
     if (!isOk(r)) return r instanceof CallEnded ? r : new CallEnded('RECORD_FAILED')
-    await this.options.clock.track(this.catalogue(call.uuid, 'message', relative, startedAt, r.ms))
+    await this.catalogue(call.uuid, 'message', relative, startedAt, r.ms)
     return { ms: r.ms, hungUp: r.hungUp }
   }
 
@@ -86,14 +86,14 @@ export class CallRecorder {
     }
     void call.finished.then((summary) => {
       const ms = Number(summary.final?.variable('record_ms'))
-      void this.options.clock.track(this.catalogue(call.uuid, 'call', relative, startedAt, Number.isFinite(ms) ? ms : undefined))
+      void this.catalogue(call.uuid, 'call', relative, startedAt, Number.isFinite(ms) ? ms : undefined)
     })
     return relative
   }
 
   /** Catalogues a finished recording; reads the file when this host can see it. */
   async catalogue(callUuid: string, kind: RecordingKind, relative: string, startedAt: Date, reportedMs?: number): Promise<void> {
-    const facts = await this.inspect(relative)
+    const facts = await this.options.clock.track(this.inspect(relative))
     const row = {
       callUuid,
       kind,
@@ -103,16 +103,22 @@ export class CallRecorder {
       sizeBytes: facts?.sizeBytes ?? null,
       sampleRate: facts?.sampleRate ?? null,
     }
+    // The database may be away for a while (a restart, a failover): keep trying, for up to an
+    // hour, rather than lose the recording's row. Only the writes are tracked, not the waits.
+    const { clock, log, db } = this.options
+    const giveUpAt = clock.now() + 3600_000
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.db.insert(recordings).values(row)
+        await clock.track(db.insert(recordings).values(row))
+        if (attempt > 1) log.info({ call: callUuid, attempts: attempt, recording: relative }, 'recording catalogued after the database came back')
         return
       } catch (err) {
-        if (attempt >= 5) {
-          this.options.log.error({ call: callUuid, err: (err as Error).message, recording: relative }, 'could not catalogue a recording')
+        if (attempt === 1) log.warn({ call: callUuid, err: (err as Error).message, recording: relative }, 'recording not catalogued yet; retrying')
+        if (clock.now() >= giveUpAt) {
+          log.error({ call: callUuid, err: (err as Error).message, recording: relative }, 'could not catalogue a recording')
           return
         }
-        await this.options.clock.sleep(200 * 2 ** attempt)
+        await clock.sleep(Math.min(5000, 200 * 2 ** attempt))
       }
     }
   }

@@ -63,7 +63,11 @@ export class DirectRouter implements Router {
         if (r.result === 'abandoned') return { outcome: 'caller-hangup', attempts }
         return { outcome: 'queued', queue: target.queue, result: r.result, agentId: r.agentId, attempts }
       }
-      const found = await this.resolve(target, request.caller, tried)
+      const found = await this.resolve(target, request.caller, tried).catch((err: unknown) => {
+        // No directory (database away): this target cannot be rung; the next one may.
+        this.options.log.warn({ call: request.call.uuid, target: name, err: (err as Error).message }, 'route target could not be looked up')
+        return { kind: 'none' as const, reason: 'failed' as const }
+      })
       const people = found.kind === 'agents' ? await this.reserve(found.agents, request.call.uuid) : found
       if (people.kind === 'none') {
         attempts.push({ target: name, reason: people.reason })

@@ -93,4 +93,14 @@ describe('VirtualClock', () => {
     client.destroy()
     server.close()
   })
+
+  it('runs a lazy thenable once, however many times it is tracked and awaited', async () => {
+    const clock = new VirtualClock({ start: 0 })
+    let runs = 0
+    // Like a drizzle query: it executes on every then().
+    const query = { then: (ok: (v: number) => void) => ok(++runs) }
+    const value = await clock.track(query as unknown as Promise<number>)
+    expect(value).toBe(1)
+    expect(runs).toBe(1)
+  })
 })

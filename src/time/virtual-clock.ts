@@ -73,8 +73,11 @@ export class VirtualClock implements Clock {
       this.busy--
       this.poke()
     }
-    work.then(done, done)
-    return work
+    // A lazy thenable (a drizzle query runs on every then) must run once: settle it into a
+    // real promise, and hand that back.
+    const settled = Promise.resolve(work)
+    settled.then(done, done)
+    return settled
   }
 
   poke(): void {
