@@ -24,6 +24,7 @@ import { silentLogger } from '../../src/log.js'
 import { startSimulator, type CallerScript, type PartyPlan, type Simulator, type SimChannel } from '../../src/sim/index.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const PROMPTS = path.join(ROOT, 'prompts')
@@ -40,6 +41,8 @@ export interface Harness {
   /** Told of every agent phone that rings (the user part), as it starts ringing. */
   onRing?: (user: string) => void
   recordingsDir: string
+  /** Between the app and Postgres, when asked for. */
+  dbProxy: TcpProxy | undefined
   call(from: string, script: CallerScript): Promise<CallResult>
   close(): Promise<void>
 }
@@ -56,8 +59,10 @@ export interface CallResult {
 
 export { SAMPLE_AGENTS as AGENTS, SAMPLE_CLIENTS as CLIENTS } from '../../src/demo/sample-data.js'
 
-export async function startHarness(options: { at: string }): Promise<Harness> {
+export async function startHarness(options: { at: string; proxyDatabase?: boolean }): Promise<Harness> {
   const db = await createTestDatabase()
+  // The app reaches Postgres through a proxy the test can cut; the test reads it directly.
+  const dbProxy = options.proxyDatabase ? await startTcpProxy({ host: new URL(db.url).hostname, port: Number(new URL(db.url).port || 5432) }) : undefined
   await seedSampleData(db.db)
   const clock = new VirtualClock({ start: Date.parse(options.at), quietMs: 5 })
   const recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recordings-'))
@@ -86,7 +91,7 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
   const prefix = `t${randomUUID().slice(0, 8)}`
   const config = loadConfig(
     {
-      DATABASE_URL: db.url,
+      DATABASE_URL: dbProxy ? db.url.replace(/@[^/]+\//, `@${dbProxy.address}/`) : db.url,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       PROMPTS_DIR: PROMPTS,
       RECORDINGS_DIR: recordingsDir,
@@ -106,6 +111,7 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
     db,
     phones,
     recordingsDir,
+    dbProxy,
     async call(from, script) {
       const placed = sim.sw.placeSipCall({ from, to: '5000', script })
       let finished = false
@@ -133,6 +139,7 @@ export async function startHarness(options: { at: string }): Promise<Harness> {
     async close() {
       await app.stop(0)
       await sim.close()
+      await dbProxy?.close()
       const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
       const keys = await redis.keys(`${prefix}:*`)
       if (keys.length > 0) await redis.del(...keys)
