@@ -55,6 +55,8 @@ export class Dialer {
   /** The FreeSWITCH nodes, the least busy first. */
   readonly nodes: NodePool
   private readonly ticking = new Set<number>()
+  /** Calls whose originate reply was lost with the control connection: their hangup tells how they ended. */
+  private readonly orphans = new Map<string, { attemptId: number; campaignId: number }>()
   private running = false
 
   constructor(private readonly o: DialerOptions) {
@@ -69,6 +71,14 @@ export class Dialer {
   async start(): Promise<void> {
     this.running = true
     void this.worker.run()
+    // A control connection that comes back: what happened to our calls while it was away?
+    for (const c of this.o.controls()) {
+      c.on('reconnected', () => void this.o.clock.track(this.reconcile()))
+      c.onEvent('CHANNEL_HANGUP_COMPLETE', (e) => {
+        const orphan = e.uuid ? this.orphans.get(e.uuid) : undefined
+        if (orphan) void this.o.clock.track(this.orphanEnded(e.uuid!, orphan, e.get('Hangup-Cause') ?? 'NORMAL_CLEARING', e.get('Answer-State') === 'answered'))
+      })
+    }
     await this.recover()
     for (const c of await this.campaigns.running()) this.kick(c.id)
   }
@@ -202,13 +212,67 @@ export class Dialer {
     if (!placed) return fail({ outcome: 'failed', cause: 'NO_FREESWITCH' })
     const r = placed.result
     if (r instanceof CommandFailed) {
-      // The node went away mid-originate, or refused it: tried again later by the rules.
-      log.warn({ attempt: attemptId, node: placed.node.node, reply: r.reply }, 'dialer: originate failed')
+      // The control connection went while the call was being placed: the call may still be
+      // ringing or answered (its leg reaches our socket without it). Reconciliation decides.
+      if (/connection (lost|closed)/.test(r.reply)) {
+        log.warn({ attempt: attemptId, node: placed.node.node }, 'dialer: lost the node while placing a call; left to reconciliation')
+        this.orphans.set(row.callUuid, { attemptId, campaignId })
+        return 'left to reconciliation'
+      }
+      log.warn({ attempt: attemptId, node: placed.node.node, reply: r.reply }, 'dialer: originate refused')
       return fail({ outcome: 'failed', cause: 'ORIGINATE_FAILED' })
     }
     if (!r.ok) return fail({ outcome: outcomeOfFailure(r.cause), cause: r.cause })
     // Answered: the leg is at our outbound socket now; its handler writes the outcome.
     return 'answered'
+  }
+
+  /** An orphaned call hung up: unless its answered leg reached us (its handler writes the end), this is its end. */
+  private async orphanEnded(uuid: string, o: { attemptId: number; campaignId: number }, cause: string, answered: boolean): Promise<void> {
+    this.orphans.delete(uuid)
+    const [a] = await this.o.db.select({ answeredAt: attempts.answeredAt }).from(attempts).where(eq(attempts.id, o.attemptId))
+    if (!a || a.answeredAt) return
+    const campaign = await this.campaigns.get(o.campaignId)
+    if (!campaign) return
+    const result: AttemptResult = answered ? { outcome: 'failed', cause: 'ANSWERED_UNREACHED' } : { outcome: outcomeOfFailure(cause), cause }
+    if (await finishAttempt(this.o.db, o.attemptId, result, campaign.settings, new Date(this.o.clock.now()))) this.kick(o.campaignId)
+  }
+
+  /**
+   * Our view of the calls out against FreeSWITCH's: every open attempt that no node has a
+   * channel for any more is closed now (answered: reached; not: failed, tried again), and
+   * its campaign looks again. Runs when a control connection comes back.
+   */
+  async reconcile(): Promise<number> {
+    const { db, clock, log } = this.o
+    const nodes = this.o.controls().filter((c) => c.isUp)
+    if (nodes.length === 0 || nodes.length < this.o.controls().length) return 0
+    const live = new Set<string>()
+    for (const node of nodes) {
+      const rows = await node.showChannels()
+      if (rows instanceof CommandFailed) return 0
+      for (const r of rows) if (r.uuid) live.add(r.uuid)
+    }
+    const now = new Date(clock.now())
+    const open = await db
+      .select({ id: attempts.id, campaignId: attempts.campaignId, callUuid: attempts.callUuid, answeredAt: attempts.answeredAt, dialedAt: attempts.dialedAt })
+      .from(attempts)
+      .where(and(isNull(attempts.outcome), isNotNull(attempts.dialedAt)))
+    let closed = 0
+    for (const a of open) {
+      // A call placed in the last moments may not have its channel yet.
+      if (live.has(a.callUuid) || now.getTime() - a.dialedAt!.getTime() < 2000) continue
+      this.orphans.delete(a.callUuid)
+      const campaign = await this.campaigns.get(a.campaignId)
+      if (!campaign) continue
+      const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'RECONCILED' } : { outcome: 'failed', cause: 'RECONCILED' }
+      if (await finishAttempt(db, a.id, result, campaign.settings, now)) {
+        closed++
+        this.kick(a.campaignId)
+      }
+    }
+    if (closed > 0) log.info({ closed }, 'dialer: calls no node knows any more were closed')
+    return closed
   }
 
   /**

@@ -211,6 +211,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     const again = this.lastAuthCount > 0n
     this.lastAuthCount = count
     if (again) {
+      // Replies to what was sent on the old connection will never come.
+      for (const fail of [...this.pending]) fail(new CommandFailed('', 'FreeSWITCH connection lost (reconnected since)'))
       this.log.info('FreeSWITCH control connection re-established')
       this.emit('reconnected')
     }

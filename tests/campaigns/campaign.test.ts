@@ -329,6 +329,31 @@ describe('restarts', () => {
   })
 })
 
+describe('the control connection drops while calls are out', () => {
+  it('reconnects; a call still ringing ends by its hangup event, a call in progress is untouched', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })
+    cc.numbers.set('+38761000001', { outcome: 'busy', ringMs: 8000 })
+    cc.numbers.set('+38761000002', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
+    const c = await campaign(cc, 'informational', { maxAttempts: 1, callsPerSecond: 10 }, [{ phone: '+38761000001' }, { phone: '+38761000002' }])
+    await start(cc, c.id)
+    await cc.runUntil(() => cc!.dialled.length === 2)
+    await cc.runUntil(() => false, 3000)
+    const control = cc.apps[0]!.controls[0]!
+    let reconnected = false
+    control.once('reconnected', () => (reconnected = true))
+    cc.sim.inbound.dropClients()
+    for (let i = 0; i < 200 && !reconnected; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(reconnected).toBe(true)
+    await runCampaign(cc, c.id, 3600_000)
+    const byPhone = await contactsOf(cc, c.id)
+    const [busy] = await attemptsOf(cc, byPhone.get('+38761000001')!.id)
+    const [talked] = await attemptsOf(cc, byPhone.get('+38761000002')!.id)
+    // The busy line's end came as its hangup event on the new connection, with its cause.
+    expect(busy).toMatchObject({ outcome: 'busy', cause: 'USER_BUSY' })
+    expect(talked!.outcome).toBe('completed')
+  })
+})
+
 describe('preview dialing', () => {
   it('the operator reads the card, their phone rings, then the contact’s; a skipped contact goes back', async () => {
     cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: [{ id: 'ivan' }], dialer: true })

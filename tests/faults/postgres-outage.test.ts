@@ -30,7 +30,7 @@ it('keeps a call going while Postgres is away and writes its records when it is 
     if (!finished) await new Promise((r) => setTimeout(r, 5))
     if (h.clock.now() >= outageEnds) h.dbProxy!.restore()
   }
-  const heard = placed.channel.history.filter((x) => x.app === 'playback' || x.app === 'play_and_get_digits').map((x) => x.arg.split('/').pop()!.split(' ')[0])
+  const heard = placed.channel.history.filter((x) => x.app === 'playback' || x.app === 'play_and_get_digits').map((x) => x.arg.split('/').pop()!.split(' ')[0] ?? '')
   // The key client could not be recognised: the language question, then nobody to route to
   // (the agents are in the database too): told so, offered a message, goodbye.
   expect(heard.some((f) => f.includes('welcome'))).toBe(true)
