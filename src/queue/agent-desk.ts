@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { agents } from '../db/schema/index.js'
+import { agents, agentSessions } from '../db/schema/index.js'
 import { queuesOf, type QueueSettings } from './config.js'
 import type { AgentSnapshot, QueueStore } from './store.js'
 
@@ -19,7 +19,8 @@ export class AgentDesk {
     private readonly queues: QueueSettings[],
   ) {}
 
-  async login(id: string): Promise<AgentSnapshot | DeskError> {
+  /** Logs in, available; `pausedFor` logs in paused with that reason (a rebuild). */
+  async login(id: string, pausedFor = ''): Promise<AgentSnapshot | DeskError> {
     const [row] = await this.db.select().from(agents).where(eq(agents.id, id)).limit(1)
     if (!row) return { error: 'unknown-agent', message: `there is no agent '${id}'` }
     if (!row.active) return { error: 'inactive-agent', message: `agent '${id}' is not active` }
@@ -32,8 +33,18 @@ export class AgentDesk {
       languages: row.skills.languages ?? [],
       clientTypes: row.skills.clientTypes ?? [],
       queues,
-    })
-    return (await this.store.agent(id))!
+    }, pausedFor)
+    return this.keep((await this.store.agent(id))!)
+  }
+
+  /**
+   * Redis lost its data: everyone logged in logs in again, paused as they were. Who is on a
+   * call is marked so by the instance holding it (QueueService.reassertCalls).
+   */
+  async restoreSessions(): Promise<number> {
+    const sessions = await this.db.select().from(agentSessions)
+    for (const s of sessions) await this.login(s.agentId, s.paused ? s.reason || 'paused' : '')
+    return sessions.length
   }
 
   logout(id: string): Promise<AgentSnapshot | DeskError> {
@@ -51,7 +62,22 @@ export class AgentDesk {
   private async act(id: string, action: 'logout' | 'pause' | 'resume', reason = ''): Promise<AgentSnapshot | DeskError> {
     const r = await this.store.agentAction(id, action, reason)
     if (r.state === 'unknown') return { error: 'not-logged-in', message: `agent '${id}' has never logged in` }
-    return (await this.store.agent(id))!
+    return this.keep((await this.store.agent(id))!, action)
+  }
+
+  /** Writes the desk's last word where it outlives Redis: logged in or not, paused or not. */
+  private async keep(agent: AgentSnapshot, action?: 'logout' | 'pause' | 'resume'): Promise<AgentSnapshot> {
+    if (action === 'logout' || agent.state === 'logged-out') {
+      await this.db.delete(agentSessions).where(eq(agentSessions.agentId, agent.id))
+      return agent
+    }
+    const paused = agent.state === 'paused' || agent.pending === 'pause'
+    const reason = paused ? agent.reason || (action === 'pause' ? 'paused' : '') : ''
+    await this.db
+      .insert(agentSessions)
+      .values({ agentId: agent.id, paused, reason, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: agentSessions.agentId, set: { paused, reason, updatedAt: new Date() } })
+    return agent
   }
 }
 

@@ -2,6 +2,7 @@
  * The queues of one app instance, built from the settings: shared state in Redis, the
  * service that keeps callers waiting and bridges them, and the agents' desk.
  */
+import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { CallRegister } from '../calls/call-register.js'
 import type { Database } from '../db/database.js'
@@ -14,7 +15,7 @@ import { AgentDesk } from './agent-desk.js'
 import { Callbacks } from './callbacks.js'
 import type { QueueSettings } from './config.js'
 import { QueueService } from './service.js'
-import { QueueStore } from './store.js'
+import { INSTANCE_TTL_MS, QueueStore } from './store.js'
 
 export interface Queues {
   settings: QueueSettings[]
@@ -22,6 +23,12 @@ export interface Queues {
   service: QueueService
   desk: AgentDesk
   callbacks: Callbacks
+  /**
+   * Whether Redis lost the queues' state (it restarted empty); if so, rebuilds it: the
+   * settings, this instance's callers in their order with the agents their calls hold, and
+   * (by whichever instance notices first) everyone logged in, from Postgres.
+   */
+  recoverIfLost(options?: { restoreDelayMs?: number }): Promise<boolean>
   stop(): Promise<void>
 }
 
@@ -69,6 +76,26 @@ export async function startQueues(parts: QueueParts, settings: QueueSettings[]):
     log: parts.log,
     callbacks,
   })
-  await service.start()
-  return { settings, store, service, callbacks, desk: new AgentDesk(parts.database.db, store, settings), stop: () => service.stop() }
+  const desk = new AgentDesk(parts.database.db, store, settings)
+  const recoverIfLost = async (options: { restoreDelayMs?: number } = {}): Promise<boolean> => {
+    if (await store.hasEpoch()) return false
+    const first = await store.markEpoch(randomUUID())
+    parts.log.warn({ first }, 'queues: Redis lost its state (restarted empty?); rebuilding it')
+    await store.configure(settings)
+    // Alive first: a caller of an instance without a heartbeat would be dropped as lost.
+    await store.heartbeat(parts.instance)
+    const callers = await service.reassertCalls()
+    let agents = 0
+    if (first) {
+      // The other instances put back what their calls hold before anyone may be offered a
+      // call; they notice on reconnecting, or at their next heartbeat at the latest.
+      await new Promise((r) => setTimeout(r, options.restoreDelayMs ?? INSTANCE_TTL_MS / 3 + 1000))
+      agents = await desk.restoreSessions()
+    }
+    parts.log.info({ callers, agents }, 'queues: state rebuilt')
+    return true
+  }
+  await store.markEpoch(randomUUID())
+  await service.start(() => recoverIfLost())
+  return { settings, store, service, callbacks, desk, recoverIfLost, stop: () => service.stop() }
 }

@@ -182,17 +182,25 @@ end
 `
 
 /**
- * ARGV: P, now, date, ttl, queue, entry, call, instance, number, language, clientType, prio, kind
- * Returns {position, agents logged in to the queue (paused ones too: they will be back)}.
+ * ARGV: P, now, date, ttl, queue, entry, call, instance, number, language, clientType, prio, kind[, seq, enqueuedAt]
+ * Returns {position, agents logged in to the queue (paused ones too: they will be back), seq}.
  */
 const ENQUEUE = String.raw`
 local now, date, ttl, q, e = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
-local seq = redis.call('INCR', K('seq'))
+-- A caller put back after Redis lost its data keeps their arrival number and time; the
+-- counter moves past it, so those who come later stay behind.
+local seq, since = tonumber(ARGV[14]), tonumber(ARGV[15])
+if seq then
+  if num(redis.call('GET', K('seq')), 0) < seq then redis.call('SET', K('seq'), seq) end
+else
+  seq = redis.call('INCR', K('seq'))
+  since = now
+end
 redis.call('HSET', K('e', e), 'id', e, 'queue', q, 'call', ARGV[7], 'instance', ARGV[8], 'number', ARGV[9], 'language', ARGV[10],
-  'clientType', ARGV[11], 'prio', ARGV[12], 'kind', ARGV[13], 'seq', seq, 'enqueuedAt', now, 'state', 'waiting')
+  'clientType', ARGV[11], 'prio', ARGV[12], 'kind', ARGV[13], 'seq', seq, 'enqueuedAt', since, 'state', 'waiting')
 redis.call('ZADD', K('q', q, 'waiting'), tonumber(ARGV[12]) * 1e12 + seq, e)
-redis.call('ZADD', K('q', q, 'since'), now, e)
-redis.call('HINCRBY', dayKey('q', q, date), 'entered', 1)
+redis.call('ZADD', K('q', q, 'since'), since, e)
+if not ARGV[14] or ARGV[14] == '' then redis.call('HINCRBY', dayKey('q', q, date), 'entered', 1) end
 match(q, now, date, ttl)
 local rank = redis.call('ZRANK', K('q', q, 'waiting'), e)
 local staffed = 0
@@ -200,7 +208,37 @@ for _, a in ipairs(redis.call('SMEMBERS', K('q', q, 'members'))) do
   local s = redis.call('HGET', K('a', a), 'state')
   if s ~= 'logged-out' then staffed = staffed + 1 end
 end
-return reply({rank and (rank + 1) or 0, staffed})
+return reply({rank and (rank + 1) or 0, staffed, seq})
+`
+
+/**
+ * After Redis lost its data, an instance puts back a caller whose agent is being rung or is
+ * talking to them: the entry (offered or bridged) and the agents it holds, so that nobody
+ * offers them another call and the offer's result finds what it needs. ARGV: P, now, date,
+ * entry, queue, call, instance, number, language, clientType, prio, kind, seq, enqueuedAt,
+ * agents (csv), answeredBy ('' while ringing).
+ */
+const REASSERT_OFFER = String.raw`
+local now, date, e, q = tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local who = ARGV[16]
+redis.call('HSET', K('e', e), 'id', e, 'queue', q, 'call', ARGV[6], 'instance', ARGV[7], 'number', ARGV[8], 'language', ARGV[9],
+  'clientType', ARGV[10], 'prio', ARGV[11], 'kind', ARGV[12], 'seq', ARGV[13], 'enqueuedAt', ARGV[14],
+  'state', who ~= '' and 'bridged' or 'offered', 'agents', ARGV[15], 'answeredBy', who)
+if num(redis.call('GET', K('seq')), 0) < tonumber(ARGV[13]) then redis.call('SET', K('seq'), ARGV[13]) end
+for _, a in ipairs(split(ARGV[15])) do
+  if who == '' or a == who then
+    leaveState(a, now, date)
+    setState(a, who ~= '' and 'in-call' or 'ringing', now)
+    redis.call('HSET', K('a', a), 'entry', e)
+  end
+end
+return reply(1)
+`
+
+/** ARGV: P, epoch. Marks this Redis as holding the queues' state; 0 when it already did. */
+const MARK_EPOCH = String.raw`
+if redis.call('SET', K('epoch'), ARGV[2], 'NX') then return reply(1) end
+return reply(0)
 `
 
 /** ARGV: P, entry. Returns {position (0 when not waiting), state}. */
@@ -345,7 +383,7 @@ return reply(1)
 `
 
 /**
- * An agent logs in to their queues. ARGV: P, now, date, ttl, agent, endpoint, languages, clientTypes, queues (csv), name.
+ * An agent logs in to their queues. ARGV: P, now, date, ttl, agent, endpoint, languages, clientTypes, queues (csv), name[, pause reason].
  * Returns the state before.
  */
 const LOGIN = String.raw`
@@ -361,6 +399,11 @@ redis.call('SADD', K('agents'), a)
 for _, q in ipairs(split(ARGV[9])) do redis.call('SADD', K('q', q, 'members'), a) end
 if before == 'logged-out' then
   redis.call('HSET', key, 'missed', 0, 'calls', 0, 'idleSince', now, 'loggedInAt', now)
+  if ARGV[11] and ARGV[11] ~= '' then
+    -- Back as they were: paused (a rebuild after Redis lost its data).
+    setState(a, 'paused', now, ARGV[11])
+    return reply(before)
+  end
   makeAvailable(a, now, date)
   matchAgentQueues(a, now, date, ttl)
 elseif before == 'available' then
@@ -492,6 +535,8 @@ export const SCRIPTS = {
   ccSweep: LIB + SWEEP,
   ccHeartbeat: LIB + HEARTBEAT,
   ccDirectReserve: LIB + DIRECT_RESERVE,
+  ccReassertOffer: LIB + REASSERT_OFFER,
+  ccMarkEpoch: LIB + MARK_EPOCH,
   ccDirectResult: LIB + DIRECT_RESULT,
 } as const
 

@@ -74,13 +74,19 @@ export class QueueService implements QueueGateway {
     return this.waiters.size
   }
 
-  async start(): Promise<void> {
+  /** `checkState` runs with every heartbeat: it rebuilds what Redis may have lost. */
+  async start(checkState: () => Promise<unknown> = async () => {}): Promise<void> {
     const { store, clock } = this.options
     this.running = true
     for (const inbox of this.inboxes) LOCAL.set(inbox, this)
     await store.configure(this.options.queues)
     await store.heartbeat(this.instance)
-    this.every(HEARTBEAT_MS, () => store.heartbeat(this.instance))
+    this.every(HEARTBEAT_MS, async () => {
+      await checkState()
+      await store.heartbeat(this.instance)
+    })
+    // A Redis that comes back may have come back empty: look at once, not at the next beat.
+    this.options.inbox.on('ready', () => void checkState().catch(() => undefined))
     this.every(SWEEP_MS, () => store.sweep())
     this.inboxLoop = this.listen()
     // Offers that waited for this instance while it was away.
@@ -117,6 +123,13 @@ export class QueueService implements QueueGateway {
     }, request.options)
     this.waiters.set(waiter.entry, waiter)
     return waiter.run()
+  }
+
+  /** Redis lost its data: puts this instance's callers back, in their order, with the agents their calls hold. */
+  async reassertCalls(): Promise<number> {
+    const waiters = [...this.waiters.values()]
+    for (const w of waiters) await w.reassert()
+    return waiters.length
   }
 
   /** Offers are waiting in this instance's inbox: take them now. */

@@ -142,11 +142,30 @@ export class QueueStore {
     return this.run('ccHeartbeat', instance)
   }
 
-  async enqueue(c: Caller): Promise<{ position: number; staffed: number }> {
-    const [position, staffed] = await this.run<[number, number]>(
+  /** Puts a caller in line; `again` puts back one Redis lost, with their arrival number and time. */
+  async enqueue(c: Caller, again?: { seq: number; enqueuedAt: number }): Promise<{ position: number; staffed: number; seq: number }> {
+    const [position, staffed, seq] = await this.run<[number, number, number]>(
       'ccEnqueue', this.now(), this.day(), INSTANCE_TTL_MS, c.queue, c.entry, c.call, c.instance, c.number, c.language, c.clientType, c.vip ? 0 : 1, c.kind,
+      ...(again ? [again.seq, again.enqueuedAt] : []),
     )
-    return { position, staffed }
+    return { position, staffed, seq }
+  }
+
+  /** After a loss of Redis data: a caller of this instance whose agent(s) are being rung, or talking to them. */
+  reassertOffer(c: Caller, again: { seq: number; enqueuedAt: number }, agents: string[], answeredBy: string | undefined): Promise<number> {
+    return this.run(
+      'ccReassertOffer', this.now(), this.day(), c.entry, c.queue, c.call, c.instance, c.number, c.language, c.clientType, c.vip ? 0 : 1, c.kind,
+      again.seq, again.enqueuedAt, agents.join(','), answeredBy ?? '',
+    )
+  }
+
+  /** Marks Redis as holding the queues' state: false when it already did (nothing was lost). */
+  async markEpoch(epoch: string): Promise<boolean> {
+    return (await this.run<number>('ccMarkEpoch', epoch)) === 1
+  }
+
+  async hasEpoch(): Promise<boolean> {
+    return (await this.clock.track(this.redis.exists(this.key('epoch')))) === 1
   }
 
   /** Place in the queue (1 = next), 0 when not waiting (being offered, answered, gone). */
@@ -177,9 +196,10 @@ export class QueueStore {
     return this.run('ccWrapDone', this.now(), this.day(), INSTANCE_TTL_MS, agent)
   }
 
-  login(agent: { id: string; name: string; endpoint: string; languages: string[]; clientTypes: string[]; queues: string[] }): Promise<AgentState> {
+  /** Logs an agent in, available; or paused with `pausedFor` as the reason (a rebuild). */
+  login(agent: { id: string; name: string; endpoint: string; languages: string[]; clientTypes: string[]; queues: string[] }, pausedFor = ''): Promise<AgentState> {
     return this.run(
-      'ccLogin', this.now(), this.day(), INSTANCE_TTL_MS, agent.id, agent.endpoint, agent.languages.join(','), agent.clientTypes.join(','), agent.queues.join(','), agent.name,
+      'ccLogin', this.now(), this.day(), INSTANCE_TTL_MS, agent.id, agent.endpoint, agent.languages.join(','), agent.clientTypes.join(','), agent.queues.join(','), agent.name, pausedFor,
     )
   }
 

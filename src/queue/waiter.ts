@@ -15,7 +15,7 @@ import type { CallRecorder } from '../recording/recorder.js'
 import type { CallerContext } from '../routing/router.js'
 import type { Clock } from '../time/clock.js'
 import type { QueueAction, QueueSettings } from './config.js'
-import type { Offer, QueueStore } from './store.js'
+import type { Caller, Offer, QueueStore } from './store.js'
 
 export type QueueResult = { result: 'answered' | 'abandoned' | 'overflow' | 'callback' | 'voicemail' | 'timeout'; agentId?: string }
 
@@ -70,6 +70,10 @@ export class Waiter {
   private playing: Promise<unknown> | undefined
   private settled = false
   private enteredAt = 0
+  /** Arrival number and time in the shared queue, to be put back with them if Redis loses its data. */
+  private arrival: { seq: number; enqueuedAt: number } | undefined
+  /** Agents being rung for this caller, and who answered. */
+  private ringing: { agents: string[]; answeredBy?: string } | undefined
 
   constructor(
     private readonly call: Call,
@@ -92,6 +96,31 @@ export class Waiter {
     // last ring has been wound up: it waits its turn.
     if (this.connecting) this.nextOffer = offer
     else this.connecting = this.connect(offer)
+  }
+
+  /**
+   * Redis lost its data (restarted empty): put this caller back as they were, in line with
+   * their arrival number, or with the agents their call holds.
+   */
+  async reassert(): Promise<void> {
+    if (this.settled || !this.arrival) return
+    const { store } = this.ctx
+    if (this.ringing) await store.reassertOffer(this.asCaller(), this.arrival, this.ringing.agents, this.ringing.answeredBy)
+    else if (!this.connecting) await store.enqueue(this.asCaller(), this.arrival)
+  }
+
+  private asCaller(): Caller {
+    return {
+      entry: this.entry,
+      queue: this.queue.name,
+      call: this.call.uuid,
+      instance: this.ctx.instance,
+      number: this.caller.number,
+      language: this.caller.language,
+      clientType: this.caller.clientType ?? '',
+      vip: this.caller.vip,
+      kind: 'call',
+    }
   }
 
   private waitedMs(): number {
@@ -121,17 +150,8 @@ export class Waiter {
     const { store, clock, register } = ctx
     this.enteredAt = clock.now()
     register.facts(call.uuid, { queue: queue.name, queueEnteredAt: new Date(this.enteredAt), queueOutcome: null, answeredBy: null, queueWaitMs: null })
-    const { position, staffed } = await store.enqueue({
-      entry: this.entry,
-      queue: queue.name,
-      call: call.uuid,
-      instance: ctx.instance,
-      number: this.caller.number,
-      language: this.caller.language,
-      clientType: this.caller.clientType ?? '',
-      vip: this.caller.vip,
-      kind: 'call',
-    })
+    const { position, staffed, seq } = await store.enqueue(this.asCaller())
+    this.arrival = { seq, enqueuedAt: Math.round(this.enteredAt) }
     this.log.info({ queue: queue.name, entry: this.entry, position, staffed, vip: this.caller.vip }, 'queue: caller waiting')
     const giveUp = this.options.maxWaitMs !== undefined
     if (position > 0 && staffed === 0) {
@@ -235,6 +255,7 @@ export class Waiter {
       return undefined
     }
     for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'ringing' })
+    this.ringing = { agents: offer.agents.map((a) => a.id) }
     this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id) }, 'queue: ringing agent')
 
     let answered: { agent: string; at: number; recorded: Promise<unknown> } | undefined
@@ -243,6 +264,7 @@ export class Waiter {
       const agent = (other && byLeg.get(other)) ?? (offer.agents.length === 1 ? offer.agents[0]!.id : undefined)
       if (!agent) return
       answered = { agent, at: clock.now(), recorded: clock.track(store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs)) }
+      this.ringing = { agents: [agent], answeredBy: agent }
       const waited = Math.round(answered.at - this.enteredAt)
       register.facts(call.uuid, { answeredBy: agent, queueWaitMs: waited, queueOutcome: 'answered' })
       for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: a.id === agent ? 'answered' : 'lost' })
@@ -254,6 +276,7 @@ export class Waiter {
     if (playing) void this.stopPlaying(playing, true)
     const r = await bridging
     call.off('bridge', onBridge)
+    this.ringing = undefined
     if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
     if (answered) {
       await answered.recorded

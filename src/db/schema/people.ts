@@ -17,6 +17,19 @@ export const agents = pgTable('agents', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 })
 
+/**
+ * Who is logged in to the queues, and whether paused: the desk's last word, kept where it
+ * survives a loss of Redis, so the agents' states can be rebuilt from it.
+ */
+export const agentSessions = pgTable('agent_sessions', {
+  agentId: text('agent_id')
+    .primaryKey()
+    .references(() => agents.id, { onDelete: 'cascade' }),
+  paused: boolean('paused').notNull().default(false),
+  reason: text('reason').notNull().default(''),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})
+
 export const CLIENT_TYPES = ['key', 'retail', 'regional', 'marketer', 'own_outlet'] as const
 export type ClientType = (typeof CLIENT_TYPES)[number]
 
