@@ -43,6 +43,9 @@ export interface App extends AppParts {
   /** The outbound dialer, when the app was given campaign scripts, and its preview desk. */
   dialer: Dialer | undefined
   preview: PreviewDesk | undefined
+  /** The inbound flows and campaign scripts the app was given (for the API: GET /flows). */
+  flows: Flow[]
+  scripts: Flow[]
   /** Stops taking calls, lets calls in progress finish up to `graceMs`, flushes records, closes. */
   stop(graceMs?: number): Promise<void>
 }
@@ -61,6 +64,8 @@ export interface AppOptions {
   queues?: QueueSettings[]
   /** Campaign scripts (campaigns/scripts): with them, the app runs the outbound dialer. */
   scripts?: Flow[]
+  /** The inbound flows behind `flow`, when it runs flows: only shown by the API. */
+  flows?: Flow[]
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
@@ -134,6 +139,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     outbound,
     dialer,
     preview,
+    flows: options.flows ?? [],
+    scripts: options.scripts ?? [],
     async stop(graceMs = 0) {
       await dialer?.stop()
       await outbound.close(graceMs)

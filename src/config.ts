@@ -42,6 +42,12 @@ export interface Config {
   scriptsDir: string
   /** Outbound calls at once over every campaign: the trunk's lines. */
   dialerMaxLines: number
+  /** The first admin's password, used only when the users table is empty at start; else a random one is printed. */
+  adminPassword: string | undefined
+  /** When set, GET /metrics wants `Authorization: Bearer <token>`; else it is open. */
+  metricsToken: string | undefined
+  /** How long a login session lasts, minutes. */
+  sessionTtlMinutes: number
 }
 
 export class ConfigError extends Error {
@@ -112,6 +118,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     return v
   }
 
+  const secret = (name: string, minLength: number): string | undefined => {
+    const v = env[name]
+    if (v === undefined || v === '') return undefined
+    // The value itself never goes into the message: it is a secret.
+    if (v.length < minLength || v.length > 200) problems.push(`${name} must be ${minLength} to 200 characters long (got ${v.length})`)
+    return v
+  }
+
   const nodeEnv = oneOf('NODE_ENV', ['production', 'development', 'test'] as const, 'development')
   const password = str('FREESWITCH_PASSWORD', 'ClueCon')
   const freeswitch = parseNodes(str('FREESWITCH_NODES', '127.0.0.1:8021'), password, problems)
@@ -143,6 +157,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     queuesFile: dir('QUEUES_FILE', 'queues/queues.yaml'),
     scriptsDir: dir('SCRIPTS_DIR', 'campaigns/scripts'),
     dialerMaxLines: whole('DIALER_MAX_LINES', 100),
+    adminPassword: secret('ADMIN_PASSWORD', 12),
+    metricsToken: secret('METRICS_TOKEN', 16),
+    sessionTtlMinutes: whole('SESSION_TTL_MINUTES', 720),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -1,16 +1,16 @@
 /**
  * Campaigns for their managers: create one with its settings, start, pause, resume, stop,
- * watch its figures, export survey answers; and the operator's disposition of a call.
+ * watch its figures (exports: exports.ts). Campaign managers and admins change them;
+ * supervisors read. (The operator's side, preview and dispositions, is attempts.ts.)
  */
-import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App } from '../app.js'
+import { CAMPAIGN_READERS, CAMPAIGN_WRITERS } from '../auth/access.js'
 import { isCampaignError, type CampaignError } from '../campaigns/campaigns.js'
-import { attempts, contacts, CAMPAIGN_KINDS, type CampaignStatus } from '../db/schema/index.js'
-import { isPreviewError, type PreviewError } from '../dialer/preview.js'
+import { CAMPAIGN_KINDS, CAMPAIGN_STATUSES, type CampaignStatus } from '../db/schema/index.js'
 import { sendError } from './errors.js'
+import { errors, idParams, looseObject } from './schemas.js'
 
-const byId = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const
 const createBody = {
   type: 'object',
   required: ['name', 'kind'],
@@ -18,15 +18,35 @@ const createBody = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     kind: { type: 'string', enum: [...CAMPAIGN_KINDS] },
-    settings: { type: 'object' },
+    settings: { type: 'object', description: 'see docs/CAMPAIGNS.md: window, attempts, retries, lines, mode, script ...' },
   },
 } as const
-const dispositionBody = {
-  type: 'object',
-  required: ['disposition'],
-  additionalProperties: false,
-  properties: { disposition: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' }, agent: { type: 'string', minLength: 1, maxLength: 100 } },
-} as const
+
+export const campaignSchema = looseObject(
+  {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    kind: { type: 'string', enum: [...CAMPAIGN_KINDS] },
+    status: { type: 'string', enum: [...CAMPAIGN_STATUSES] },
+    settings: looseObject(),
+    startedAt: { type: ['string', 'null'], format: 'date-time' },
+    endedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+  'A campaign',
+)
+
+const figures = looseObject(
+  {
+    campaign: campaignSchema,
+    contacts: looseObject({ total: { type: 'integer' }, done: { type: 'integer' }, pending: { type: 'integer' }, byStatus: looseObject() }),
+    attempts: looseObject({ total: { type: 'integer' }, byOutcome: looseObject() }),
+    answerRate: { type: ['number', 'null'] },
+    abandonRate: { type: ['number', 'null'] },
+    abandonRateToday: { type: ['number', 'null'] },
+    operatorTalkMs: { type: 'number' },
+  },
+  "A campaign's live figures",
+)
 
 const STATUS_OF_ERROR: Record<CampaignError['error'], number> = { 'unknown-campaign': 404, 'bad-settings': 400, 'bad-kind': 400, 'bad-transition': 409 }
 
@@ -36,63 +56,45 @@ export async function campaignRoutes(server: FastifyInstance, { app }: { app: Ap
   const dialer = app.dialer
   if (!dialer) {
     const off = (_req: unknown, reply: FastifyReply): FastifyReply => sendError(reply, 503, 'no-dialer', 'this app runs no dialer (it was started without campaign scripts)')
-    server.all('/campaigns', off)
-    server.all('/campaigns/*', off)
+    const options = { config: { access: 'authenticated' as const }, schema: { hide: true } }
+    server.all('/campaigns', options, off)
+    server.all('/campaigns/*', options, off)
     return
   }
   const { campaigns } = dialer
   const now = (): Date => new Date(app.clock.now())
   const fail = (reply: FastifyReply, e: CampaignError): FastifyReply => sendError(reply, STATUS_OF_ERROR[e.error], e.error, e.message)
+  const read = { access: CAMPAIGN_READERS }
+  const write = { access: CAMPAIGN_WRITERS }
 
-  server.get('/campaigns', async () => ({ campaigns: await campaigns.list() }))
+  server.get('/campaigns', { config: read, schema: { summary: 'Every campaign', response: { 200: looseObject({ campaigns: { type: 'array', items: campaignSchema } }) } } }, async () => ({
+    campaigns: await campaigns.list(),
+  }))
 
-  server.post<{ Body: { name: string; kind: string; settings?: Record<string, unknown> } }>('/campaigns', { schema: { body: createBody } }, async (req, reply) => {
-    const r = await campaigns.create(req.body)
-    return isCampaignError(r) ? fail(reply, r) : reply.code(201).send(r)
-  })
+  server.post<{ Body: { name: string; kind: string; settings?: Record<string, unknown> } }>(
+    '/campaigns',
+    { config: write, schema: { summary: 'Create a campaign (draft)', body: createBody, response: { 201: campaignSchema, ...errors(400) } } },
+    async (req, reply) => {
+      const r = await campaigns.create(req.body)
+      return isCampaignError(r) ? fail(reply, r) : reply.code(201).send(r)
+    },
+  )
 
-  server.get<ById>('/campaigns/:id', { schema: { params: byId } }, async (req, reply) => {
+  server.get<ById>('/campaigns/:id', { config: read, schema: { summary: 'A campaign with its live figures', params: idParams, response: { 200: figures, ...errors(404) } } }, async (req, reply) => {
     const f = await campaigns.figures(req.params.id, now())
     return f ?? sendError(reply, 404, 'unknown-campaign', `there is no campaign ${req.params.id}`)
   })
 
-  const transition = (path: string, status: CampaignStatus): void => {
-    server.post<ById>(`/campaigns/:id/${path}`, { schema: { params: byId } }, async (req, reply) => {
+  const transition = (path: string, status: CampaignStatus, summary: string): void => {
+    server.post<ById>(`/campaigns/:id/${path}`, { config: write, schema: { summary, params: idParams, response: { 200: campaignSchema, ...errors(404, 409) } } }, async (req, reply) => {
       const r = await campaigns.setStatus(req.params.id, status, now())
       if (isCampaignError(r)) return fail(reply, r)
       if (status === 'running') dialer.kick(r.id)
       return r
     })
   }
-  transition('start', 'running')
-  transition('resume', 'running')
-  transition('pause', 'paused')
-  transition('stop', 'stopped')
-
-  server.get<ById>('/campaigns/:id/survey.csv', { schema: { params: byId } }, async (req, reply) => {
-    if (!(await campaigns.get(req.params.id))) return sendError(reply, 404, 'unknown-campaign', `there is no campaign ${req.params.id}`)
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="campaign-${req.params.id}-survey.csv"`)
-      .send(await campaigns.surveyCsv(req.params.id))
-  })
-
-  // Preview: the operator takes the next contact's card, then calls it or passes.
-  const agentBody = { type: 'object', required: ['agent'], additionalProperties: false, properties: { agent: { type: 'string', minLength: 1, maxLength: 100 } } } as const
-  const PREVIEW_STATUS: Record<string, number> = { 'unknown-campaign': 404, 'unknown-agent': 404, 'unknown-attempt': 404, 'nothing-due': 409, 'agent-busy': 409, 'not-preview': 409, 'not-running': 409, 'agent-unreachable': 502 }
-  const preview = app.preview!
-  const answer = <T extends object>(reply: FastifyReply, r: T | PreviewError): T | FastifyReply => (isPreviewError(r) ? sendError(reply, PREVIEW_STATUS[r.error] ?? 400, r.error, r.message) : r)
-  server.post<ById & { Body: { agent: string } }>('/campaigns/:id/preview', { schema: { params: byId, body: agentBody } }, async (req, reply) => answer(reply, await preview.next(req.params.id, req.body.agent)))
-  server.post<ById & { Body: { agent: string } }>('/attempts/:id/dial', { schema: { params: byId, body: agentBody } }, async (req, reply) => answer(reply, await preview.dial(req.params.id, req.body.agent)))
-  server.post<ById & { Body: { agent: string } }>('/attempts/:id/skip', { schema: { params: byId, body: agentBody } }, async (req, reply) => answer(reply, await preview.skip(req.params.id, req.body.agent)))
-
-  // The operator's word on a call they took: kept on the attempt and the contact.
-  server.post<ById & { Body: { disposition: string; agent?: string } }>('/attempts/:id/disposition', { schema: { params: byId, body: dispositionBody } }, async (req, reply) => {
-    const { disposition, agent } = req.body
-    const where = agent ? and(eq(attempts.id, req.params.id), eq(attempts.agentId, agent)) : eq(attempts.id, req.params.id)
-    const [a] = await app.database.db.update(attempts).set({ disposition }).where(where).returning({ contactId: attempts.contactId })
-    if (!a) return sendError(reply, 404, 'unknown-attempt', agent ? `attempt ${req.params.id} was not taken by agent '${agent}'` : `there is no attempt ${req.params.id}`)
-    await app.database.db.update(contacts).set({ disposition, updatedAt: now() }).where(eq(contacts.id, a.contactId))
-    return { attempt: req.params.id, disposition }
-  })
+  transition('start', 'running', 'Start dialing')
+  transition('resume', 'running', 'Resume a paused campaign')
+  transition('pause', 'paused', 'Pause: no new calls until resumed')
+  transition('stop', 'stopped', 'Stop for good')
 }

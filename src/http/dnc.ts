@@ -7,13 +7,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App } from '../app.js'
 import { addDoNotCall, checkDoNotCall, GLOBAL, InvalidNumberError, listDoNotCall, removeDoNotCall, UnknownCampaignError, type DncScope } from '../lists/index.js'
+import { CAMPAIGN_READERS, CAMPAIGN_WRITERS } from '../auth/access.js'
 import { sendError } from './errors.js'
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
-} as const
+import { errors, idParams } from './schemas.js'
 
 const listQuery = {
   type: 'object',
@@ -27,11 +23,13 @@ const listQuery = {
 const addBody = {
   type: 'object',
   required: ['phone'],
+  additionalProperties: false,
   properties: { phone: { type: 'string', minLength: 1, maxLength: 100 }, reason: { type: 'string', maxLength: 500 } },
 } as const
 
 const removeBody = {
   type: 'object',
+  additionalProperties: false,
   properties: { phone: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const
 
@@ -88,11 +86,21 @@ export async function dncRoutes(server: FastifyInstance, { app }: { app: App }):
     if (req.body === undefined) req.body = {}
   }
 
-  server.get<ListQuery>('/dnc', { schema: { querystring: listQuery } }, (req, reply) => list(GLOBAL, req.query, reply))
-  server.post<AddBody>('/dnc', { schema: { body: addBody } }, (req, reply) => add(GLOBAL, req.body, reply))
-  server.delete<RemoveRequest>('/dnc', { schema: { body: removeBody, querystring: removeQuery }, preValidation: noBody }, (req, reply) => remove(GLOBAL, req, reply))
+  const read = { access: CAMPAIGN_READERS }
+  const write = { access: CAMPAIGN_WRITERS }
+  const listSummary = 'The entries, or with ?phone= whether that number is blocked here'
+  const addSummary = 'Add a number (200 when it was there: its reason is updated)'
+  const removeSummary = 'Remove a number: body {"phone"} or ?phone='
 
-  server.get<{ Params: { id: number } } & ListQuery>('/campaigns/:id/dnc', { schema: { params: idParams, querystring: listQuery } }, (req, reply) => list(req.params.id, req.query, reply))
-  server.post<{ Params: { id: number } } & AddBody>('/campaigns/:id/dnc', { schema: { params: idParams, body: addBody } }, (req, reply) => add(req.params.id, req.body, reply))
-  server.delete<{ Params: { id: number } } & RemoveRequest>('/campaigns/:id/dnc', { schema: { params: idParams, body: removeBody, querystring: removeQuery }, preValidation: noBody }, (req, reply) => remove(req.params.id, req, reply))
+  server.get<ListQuery>('/dnc', { config: read, schema: { summary: `Global do-not-call list. ${listSummary}`, querystring: listQuery, response: errors(400) } }, (req, reply) => list(GLOBAL, req.query, reply))
+  server.post<AddBody>('/dnc', { config: write, schema: { summary: `Global do-not-call list. ${addSummary}`, body: addBody, response: errors(400) } }, (req, reply) => add(GLOBAL, req.body, reply))
+  server.delete<RemoveRequest>('/dnc', { config: write, schema: { summary: `Global do-not-call list. ${removeSummary}`, body: removeBody, querystring: removeQuery, response: errors(400, 404) }, preValidation: noBody }, (req, reply) => remove(GLOBAL, req, reply))
+
+  server.get<{ Params: { id: number } } & ListQuery>('/campaigns/:id/dnc', { config: read, schema: { summary: `A campaign's do-not-call list. ${listSummary}`, params: idParams, querystring: listQuery, response: errors(400, 404) } }, (req, reply) => list(req.params.id, req.query, reply))
+  server.post<{ Params: { id: number } } & AddBody>('/campaigns/:id/dnc', { config: write, schema: { summary: `A campaign's do-not-call list. ${addSummary}`, params: idParams, body: addBody, response: errors(400, 404) } }, (req, reply) => add(req.params.id, req.body, reply))
+  server.delete<{ Params: { id: number } } & RemoveRequest>(
+    '/campaigns/:id/dnc',
+    { config: write, schema: { summary: `A campaign's do-not-call list. ${removeSummary}`, params: idParams, body: removeBody, querystring: removeQuery, response: errors(400, 404) }, preValidation: noBody },
+    (req, reply) => remove(req.params.id, req, reply),
+  )
 }

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { Access } from '../auth/access.js'
 import type { DeskError } from '../queue/agent-desk.js'
 
 export interface ApiError {
@@ -32,9 +33,10 @@ export function statusSlug(status: number): string {
   return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '-')
 }
 
-/** An app without queues: every route under `prefix` says so, whatever the method. */
-export function answerNoQueues(server: FastifyInstance, prefix: string): void {
+/** An app without queues: every route under `prefix` says so, whatever the method, to those `access` admits. */
+export function answerNoQueues(server: FastifyInstance, prefix: string, access: Access): void {
   const handler = (_req: unknown, reply: FastifyReply): FastifyReply => sendError(reply, 503, 'no-queues', 'this app serves no queues (it was started without queue settings)')
-  server.all(prefix, handler)
-  server.all(`${prefix}/*`, handler)
+  const options = { config: { access }, schema: { hide: true } }
+  server.all(prefix, options, handler)
+  server.all(`${prefix}/*`, options, handler)
 }

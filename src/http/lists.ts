@@ -1,6 +1,7 @@
 /**
  * Dial lists: upload a CSV file into a campaign (the raw body, streamed into the loader as it
- * arrives), follow a load while it runs, read its report of rejected rows.
+ * arrives), follow a load while it runs, read its report of rejected rows. Campaign
+ * managers and admins upload; supervisors read too.
  */
 import { finished, Transform, type Readable, type TransformCallback } from 'node:stream'
 import { asc, count, desc, eq } from 'drizzle-orm'
@@ -8,18 +9,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app.js'
 import { campaigns, contactLists, listRejections } from '../db/schema/index.js'
 import { CsvFileError, ListLoadError, loadList, MappingError, NeedsPostgresError, UnknownCampaignError } from '../lists/index.js'
+import { CAMPAIGN_READERS, CAMPAIGN_WRITERS } from '../auth/access.js'
 import { sendError } from './errors.js'
+import { errors, idParams, looseObject } from './schemas.js'
 
 /** The largest upload taken (the body is streamed, never held whole). */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024
 
 export const CSV_TYPES = ['text/csv', 'application/csv']
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
-} as const
 
 const uploadQuery = {
   type: 'object',
@@ -65,7 +62,16 @@ export async function listRoutes(server: FastifyInstance, { app }: { app: App })
 
   server.post<ById & { Querystring: { name: string; mapping: string } }>(
     '/campaigns/:id/lists',
-    { bodyLimit: MAX_UPLOAD_BYTES, schema: { params: idParams, querystring: uploadQuery } },
+    {
+      config: { access: CAMPAIGN_WRITERS },
+      bodyLimit: MAX_UPLOAD_BYTES,
+      schema: {
+        summary: 'Upload a dial list: the CSV file as the body (Content-Type text/csv), streamed into the loader',
+        params: idParams,
+        querystring: uploadQuery,
+        response: { 201: looseObject({}, 'the list with its totals'), ...errors(400, 404, 413, 415, 503) },
+      },
+    },
     async (req, reply) => {
       const body = req.body as Readable | undefined
       if (!body || typeof body.pipe !== 'function') {
@@ -101,19 +107,21 @@ export async function listRoutes(server: FastifyInstance, { app }: { app: App })
     },
   )
 
-  server.get<ById>('/campaigns/:id/lists', { schema: { params: idParams } }, async (req, reply) => {
+  const read = { access: CAMPAIGN_READERS }
+
+  server.get<ById>('/campaigns/:id/lists', { config: read, schema: { summary: "A campaign's dial lists", params: idParams, response: errors(404) } }, async (req, reply) => {
     const [campaign] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.id, req.params.id))
     if (!campaign) return sendError(reply, 404, 'unknown-campaign', `there is no campaign ${req.params.id}`)
     const lists = await db.select().from(contactLists).where(eq(contactLists.campaignId, req.params.id)).orderBy(desc(contactLists.id))
     return { lists }
   })
 
-  server.get<ById>('/lists/:id', { schema: { params: idParams } }, async (req, reply) => {
+  server.get<ById>('/lists/:id', { config: read, schema: { summary: 'A list: status and totals (they grow while it loads)', params: idParams, response: errors(404) } }, async (req, reply) => {
     const [list] = await db.select().from(contactLists).where(eq(contactLists.id, req.params.id))
     return list ?? sendError(reply, 404, 'unknown-list', `there is no list ${req.params.id}`)
   })
 
-  server.get<ById & { Querystring: { offset: number; limit: number } }>('/lists/:id/rejections', { schema: { params: idParams, querystring: pageQuery } }, async (req, reply) => {
+  server.get<ById & { Querystring: { offset: number; limit: number } }>('/lists/:id/rejections', { config: read, schema: { summary: "The list's rejected rows: line, reason, excerpt", params: idParams, querystring: pageQuery, response: errors(404) } }, async (req, reply) => {
     const listId = req.params.id
     const [list] = await db.select({ id: contactLists.id }).from(contactLists).where(eq(contactLists.id, listId))
     if (!list) return sendError(reply, 404, 'unknown-list', `there is no list ${listId}`)

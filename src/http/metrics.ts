@@ -1,13 +1,16 @@
 /**
  * Prometheus exposition of the queues' live figures, read from Redis at scrape time, so
- * every instance reports the same shared numbers. Each server has a registry of its own:
+ * every instance reports the same shared numbers. Open, unless METRICS_TOKEN is set. Each server has a registry of its own:
  * several apps in one process (tests, simulations) must not clash in the global one.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Gauge, Registry } from 'prom-client'
 import type { App } from '../app.js'
 import { FigureReader, type AgentFigures, type QueueFigures } from '../queue/figures.js'
 import { AGENT_STATES } from '../queue/store.js'
+import { sendError } from './errors.js'
+import { errorRef } from './schemas.js'
 
 const OUTCOMES = ['entered', 'answered', 'abandoned', 'overflowed', 'voicemail', 'callbacks', 'lost'] as const
 
@@ -65,7 +68,17 @@ export async function metricsRoutes(server: FastifyInstance, { app }: { app: App
   // Scrapes at the same time share one read: the gauges are one set, filled once per scrape.
   let scraping: Promise<string> | undefined
 
-  server.get('/metrics', async (_req, reply) => {
+  // Open unless METRICS_TOKEN is set; then only with `Authorization: Bearer <that token>`.
+  const token = app.config.metricsToken
+  const expected = token === undefined ? undefined : createHash('sha256').update(token).digest()
+  const schema = { summary: 'Prometheus text exposition of the queues and agents', produces: ['text/plain'], response: { 200: { type: 'string' }, 401: errorRef } }
+
+  server.get('/metrics', { config: { access: 'public' }, schema }, async (req, reply) => {
+    if (expected !== undefined) {
+      const m = /^Bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+      const given = createHash('sha256').update(m?.[1] ?? '').digest()
+      if (!m || !timingSafeEqual(given, expected)) return sendError(reply, 401, 'unauthenticated', 'GET /metrics wants Authorization: Bearer <METRICS_TOKEN>')
+    }
     scraping ??= scrape().finally(() => (scraping = undefined))
     const text = await scraping
     return reply.type(registry.contentType).send(text)

@@ -1,41 +1,75 @@
 /**
- * The HTTP API of one app instance: agents' desk actions, live queue and agent figures,
- * Prometheus metrics and health. Each area is a fastify plugin of its own (encapsulated:
- * its hooks and state stay inside); errors answer { error, message } everywhere.
+ * The HTTP API of one app instance. Each area is a fastify plugin of its own (encapsulated:
+ * its hooks and state stay inside); access control (authenticate.ts) and the OpenAPI
+ * document (docs.ts) span them all. Errors answer { error, message } everywhere: bad JSON
+ * and wrong types 400 (naming the field), bodies over the limit 413, unknown routes 404.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { agentRoutes } from './agents.js'
+import { attemptRoutes } from './attempts.js'
+import { authRoutes } from './auth.js'
+import { authParts, installAccessControl } from './authenticate.js'
+import { callRoutes } from './calls.js'
 import { campaignRoutes } from './campaigns.js'
+import { clientRoutes } from './clients.js'
 import { dncRoutes } from './dnc.js'
+import { registerDocs } from './docs.js'
 import { sendError, statusSlug } from './errors.js'
+import { exportRoutes } from './exports.js'
+import { flowRoutes } from './flows.js'
 import { healthRoutes } from './health.js'
 import { listRoutes } from './lists.js'
 import { metricsRoutes } from './metrics.js'
 import { queueRoutes } from './queues.js'
+import { recordingRoutes } from './recordings.js'
+import { userRoutes } from './users.js'
+import { formatSchemaErrors, validatorFactory } from './validation.js'
+
+/** The largest JSON (or other) body taken; the CSV upload has its own, much larger, limit. */
+export const BODY_LIMIT = 1024 * 1024
 
 export function buildHttpServer(app: App): FastifyInstance {
   const log: FastifyBaseLogger = app.log.child({ component: 'http' })
-  const server = Fastify({ loggerInstance: log })
+  const server = Fastify({
+    loggerInstance: log,
+    bodyLimit: BODY_LIMIT,
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
+    schemaErrorFormatter: formatSchemaErrors,
+  })
+  // Response schemas are the API's documentation; what a handler answers is sent as it is.
+  server.setSerializerCompiler(() => (data) => JSON.stringify(data))
 
   server.setErrorHandler((err: FastifyError, req, reply) => {
-    // Schema validation: fastify's message names the part and the field (body/reason ...).
+    // Schema validation: the message names the part and the field (body/reason ...).
     if (err.validation) return sendError(reply, 400, 'bad-request', err.message)
     const status = err.statusCode ?? 500
-    if (status < 500) return sendError(reply, status, statusSlug(status), err.message)
+    if (status >= 400 && status < 500) return sendError(reply, status, statusSlug(status), err.message)
     req.log.error({ err }, 'http: request failed')
     return sendError(reply, 500, 'internal-error', 'the request failed; see the logs')
   })
   server.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not-found', `no route ${req.method} ${req.url}`))
 
+  const auth = authParts(app)
+  installAccessControl(server, auth)
+  registerDocs(server)
+
   // Scrapes and health checks come every few seconds: their request lines would drown the log.
   void server.register(healthRoutes, { app, logLevel: 'warn' })
   void server.register(metricsRoutes, { app, logLevel: 'warn' })
+  void server.register(authRoutes, { app, auth })
+  void server.register(userRoutes, { auth })
   void server.register(agentRoutes, { app })
   void server.register(queueRoutes, { app })
   void server.register(campaignRoutes, { app })
+  void server.register(attemptRoutes, { app })
   void server.register(listRoutes, { app })
   void server.register(dncRoutes, { app })
+  void server.register(exportRoutes, { app })
+  void server.register(clientRoutes, { app })
+  void server.register(callRoutes, { app })
+  void server.register(recordingRoutes, { app })
+  void server.register(flowRoutes, { app })
   return server
 }
 

@@ -20,6 +20,7 @@ import { parseQueues } from '../../src/queue/config.js'
 import type { Caller } from '../../src/queue/store.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
+import { as, loginAs, type Inject } from './session.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -47,6 +48,8 @@ const prefixes: string[] = []
 const apps: App[] = []
 let app: App
 let http: FastifyInstance
+/** Requests as an admin. */
+let admin: Inject
 
 async function start(options: { queues: boolean }): Promise<App> {
   const prefix = `t${randomUUID().slice(0, 8)}`
@@ -90,6 +93,7 @@ beforeAll(async () => {
   app = await start({ queues: true })
   http = buildHttpServer(app)
   await http.ready()
+  admin = as(http, await loginAs(http, app, 'admin-api', 'admin'))
 })
 
 afterAll(async () => {
@@ -118,8 +122,8 @@ async function scrape(server: FastifyInstance = http): Promise<Map<string, numbe
   return samples
 }
 
-const post = (url: string, payload?: object) => http.inject({ method: 'POST', url, ...(payload ? { payload } : {}) })
-const get = (url: string) => http.inject({ method: 'GET', url })
+const post = (url: string, payload?: object) => admin({ method: 'POST', url, ...(payload ? { payload } : {}) })
+const get = (url: string) => admin({ method: 'GET', url })
 
 describe('an agent at the desk', () => {
   it('logs in, pauses, resumes and logs out, visible in GET /agents/:id and /metrics', async () => {
@@ -179,7 +183,7 @@ describe('an agent at the desk', () => {
       expect(res.json().message).toMatch(/reason/)
     }
     expect((await post('/agents/ana/pause', {})).json().message).toBe("body must have required property 'reason'")
-    const broken = await http.inject({ method: 'POST', url: '/agents/ana/pause', headers: { 'content-type': 'application/json' }, payload: '{"reason": ' })
+    const broken = await admin({ method: 'POST', url: '/agents/ana/pause', headers: { 'content-type': 'application/json' }, payload: '{"reason": ' })
     expect(broken.statusCode).toBe(400)
     expect(broken.json().error).toBe('bad-request')
   })
@@ -333,7 +337,7 @@ describe('the server', () => {
       const { port } = server.server.address() as { port: number }
       const res = await fetch(`http://127.0.0.1:${port}/health`)
       expect(res.status).toBe(200)
-      expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true, kind: 'postgres' }, redis: { ok: true } })
+      expect(await res.json()).toMatchObject({ status: 'ok', freeswitch: { status: 'not-used', nodes: [] }, database: { ok: true, status: 'up', kind: 'postgres' }, redis: { ok: true, status: 'up' } })
     } finally {
       await server.close()
     }
@@ -343,8 +347,9 @@ describe('the server', () => {
     const bare = await start({ queues: false })
     const server = buildHttpServer(bare)
     try {
+      const asAdmin = as(server, await loginAs(server, bare, 'admin-api', 'admin'))
       for (const [method, url] of [['GET', '/agents'], ['GET', '/agents/ivan'], ['POST', '/agents/ivan/pause'], ['GET', '/queues'], ['GET', '/queues/support']] as const) {
-        const res = await server.inject({ method, url })
+        const res = await asAdmin({ method, url })
         expect(res.statusCode, url).toBe(503)
         expect(res.json().error, url).toBe('no-queues')
       }
@@ -354,7 +359,7 @@ describe('the server', () => {
       await bare.stop(0)
       const down = await server.inject({ method: 'GET', url: '/health' })
       expect(down.statusCode).toBe(503)
-      expect(down.json()).toMatchObject({ status: 'unavailable', database: { ok: false }, redis: { ok: false } })
+      expect(down.json()).toMatchObject({ status: 'unavailable', database: { ok: false, status: 'down' }, redis: { ok: false, status: 'down' } })
     } finally {
       await server.close()
     }

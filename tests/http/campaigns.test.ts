@@ -15,11 +15,13 @@ import { loadScripts } from '../../src/ivr/flow/load.js'
 import { silentLogger } from '../../src/log.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
+import { as, loginAs, type Inject } from './session.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let db: TestDatabase
 let app: App
 let http: FastifyInstance
+let admin: Inject
 const prefix = `t${randomUUID().slice(0, 8)}`
 
 beforeAll(async () => {
@@ -38,6 +40,7 @@ beforeAll(async () => {
   })
   http = buildHttpServer(app)
   await http.ready()
+  admin = as(http, await loginAs(http, app, 'admin-campaigns', 'admin'))
 })
 
 afterAll(async () => {
@@ -50,7 +53,7 @@ afterAll(async () => {
   await db.drop()
 })
 
-const post = (url: string, payload?: unknown) => http.inject({ method: 'POST', url, payload: payload as object })
+const post = (url: string, payload?: unknown) => admin({ method: 'POST', url, payload: payload as object })
 
 describe('campaign routes', () => {
   it('creates a campaign, with every settings mistake named', async () => {
@@ -90,11 +93,11 @@ describe('campaign routes', () => {
       .values({ campaignId: c.id, contactId: ct!.id, number: 1, callUuid: randomUUID(), startedAt: at, answeredAt: at, endedAt: at, outcome: 'completed', agentId: 'ivan' })
       .returning()
     await app.database.db.insert(surveyAnswers).values({ campaignId: c.id, contactId: ct!.id, question: 'satisfaction', answer: '4', answeredAt: at })
-    const f = (await http.inject({ url: `/campaigns/${c.id}` })).json()
+    const f = (await admin({ url: `/campaigns/${c.id}` })).json()
     expect(f).toMatchObject({ contacts: { total: 1, done: 1, pending: 0 }, attempts: { total: 1, byOutcome: { completed: 1 } }, answerRate: 1, abandonRate: 0 })
-    const csv = await http.inject({ url: `/campaigns/${c.id}/survey.csv` })
+    const csv = await admin({ url: `/campaigns/${c.id}/survey.csv` })
     expect(csv.headers['content-type']).toContain('text/csv')
-    expect(csv.body).toBe('phone,name,satisfaction,answered_at\n+38761000001,,4,2026-11-23T09:10:00.000Z\n')
+    expect(csv.body).toBe(`contact_id,phone,name,satisfaction,answered_at\r\n${ct!.id},+38761000001,,4,2026-11-23T09:10:00.000Z\r\n`)
     const wrongAgent = await post(`/attempts/${a!.id}/disposition`, { disposition: 'sale', agent: 'ana' })
     expect(wrongAgent.statusCode).toBe(404)
     const ok = await post(`/attempts/${a!.id}/disposition`, { disposition: 'sale', agent: 'ivan' })

@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/log.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
 import { contactsOf, createCampaign } from '../lists/fixtures.js'
+import { loginAs } from './session.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -27,6 +28,8 @@ let app: App
 let server: FastifyInstance
 let base: string
 let recordings: string
+/** A campaign manager's session. */
+let auth: { authorization: string }
 
 beforeAll(async () => {
   db = await createTestDatabase()
@@ -46,6 +49,7 @@ beforeAll(async () => {
   app = await startApp({ config, log: silentLogger, clock: new VirtualClock({ start: Date.parse('2026-11-23T09:00:00Z') }), flow: async () => {}, control: false })
   server = await startHttpServer(app, { host: '127.0.0.1', port: 0 })
   base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`
+  auth = { authorization: `Bearer ${await loginAs(server, app, 'manager', 'campaign-manager')}` }
 })
 
 afterAll(async () => {
@@ -63,7 +67,7 @@ const MAPPING = encodeURIComponent(JSON.stringify({ phone: 'Telefon', name: 'Ime
 async function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${base}${url}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body === undefined ? { headers: auth } : { headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   })
   return { status: res.status, json: await res.json() }
 }
@@ -71,7 +75,7 @@ async function call(method: string, url: string, body?: unknown): Promise<{ stat
 /** POSTs the chunks as a chunked CSV upload, writing the next one only when `next()` says so. */
 function upload(url: string, chunks: AsyncIterable<string>, contentType = 'text/csv'): Promise<{ status: number; json: Json }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${url}`, { method: 'POST', headers: { 'content-type': contentType } }, (res) => {
+    const req = http.request(`${base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': contentType } }, (res) => {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (d: string) => (text += d))
@@ -136,7 +140,7 @@ describe('POST /campaigns/:id/lists', () => {
 
   it('marks the list failed, keeping what was read, when the client goes away mid-upload', async () => {
     const campaignId = await createCampaign(app.database.db)
-    const req = http.request(`${base}/campaigns/${campaignId}/lists?name=cut.csv&mapping=${MAPPING}`, { method: 'POST', headers: { 'content-type': 'text/csv' } })
+    const req = http.request(`${base}/campaigns/${campaignId}/lists?name=cut.csv&mapping=${MAPPING}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' } })
     req.on('error', () => {})
     req.write('Telefon,Ime,Iznos\n061500001,A,1\n061500002,B,2\n061500003,C,3\n')
     const poll = async (until: (list: { status: string; rowsRead: number }) => boolean): Promise<{ id: number; status: string; rowsRead: number; error: string | null }> => {

@@ -43,7 +43,13 @@ export const calls = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('calls_started_at_idx').on(t.startedAt), index('calls_caller_number_idx').on(t.callerNumber), index('calls_client_idx').on(t.clientId)],
+  (t) => [
+    index('calls_started_at_idx').on(t.startedAt),
+    index('calls_caller_number_idx').on(t.callerNumber),
+    index('calls_client_idx').on(t.clientId),
+    // An operator's own calls (GET /calls for operators).
+    index('calls_answered_by_idx').on(t.answeredBy, t.startedAt),
+  ],
 )
 
 /** An agent rung for a queued caller, and what came of it. */

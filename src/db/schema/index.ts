@@ -5,3 +5,4 @@
 export * from './calls.js'
 export * from './people.js'
 export * from './campaigns.js'
+export * from './users.js'
