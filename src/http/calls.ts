@@ -10,6 +10,7 @@ import type { App } from '../app.js'
 import { DESK, type Principal } from '../auth/access.js'
 import { calls, recordings, type IvrStep, type QueueOffer } from '../db/schema/index.js'
 import { sendError } from './errors.js'
+import { searchDigits } from './number-search.js'
 import { errors, idParams, looseObject, pageProperties } from './schemas.js'
 
 const searchQuery = {
@@ -102,11 +103,12 @@ export async function callRoutes(server: FastifyInstance, { app }: { app: App })
       const q = req.query
       if (who.role === 'operator' && q.agent !== undefined && q.agent !== who.agentId) return sendError(reply, 403, 'not-your-agent', `you see only the calls of agent '${who.agentId ?? 'none'}'`)
       if (q.from !== undefined && q.to !== undefined && Date.parse(q.from) >= Date.parse(q.to)) return sendError(reply, 400, 'bad-request', 'querystring/from must be before querystring/to')
+      if (q.number !== undefined && searchDigits(q.number).length < 3) return sendError(reply, 400, 'bad-request', 'querystring/number must have 3 digits or more after a leading 0')
       const where: SQL[] = []
       const mine = ownCalls(who)
       if (mine) where.push(mine)
       if (q.number !== undefined) {
-        const digits = `%${q.number.replace(/\D/g, '')}%`
+        const digits = `%${searchDigits(q.number)}%`
         where.push(or(sql`regexp_replace(${calls.callerNumber}, '[^0-9]', '', 'g') like ${digits}`, sql`regexp_replace(${calls.destination}, '[^0-9]', '', 'g') like ${digits}`)!)
       }
       if (q.from !== undefined) where.push(gte(calls.startedAt, new Date(q.from)))

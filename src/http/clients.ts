@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { calls, clients, CLIENT_TYPES, type ClientType } from '../db/schema/index.js'
 import { sendError } from './errors.js'
+import { searchDigits } from './number-search.js'
 import { errors, idParams, looseObject, pageProperties } from './schemas.js'
 
 const searchQuery = {
@@ -61,7 +62,7 @@ export async function clientRoutes(server: FastifyInstance, { app }: { app: App 
       const { q, type, manager, offset, limit } = req.query
       const where: SQL[] = []
       if (q !== undefined) {
-        const digits = q.replace(/\D/g, '')
+        const digits = searchDigits(q)
         const byName = ilike(clients.name, `%${likeEscape(q.trim())}%`)
         where.push(digits.length >= 3 ? or(byName, sql`${clients.phone} like ${`%${digits}%`}`)! : byName)
       }

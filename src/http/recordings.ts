@@ -55,6 +55,11 @@ export async function recordingRoutes(server: FastifyInstance, { app }: { app: A
     if (!info?.isFile()) return sendError(reply, 404, 'recording-missing', `the file of recording ${row.id} is not in the recordings directory (yet)`)
     const size = info.size
     const ext = path.extname(resolved.file).toLowerCase()
+    const range = parseRange(req.headers.range, size)
+    if ('unsatisfiable' in range) {
+      reply.header('content-range', `bytes */${size}`)
+      return sendError(reply, 416, 'range-not-satisfiable', `the range ${req.headers.range ?? ''} is outside the file's ${size} bytes`)
+    }
     const name = `call-${row.callUuid.replace(/[^A-Za-z0-9-]/g, '')}-${row.id}${ext}`
     reply
       .header('content-type', TYPES[ext] ?? 'application/octet-stream')
@@ -62,11 +67,6 @@ export async function recordingRoutes(server: FastifyInstance, { app }: { app: A
       .header('cache-control', 'private, no-store')
       .header('x-content-type-options', 'nosniff')
       .header('content-disposition', `${attachment ? 'attachment' : 'inline'}; filename="${name}"`)
-    const range = parseRange(req.headers.range, size)
-    if ('unsatisfiable' in range) {
-      reply.header('content-range', `bytes */${size}`)
-      return sendError(reply, 416, 'range-not-satisfiable', `the range ${req.headers.range ?? ''} is outside the file's ${size} bytes`)
-    }
     if ('whole' in range) return reply.code(200).header('content-length', String(size)).send(size === 0 ? '' : createReadStream(resolved.file))
     return reply
       .code(206)
