@@ -25,6 +25,7 @@ import { queueRoutes } from './queues.js'
 import { recordingRoutes } from './recordings.js'
 import { userRoutes } from './users.js'
 import { formatSchemaErrors, validatorFactory } from './validation.js'
+import { webRoutes } from '../web/routes.js'
 
 /** The largest JSON (or other) body taken; the CSV upload has its own, much larger, limit. */
 export const BODY_LIMIT = 1024 * 1024
@@ -36,6 +37,8 @@ export function buildHttpServer(app: App): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
     schemaErrorFormatter: formatSchemaErrors,
+    // A URL that does not decode (/calls/%E0%A4%A), or a bad Content-Type, before any route runs.
+    frameworkErrors: (err, _req, reply) => sendError(reply, err.statusCode ?? 400, statusSlug(err.statusCode ?? 400), err.message),
   })
   // Response schemas are the API's documentation; what a handler answers is sent as it is.
   server.setSerializerCompiler(() => (data) => JSON.stringify(data))
@@ -70,6 +73,7 @@ export function buildHttpServer(app: App): FastifyInstance {
   void server.register(callRoutes, { app })
   void server.register(recordingRoutes, { app })
   void server.register(flowRoutes, { app })
+  void server.register(webRoutes, { app })
   return server
 }
 

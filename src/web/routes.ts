@@ -1,0 +1,298 @@
+/**
+ * The pages (src/web/pages.ts) and their assets (src/web/static), the live stream they
+ * listen to, and the two small routes only the pages need: an operator's disposition and
+ * notes on a call, and the call register with dispositions and recordings in one answer.
+ *
+ * Pages declare their roles like every route, so the same access control checks them; a
+ * page asked for without a session is answered with a redirect to /login (and back after),
+ * a page the role may not open with a page that says so.
+ *
+ *   GET  /login, /, /manager, /operator, /wallboard      pages
+ *   GET  /web/<file>                                       CSS and scripts (public)
+ *   GET  /live/events                                      server-sent events: board, desk
+ *   GET  /live/calls                                       the register for the pages
+ *   POST /operator/disposition                             { callUuid, disposition, notes }
+ */
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { App } from '../app.js'
+import type { Principal } from '../auth/access.js'
+import { attempts, calls, clients, contacts, recordings, type Role } from '../db/schema/index.js'
+import { LiveData } from './live.js'
+import { ASSET_PREFIX, forbiddenPage, HOME, loginPage, managerPage, operatorPage, PAGES, wallboardPage, type PageUser } from './pages.js'
+
+const DESK_ROLES: Role[] = ['admin', 'supervisor', 'operator']
+const BOARD_ROLES: Role[] = ['admin', 'supervisor', 'campaign-manager']
+
+/** How often the live stream sends, ms (real time: pages watch the wall clock). */
+export const LIVE_INTERVAL_MS = 1000
+/** A comment line this often keeps proxies from closing a quiet stream. */
+const KEEPALIVE_MS = 15_000
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+}
+
+/**
+ * The assets directory: next to this module when run from the sources; from dist/web the
+ * sources' copy (the build compiles TypeScript only).
+ */
+export function staticDirectory(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const candidates = [path.join(here, 'static'), path.resolve(here, '../../src/web/static')]
+  const found = candidates.find((d) => fs.existsSync(path.join(d, 'common.js')))
+  if (!found) throw new Error(`the pages' assets are missing: looked in ${candidates.join(', ')}`)
+  return found
+}
+
+/** The assets, read once: a name not listed here is not served (no path ever reaches the disk). */
+function loadAssets(dir: string): Map<string, { body: Buffer; type: string }> {
+  const assets = new Map<string, { body: Buffer; type: string }>()
+  for (const name of fs.readdirSync(dir)) {
+    const type = TYPES[path.extname(name)]
+    if (type && fs.statSync(path.join(dir, name)).isFile()) assets.set(name, { body: fs.readFileSync(path.join(dir, name)), type })
+  }
+  return assets
+}
+
+const PAGE_URLS = new Set(['/', PAGES.manager.path, PAGES.operator.path, PAGES.wallboard.path])
+
+const dispositionBody = {
+  type: 'object',
+  required: ['callUuid', 'disposition'],
+  additionalProperties: false,
+  properties: {
+    callUuid: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' },
+    disposition: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' },
+    notes: { type: 'string', maxLength: 2000 },
+  },
+} as const
+
+const callsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    number: { type: 'string', maxLength: 32, pattern: '^[+0-9 ()./-]*$' },
+    agent: { type: 'string', maxLength: 100 },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 25 },
+  },
+} as const
+
+const sendError = (reply: FastifyReply, status: number, error: string, message: string): FastifyReply => reply.code(status).send({ error, message })
+
+const pageUser = (who: Principal): PageUser => ({ username: who.username, role: who.role, agentId: who.agentId })
+
+export async function webRoutes(server: FastifyInstance, { app }: { app: App }): Promise<void> {
+  const { db } = app.database
+  const assets = loadAssets(staticDirectory())
+  // Changes with every start: browsers keep assets only as long as they are the same.
+  const version = randomBytes(4).toString('hex')
+  const live = new LiveData(app)
+  const html = (reply: FastifyReply, body: string): FastifyReply => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body)
+
+  // A page refused by access control: to the login (and back), or a page saying why.
+  server.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' || !PAGE_URLS.has(req.routeOptions.url ?? '')) return payload
+    if (reply.statusCode === 401) {
+      const next = req.url === '/' ? '' : `?next=${encodeURIComponent(req.url)}`
+      reply.code(303).header('location', `/login${next}`).header('content-type', 'text/html; charset=utf-8')
+      return `<!doctype html><a href="/login${next}">Log in</a>`
+    }
+    if (reply.statusCode === 403 && req.user) {
+      reply.header('content-type', 'text/html; charset=utf-8')
+      return forbiddenPage(pageUser(req.user), version, `This page is not for the role ${req.user.role}.`)
+    }
+    return payload
+  })
+
+  server.get<{ Params: { name: string } }>(`${ASSET_PREFIX}:name`, { config: { access: 'public' }, schema: { hide: true }, logLevel: 'warn' }, async (req, reply) => {
+    const asset = assets.get(req.params.name)
+    if (!asset) return sendError(reply, 404, 'not-found', `no asset ${req.params.name}`)
+    return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').send(asset.body)
+  })
+
+  server.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => html(reply, loginPage(version)))
+  server.get('/', { config: { access: 'authenticated' }, schema: { hide: true } }, async (req, reply) => reply.redirect(HOME[req.user!.role], 303))
+  server.get(PAGES.manager.path, { config: { access: PAGES.manager.roles }, schema: { hide: true } }, async (req, reply) => html(reply, managerPage(pageUser(req.user!), version)))
+  server.get(PAGES.operator.path, { config: { access: PAGES.operator.roles }, schema: { hide: true } }, async (req, reply) => html(reply, operatorPage(pageUser(req.user!), version)))
+  server.get(PAGES.wallboard.path, { config: { access: PAGES.wallboard.roles }, schema: { hide: true } }, async (req, reply) => html(reply, wallboardPage(pageUser(req.user!), version)))
+
+  // Open streams end when the server closes (else close() would wait for them).
+  const streams = new Set<() => void>()
+  server.addHook('onClose', async () => {
+    for (const close of [...streams]) close()
+  })
+
+  // The board is the same for everyone who sees it: read once a tick, whoever asks.
+  const boards = new Map<string, { at: number; value: ReturnType<LiveData['board']> }>()
+  const sharedBoard = (want: { queues: boolean; campaigns: boolean }): ReturnType<LiveData['board']> => {
+    const key = `${want.queues}:${want.campaigns}`
+    const hit = boards.get(key)
+    if (hit && Date.now() - hit.at < LIVE_INTERVAL_MS * 0.8) return hit.value
+    const value = live.board(want)
+    boards.set(key, { at: Date.now(), value })
+    value.catch(() => boards.delete(key))
+    return value
+  }
+
+  server.get(
+    '/live/events',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary: 'Live updates for the pages (text/event-stream)',
+        description:
+          "Every second: `board` (queues and agents for supervisors and admins; campaigns for campaign managers, supervisors and admins) and `desk` (the user's own agent and the call offered to it or connected, with the client's card). An operator gets only their own agent's desk.",
+        produces: ['text/event-stream'],
+      },
+      logLevel: 'warn',
+    },
+    async (req, reply) => {
+      const who = req.user!
+      const want = { queues: who.role === 'admin' || who.role === 'supervisor', campaigns: BOARD_ROLES.includes(who.role) }
+      const agentId = who.agentId
+      reply.hijack()
+      const res = reply.raw
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+      res.write(`retry: 2000\n\n`)
+      let open = true
+      let busy = false
+      let lastWrite = Date.now()
+      const send = (event: string, data: unknown): void => {
+        if (!open) return
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+        lastWrite = Date.now()
+      }
+      const tick = async (): Promise<void> => {
+        if (busy || !open) return
+        busy = true
+        try {
+          // The session may have ended (logout, user deactivated): the stream ends with it.
+          if (app.clock.now() >= who.expiresAt) return close()
+          if (want.queues || want.campaigns) send('board', await sharedBoard(want))
+          if (agentId) send('desk', await live.desk(agentId))
+          if (Date.now() - lastWrite > KEEPALIVE_MS) res.write(': keep-alive\n\n')
+        } catch (err) {
+          req.log.warn({ err: (err as Error).message }, 'web: live update failed')
+          send('problem', { message: 'live figures are unavailable for a moment' })
+        } finally {
+          busy = false
+        }
+      }
+      const timer = setInterval(() => void tick(), LIVE_INTERVAL_MS)
+      const close = (): void => {
+        if (!open) return
+        open = false
+        clearInterval(timer)
+        res.end()
+      }
+      req.raw.on('close', close)
+      streams.add(close)
+      res.on('close', () => streams.delete(close))
+      void tick()
+    },
+  )
+
+  server.get<{ Querystring: { number?: string; agent?: string; limit: number } }>(
+    '/live/calls',
+    {
+      config: { access: DESK_ROLES },
+      schema: { summary: 'The latest calls, with dispositions and recordings (an operator: the calls they answered)', querystring: callsQuery },
+    },
+    async (req, reply) => {
+      const who = req.user!
+      const q = req.query
+      if (who.role === 'operator' && q.agent && q.agent !== who.agentId) return sendError(reply, 403, 'not-your-agent', `you see only the calls of agent '${who.agentId ?? 'none'}'`)
+      const where: SQL[] = []
+      if (who.role === 'operator') where.push(eq(calls.answeredBy, who.agentId ?? ''))
+      if (q.agent) where.push(eq(calls.answeredBy, q.agent))
+      const digits = (q.number ?? '').replace(/\D/g, '')
+      if (digits.length >= 3) where.push(or(sql`regexp_replace(${calls.callerNumber}, '[^0-9]', '', 'g') like ${`%${digits}%`}`, sql`regexp_replace(${calls.destination}, '[^0-9]', '', 'g') like ${`%${digits}%`}`)!)
+      const rows = await db
+        .select({
+          id: calls.id,
+          callUuid: calls.callUuid,
+          direction: calls.direction,
+          callerNumber: calls.callerNumber,
+          destination: calls.destination,
+          startedAt: calls.startedAt,
+          answeredAt: calls.answeredAt,
+          endedAt: calls.endedAt,
+          queue: calls.queue,
+          queueOutcome: calls.queueOutcome,
+          routeResult: calls.routeResult,
+          answeredBy: calls.answeredBy,
+          campaignId: calls.campaignId,
+          client: clients.name,
+          details: calls.details,
+        })
+        .from(calls)
+        .leftJoin(clients, eq(clients.id, calls.clientId))
+        .where(where.length > 0 ? and(...where) : undefined)
+        .orderBy(desc(calls.startedAt), desc(calls.id))
+        .limit(q.limit)
+      const recs = rows.length
+        ? await db
+            .select({ id: recordings.id, callUuid: recordings.callUuid, kind: recordings.kind, durationMs: recordings.durationMs })
+            .from(recordings)
+            .where(inArray(recordings.callUuid, rows.map((r) => r.callUuid)))
+            .orderBy(recordings.id)
+        : []
+      return {
+        calls: rows.map(({ details, ...r }) => {
+          const d = (details.disposition ?? null) as { code?: string; notes?: string; by?: string; at?: string } | null
+          return {
+            ...r,
+            disposition: d?.code ?? null,
+            notes: d?.notes ?? '',
+            recordings: recs.filter((x) => x.callUuid === r.callUuid).map((x) => ({ id: x.id, kind: x.kind, durationMs: x.durationMs, url: `/recordings/${x.id}` })),
+          }
+        }),
+      }
+    },
+  )
+
+  server.post<{ Body: { callUuid: string; disposition: string; notes?: string } }>(
+    '/operator/disposition',
+    {
+      config: { access: DESK_ROLES },
+      schema: {
+        summary: "Record a call's disposition and notes (an operator: only a call their agent took)",
+        description: "Kept in the call register (details.disposition: code, notes, by, at); for a campaign call also on the attempt and the contact.",
+        body: dispositionBody,
+      },
+    },
+    async (req, reply) => {
+      const who = req.user!
+      const { callUuid, disposition } = req.body
+      const notes = (req.body.notes ?? '').trim()
+      if (who.role === 'operator' && !who.agentId) return sendError(reply, 403, 'no-agent', 'your user is linked to no agent')
+      // What this instance still holds of the call goes to the database first.
+      await app.register.flush()
+      const [row] = await db.select({ id: calls.id, answeredBy: calls.answeredBy, attemptId: calls.attemptId }).from(calls).where(eq(calls.callUuid, callUuid))
+      const [attempt] = await db.select({ id: attempts.id, agentId: attempts.agentId, contactId: attempts.contactId }).from(attempts).where(eq(attempts.callUuid, callUuid)).limit(1)
+      if (!row && !attempt) return sendError(reply, 404, 'unknown-call', `there is no call ${callUuid} in the register (yet): try again in a moment`)
+      const agent = who.role === 'operator' ? who.agentId! : null
+      if (agent && row?.answeredBy !== agent && attempt?.agentId !== agent) return sendError(reply, 403, 'not-your-call', `call ${callUuid} was not taken by your agent '${agent}'`)
+      const value = { code: disposition, notes, by: who.username, agent: agent ?? row?.answeredBy ?? attempt?.agentId ?? null, at: new Date(app.clock.now()).toISOString() }
+      await db.transaction(async (tx) => {
+        if (row) await tx.update(calls).set({ details: sql`${calls.details} || jsonb_build_object('disposition', ${JSON.stringify(value)}::jsonb)` }).where(eq(calls.id, row.id))
+        if (attempt) {
+          await tx.update(attempts).set({ disposition }).where(eq(attempts.id, attempt.id))
+          await tx.update(contacts).set({ disposition, updatedAt: new Date(app.clock.now()) }).where(eq(contacts.id, attempt.contactId))
+        }
+      })
+      // A call still on: the register's next write of its row keeps the disposition.
+      app.register.note(callUuid, { disposition: value })
+      return { callUuid, disposition, notes, call: row?.id ?? null, attempt: attempt?.id ?? null }
+    },
+  )
+}

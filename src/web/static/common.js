@@ -1,0 +1,101 @@
+/* global window, document, fetch, EventSource, location, URLSearchParams */
+// What every page shares: calling the API, building elements, formatting, the live stream.
+;(function () {
+  'use strict'
+
+  /** Calls the API with the session cookie; throws an Error with the API's message. */
+  async function api(method, url, body) {
+    const init = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' }
+    if (body !== undefined) {
+      init.headers['content-type'] = 'application/json'
+      init.body = JSON.stringify(body)
+    }
+    const res = await fetch(url, init)
+    if (res.status === 401 && !url.startsWith('/auth/login')) {
+      location.href = '/login?next=' + encodeURIComponent(location.pathname)
+      throw new Error('logged out')
+    }
+    const text = await res.text()
+    let data = null
+    try {
+      data = text ? JSON.parse(text) : null
+    } catch {
+      data = null
+    }
+    if (!res.ok) {
+      const err = new Error((data && data.message) || res.status + ' ' + res.statusText)
+      err.status = res.status
+      err.code = data && data.error
+      throw err
+    }
+    return data
+  }
+
+  /** el('td', { class: 'x', text: 'y' }, child ...) */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag)
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue
+      if (k === 'text') node.textContent = v
+      else if (k === 'class') node.className = v
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v)
+      else node.setAttribute(k, v === true ? '' : String(v))
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof window.Node ? c : String(c))
+    return node
+  }
+
+  const pct = (r, digits) => (r === null || r === undefined ? '–' : (r * 100).toFixed(digits === undefined ? 1 : digits) + ' %')
+
+  function duration(ms) {
+    if (ms === null || ms === undefined) return '–'
+    const s = Math.max(0, Math.round(ms / 1000))
+    const h = Math.floor(s / 3600)
+    const m = Math.floor((s % 3600) / 60)
+    const r = s % 60
+    return (h ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(r).padStart(2, '0')
+  }
+
+  const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '')
+  const dateTime = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' }) : '')
+  const money = (n, currency) => (n === null || n === undefined ? '–' : Number(n).toFixed(2) + ' ' + (currency || ''))
+
+  /** Listens to /live/events: handlers by event name; the dot in the header shows the link. */
+  function live(handlers) {
+    const dot = document.getElementById('live')
+    const source = new EventSource('/live/events')
+    source.onopen = () => {
+      if (dot) dot.className = 'live on'
+    }
+    source.onerror = () => {
+      if (dot) dot.className = 'live off'
+    }
+    for (const [name, handle] of Object.entries(handlers)) {
+      source.addEventListener(name, (e) => {
+        try {
+          handle(JSON.parse(e.data))
+        } catch (err) {
+          window.console.error(err)
+        }
+      })
+    }
+    return source
+  }
+
+  const user = () => ({ username: document.body.dataset.username, role: document.body.dataset.role, agent: document.body.dataset.agent || null })
+
+  const logout = document.getElementById('logout')
+  if (logout) {
+    logout.addEventListener('click', async () => {
+      try {
+        await api('POST', '/auth/logout')
+      } finally {
+        location.href = '/login'
+      }
+    })
+  }
+
+  const param = (name) => new URLSearchParams(location.search).get(name)
+
+  window.cc = { api, el, pct, duration, time, dateTime, money, live, user, param }
+})()

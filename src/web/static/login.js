@@ -1,0 +1,21 @@
+/* global window, document, location */
+;(function () {
+  'use strict'
+  const { api, param } = window.cc
+  const HOME = { admin: '/wallboard', supervisor: '/wallboard', 'campaign-manager': '/manager', operator: '/operator' }
+  const form = document.getElementById('login-form')
+  const error = document.getElementById('login-error')
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    error.textContent = ''
+    const data = new window.FormData(form)
+    try {
+      const r = await api('POST', '/auth/login', { username: String(data.get('username')), password: String(data.get('password')) })
+      const next = param('next')
+      // Only a path of this site: never another host.
+      location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : HOME[r.user.role] || '/'
+    } catch (err) {
+      error.textContent = err.message
+    }
+  })
+})()

@@ -1,0 +1,197 @@
+/* global window, document, setTimeout, setInterval */
+// The operator's console: their state, the call offered or connected with its card, the
+// disposition and notes once it is over, their latest calls.
+;(function () {
+  'use strict'
+  const { api, el, duration, money, time, live, user } = window.cc
+  const me = user()
+  const agent = me.agent
+
+  const stateEl = document.getElementById('agent-state')
+  const sinceEl = document.getElementById('agent-since')
+  const figuresEl = document.getElementById('agent-figures')
+  const deskError = document.getElementById('desk-error')
+  const noCall = document.getElementById('no-call')
+  const callBox = document.getElementById('call')
+  const callsBox = document.getElementById('calls')
+
+  let state = null
+  let card = null // { uuid, node, stateEl, ended }
+
+  if (!agent) {
+    stateEl.textContent = 'no agent'
+    deskError.textContent = 'Your user is linked to no agent: ask an admin to set one to take calls here.'
+    for (const id of ['go-available', 'go-paused', 'go-out']) document.getElementById(id).disabled = true
+  }
+
+  async function act(verb, body) {
+    deskError.textContent = ''
+    try {
+      const a = await api('POST', '/agents/' + encodeURIComponent(agent) + '/' + verb, body)
+      showAgent(a, Date.now())
+    } catch (err) {
+      deskError.textContent = err.message
+    }
+  }
+  document.getElementById('go-available').addEventListener('click', () => act(state === 'paused' || state === 'wrap-up' ? 'resume' : 'login'))
+  document.getElementById('go-paused').addEventListener('click', async () => {
+    const reason = document.getElementById('pause-reason').value
+    if (state === 'logged-out' || state === null) await act('login')
+    await act('pause', { reason })
+  })
+  document.getElementById('go-out').addEventListener('click', () => act('logout'))
+
+  function showAgent(a, at) {
+    state = a ? a.state : 'logged-out'
+    stateEl.textContent = state + (a && a.pending ? ' (then ' + a.pending + ')' : '') + (a && a.state === 'paused' && a.reason ? ': ' + a.reason : '')
+    stateEl.className = 'state ' + state
+    sinceEl.textContent = a && a.since ? 'for ' + duration(at - a.since) : ''
+    figuresEl.textContent = a && a.today ? 'Today: ' + a.today.calls + ' calls, talk ' + duration(a.today.talkMs) + ', idle ' + duration(a.today.idleMs) + (a.today.missed ? ', missed ' + a.today.missed : '') : ''
+    document.getElementById('go-available').disabled = state === 'available' || state === 'ringing' || state === 'in-call'
+  }
+
+  function kv(pairs) {
+    return el('dl', { class: 'kv' }, pairs.filter((p) => p[1] !== null && p[1] !== undefined && p[1] !== '').flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]))
+  }
+
+  function buildCard(c) {
+    const stateLine = el('p', { class: 'call-state', 'data-testid': 'call-state' })
+    const parts = [stateLine]
+    parts.push(kv([['Number', c.number], ['Queue', c.queue], ['Kind', c.kind === 'campaign' ? 'campaign call' : 'inbound call']]))
+    if (c.client) {
+      const cl = c.client
+      parts.push(el('h3', { 'data-testid': 'client-name' }, cl.name, cl.vip ? el('span', { class: 'vip', text: 'VIP' }) : null))
+      parts.push(
+        kv([
+          ['Type', cl.type],
+          ['Manager', cl.manager || 'none'],
+          ['Overdue debt', cl.overdueDebt > 0 ? el('span', { class: 'debt', text: money(cl.overdueDebt, cl.currency) }) : 'none'],
+          ['Balance', money(cl.balance, cl.currency)],
+          ['Last order', cl.lastOrderDate || 'never'],
+          ['Language', cl.language],
+        ]),
+      )
+    } else if (c.kind === 'inbound') {
+      parts.push(el('p', { class: 'muted', 'data-testid': 'client-name', text: 'Unknown caller: no client with this number.' }))
+    }
+    if (c.campaign) parts.push(el('h3', { text: 'Campaign #' + c.campaign.id + ': ' + c.campaign.name + ' (' + c.campaign.kind + ')' }))
+    if (c.contact) {
+      const ct = c.contact
+      parts.push(kv([['Contact', ct.name || ct.phone], ['Phone', ct.phone], ['Language', ct.language], ...Object.entries(ct.fields || {})]))
+    }
+    parts.push(el('ol', { class: 'script', 'aria-label': 'script' }, c.script.map((s) => el('li', { text: s }))))
+    const form = el(
+      'form',
+      { id: 'disposition-form' },
+      el('label', {}, 'Disposition', el('select', { name: 'disposition', required: true }, el('option', { value: '', text: 'choose…' }), c.dispositions.map((d) => el('option', { value: d, text: d })))),
+      el('label', {}, 'Notes', el('textarea', { name: 'notes', rows: 3, maxlength: 2000 })),
+      el('button', { type: 'submit', text: 'Save disposition' }),
+      el('p', { class: 'error', role: 'alert' }),
+    )
+    const formError = form.querySelector('.error')
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault()
+      const data = new window.FormData(form)
+      const body = { callUuid: c.uuid, disposition: String(data.get('disposition')), notes: String(data.get('notes') || '') }
+      if (!body.disposition) return
+      form.querySelector('button').disabled = true
+      formError.textContent = ''
+      // The register may be a moment behind the call: try again a few times.
+      for (let i = 0; i < 8; i++) {
+        try {
+          await api('POST', '/operator/disposition', body)
+          card = null
+          callBox.hidden = true
+          callBox.replaceChildren()
+          noCall.hidden = false
+          noCall.textContent = 'Saved: ' + body.disposition + '. ' + (state === 'available' ? 'Waiting for the next call.' : '')
+          loadCalls()
+          return
+        } catch (err) {
+          if (err.status !== 404 || i === 7) {
+            formError.textContent = err.message
+            form.querySelector('button').disabled = false
+            return
+          }
+          await new Promise((r) => setTimeout(r, 500))
+        }
+      }
+    })
+    parts.push(form)
+    const node = el('div', { 'data-call': c.uuid }, ...parts)
+    return { uuid: c.uuid, node, stateEl: stateLine, ended: false }
+  }
+
+  function showCall(c, at) {
+    if (c && (!card || card.uuid !== c.uuid)) {
+      card = buildCard(c)
+      callBox.replaceChildren(card.node)
+      callBox.hidden = false
+      noCall.hidden = true
+    }
+    if (!card) return
+    if (c && c.uuid === card.uuid) {
+      card.stateEl.textContent = (c.state === 'ringing' ? 'Ringing' : 'Connected') + ' · ' + duration(at - c.since)
+      card.stateEl.className = 'call-state ' + c.state
+    } else if (!card.ended) {
+      card.ended = true
+      card.stateEl.textContent = 'Call ended: enter the disposition'
+      card.stateEl.className = 'call-state ended'
+    }
+  }
+
+  async function loadCalls() {
+    if (!agent) {
+      callsBox.replaceChildren(el('p', { class: 'muted', text: 'No agent, no calls.' }))
+      return
+    }
+    try {
+      const { calls } = await api('GET', '/live/calls?limit=10')
+      if (calls.length === 0) {
+        callsBox.replaceChildren(el('p', { class: 'muted', text: 'No calls yet today.' }))
+        return
+      }
+      callsBox.replaceChildren(
+        el(
+          'div',
+          { class: 'table-wrap' },
+          el(
+            'table',
+            { class: 'compact' },
+            el('thead', {}, el('tr', {}, ['Time', 'Number', 'Client', 'Queue', 'Outcome', 'Disposition', 'Notes'].map((h) => el('th', { text: h })))),
+            el(
+              'tbody',
+              {},
+              calls.map((r) =>
+                el(
+                  'tr',
+                  { 'data-call': r.callUuid },
+                  el('td', { text: time(r.startedAt) }),
+                  el('td', { text: r.direction === 'outbound' ? r.destination : r.callerNumber }),
+                  el('td', { text: r.client || '' }),
+                  el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
+                  el('td', { text: r.queueOutcome || r.routeResult || '' }),
+                  el('td', { 'data-testid': 'disposition', text: r.disposition || '' }),
+                  el('td', { text: r.notes || '' }),
+                ),
+              ),
+            ),
+          ),
+        ),
+      )
+    } catch (err) {
+      callsBox.replaceChildren(el('p', { class: 'error', text: err.message }))
+    }
+  }
+
+  if (agent) {
+    live({
+      desk(d) {
+        showAgent(d.agent, d.at)
+        showCall(d.call, d.at)
+      },
+    })
+  }
+  loadCalls()
+  setInterval(loadCalls, 10000)
+})()

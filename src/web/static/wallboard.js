@@ -1,0 +1,179 @@
+/* global window, document */
+// The supervisor's wallboard: queues, agents by state, campaigns, and the call register
+// with recordings to listen to.
+;(function () {
+  'use strict'
+  const { api, el, pct, duration, dateTime, live } = window.cc
+  const STATES = ['available', 'ringing', 'in-call', 'wrap-up', 'paused', 'logged-out']
+
+  const queuesBox = document.getElementById('queues')
+  const agentsBox = document.getElementById('agents')
+  const chipsBox = document.getElementById('agent-states')
+  const campaignsBox = document.getElementById('campaigns')
+  const callsBox = document.getElementById('calls')
+  const player = document.getElementById('player')
+  const search = document.getElementById('call-search')
+
+  function queues(list, at) {
+    if (!list) return queuesBox.replaceChildren(el('p', { class: 'muted', text: 'This app serves no queues.' }))
+    queuesBox.replaceChildren(
+      ...list.map((q) =>
+        el(
+          'div',
+          { class: 'tile', 'data-queue': q.name },
+          el('h3', { text: q.name }),
+          el('div', { class: 'big', 'data-testid': 'waiting', text: q.waiting }),
+          el('div', { class: 'muted', text: 'waiting · longest ' + duration(q.longestWaitMs) }),
+          el(
+            'dl',
+            { class: 'kv' },
+            el('dt', { text: 'Service level' }),
+            el('dd', { text: pct(q.today.serviceLevel, 0) + ' in ' + q.serviceLevelSeconds + ' s' }),
+            el('dt', { text: 'Answered' }),
+            el('dd', { text: q.today.answered + ' (avg wait ' + duration(q.today.averageAnswerMs) + ')' }),
+            el('dt', { text: 'Abandoned' }),
+            el('dd', { text: q.today.abandoned + ' (' + pct(q.today.abandonRate, 0) + ')' }),
+            el('dt', { text: 'Agents' }),
+            el('dd', { text: STATES.filter((s) => s !== 'logged-out' && q.agents[s]).map((s) => q.agents[s] + ' ' + s).join(', ') || 'none logged in' }),
+          ),
+        ),
+      ),
+    )
+    void at
+  }
+
+  function agents(list, at) {
+    if (!list) return
+    const counts = Object.fromEntries(STATES.map((s) => [s, 0]))
+    for (const a of list) counts[a.state]++
+    chipsBox.replaceChildren(...STATES.map((s) => el('span', { class: 'state ' + s, 'data-state': s, text: s + ' ' + counts[s] })))
+    const order = (a) => STATES.indexOf(a.state)
+    const rows = [...list].sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id))
+    agentsBox.replaceChildren(
+      el(
+        'div',
+        { class: 'table-wrap' },
+        el(
+          'table',
+          { class: 'compact' },
+          el('thead', {}, el('tr', {}, ['Agent', 'State', 'For', 'Calls', 'Talk', 'Queues'].map((h) => el('th', { text: h })))),
+          el(
+            'tbody',
+            {},
+            rows.map((a) =>
+              el(
+                'tr',
+                { 'data-agent': a.id },
+                el('td', { text: a.name || a.id }),
+                el('td', {}, el('span', { class: 'state ' + a.state, text: a.state + (a.reason ? ': ' + a.reason : '') })),
+                el('td', { text: duration(at - a.since) }),
+                el('td', { text: a.today.calls }),
+                el('td', { text: duration(a.today.talkMs) }),
+                el('td', { text: a.queues.join(', ') }),
+              ),
+            ),
+          ),
+        ),
+      ),
+    )
+  }
+
+  function campaigns(list) {
+    if (!list) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: 'This app runs no dialer.' }))
+    if (list.length === 0) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: 'No campaigns.' }))
+    campaignsBox.replaceChildren(
+      el(
+        'table',
+        { class: 'compact' },
+        el('thead', {}, el('tr', {}, ['Campaign', 'Status', 'Done', 'Answer', 'Abandon'].map((h) => el('th', { text: h })))),
+        el(
+          'tbody',
+          {},
+          list.map((f) =>
+            el(
+              'tr',
+              { 'data-campaign': f.campaign.id },
+              el('td', { text: '#' + f.campaign.id + ' ' + f.campaign.name }),
+              el('td', { text: f.campaign.status }),
+              el('td', { text: f.contacts.done + ' / ' + f.contacts.total }),
+              el('td', { text: pct(f.answerRate, 0) }),
+              el('td', { style: (f.abandonRate || 0) > 0.03 ? 'color: var(--bad); font-weight: 600' : '', text: pct(f.abandonRate) }),
+            ),
+          ),
+        ),
+      ),
+    )
+  }
+
+  function listen(rec, button) {
+    player.hidden = false
+    player.src = rec.url
+    player.play().catch(() => undefined)
+    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = '▶ listen'
+    button.textContent = '♪ playing'
+  }
+
+  async function loadCalls() {
+    const data = new window.FormData(search)
+    const q = new window.URLSearchParams({ limit: '25' })
+    if (data.get('number')) q.set('number', String(data.get('number')))
+    if (data.get('agent')) q.set('agent', String(data.get('agent')))
+    try {
+      const { calls } = await api('GET', '/live/calls?' + q)
+      callsBox.replaceChildren(
+        el(
+          'div',
+          { class: 'table-wrap' },
+          el(
+            'table',
+            { class: 'compact' },
+            el('thead', {}, el('tr', {}, ['Started', 'Number', 'Client', 'Queue', 'Outcome', 'Agent', 'Disposition', 'Recording'].map((h) => el('th', { text: h })))),
+            el(
+              'tbody',
+              {},
+              calls.map((r) =>
+                el(
+                  'tr',
+                  { 'data-call': r.callUuid },
+                  el('td', { text: dateTime(r.startedAt) }),
+                  el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
+                  el('td', { text: r.client || '' }),
+                  el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
+                  el('td', { text: r.queueOutcome || r.routeResult || '' }),
+                  el('td', { text: r.answeredBy || '' }),
+                  el('td', { text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
+                  el(
+                    'td',
+                    {},
+                    r.recordings.map((rec) => {
+                      const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, text: '▶ listen' })
+                      b.addEventListener('click', () => listen(rec, b))
+                      return b
+                    }),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      )
+      if (calls.length === 0) callsBox.replaceChildren(el('p', { class: 'muted', text: 'No calls found.' }))
+    } catch (err) {
+      callsBox.replaceChildren(el('p', { class: 'error', text: err.message }))
+    }
+  }
+
+  search.addEventListener('submit', (e) => {
+    e.preventDefault()
+    loadCalls()
+  })
+
+  live({
+    board(b) {
+      queues(b.queues, b.at)
+      agents(b.agents, b.at)
+      campaigns(b.campaigns)
+    },
+  })
+  loadCalls()
+})()

@@ -1,0 +1,177 @@
+/**
+ * The pages in a real browser (Debian's chromium through playwright-core) against the whole
+ * app and the FreeSWITCH simulator: a campaign manager uploads a list, starts a campaign and
+ * watches its figures move; an operator goes available, takes a simulated call with the
+ * client's card, records a disposition and finds it in the call register; a supervisor sees
+ * it on the wallboard and listens to the recording. Screenshots go to test-results/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CLIENT, launchChromium, logIn, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
+
+let center: WebCenter
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  browser = await launchChromium()
+  center = await startWebCenter()
+}, 60_000)
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser?.close()
+  await center?.close()
+}, 60_000)
+
+async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  return page
+}
+
+describe('the login page', () => {
+  it('sends a visitor without a session to /login, refuses a wrong password and lets the right one in', async () => {
+    const page = await newPage()
+    const res = await page.goto(`${center.base}/wallboard`)
+    expect(page.url()).toBe(`${center.base}/login?next=%2Fwallboard`)
+    expect(res?.status()).toBe(200)
+    await page.fill('input[name=username]', 'sara')
+    await page.fill('input[name=password]', 'not the password')
+    await page.click('button[type=submit]')
+    await expect.poll(() => page.textContent('#login-error')).toContain('wrong username or password')
+    await screenshot(page, 'login')
+    // An operator may not open the wallboard: the page says so.
+    const operator = await newPage()
+    await logIn(operator, center.base, 'ivan')
+    await operator.waitForURL(/\/operator$/)
+    const refused = await operator.goto(`${center.base}/wallboard`)
+    expect(refused?.status()).toBe(403)
+    expect(await operator.textContent('h1')).toContain('Not for your role')
+  })
+})
+
+describe('the campaign manager', () => {
+  it('uploads a list, sees the rejected rows, starts a campaign against the simulator and watches the figures move', async () => {
+    for (let i = 1; i <= 6; i++) center.numbers.set(`+3876120000${i}`, { outcome: 'answer', ringMs: 1500, answeredBy: 'person', talkMs: 120_000 })
+    center.numbers.set('+38761200005', { outcome: 'busy', ringMs: 500 })
+    const page = await newPage()
+    await logIn(page, center.base, 'mira', '/manager')
+    await page.waitForURL(/\/manager$/)
+
+    await page.fill('#campaign-form input[name=name]', 'November message')
+    await page.selectOption('#campaign-form select[name=kind]', 'informational')
+    await page.click('#campaign-form summary')
+    await page.fill('#campaign-form textarea[name=settings]', JSON.stringify({ maxLines: 6, callsPerSecond: 5, window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } }))
+    await page.click('#campaign-form button[type=submit]')
+    await expect.poll(() => page.locator('#list-campaign option').allTextContents()).toEqual([expect.stringContaining('November message')])
+    const campaignId = Number(await page.inputValue('#list-campaign'))
+    expect(campaignId).toBeGreaterThan(0)
+
+    const csv = ['phone,name,language', ...[1, 2, 3, 4, 5, 6].map((i) => `+3876120000${i},Contact ${i},en`), 'call me maybe,Bad Row,en', ''].join('\n')
+    await page.setInputFiles('#list-form input[type=file]', { name: 'november.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await page.click('#list-form button[type=submit]')
+    await expect.poll(() => page.textContent('[data-testid=upload-status]')).toContain('6 accepted, 1 rejected')
+    expect(await page.$eval('#upload-bar', (bar) => (bar as unknown as { value: number }).value)).toBe(100)
+    const rejected = page.locator('#rejections tbody tr')
+    await expect.poll(() => rejected.count()).toBe(1)
+    expect(await rejected.first().textContent()).toContain('8')
+
+    const block = page.locator(`[data-campaign="${campaignId}"]`)
+    await expect.poll(() => block.locator('[data-testid=done]').textContent()).toBe('0 / 6')
+    await screenshot(page, 'manager-before-start')
+    await block.locator('button[data-action=start]').click()
+    await expect.poll(() => block.locator('.state').textContent()).toBe('running')
+    // The figures move: contacts get done, the answer rate appears, the chart fills in.
+    await expect.poll(() => block.locator('[data-testid=answer-rate]').textContent(), { timeout: 30_000 }).toMatch(/%/)
+    await expect.poll(async () => Number((await block.locator('[data-testid=done]').textContent())?.split(' / ')[0]), { timeout: 30_000 }).toBeGreaterThanOrEqual(3)
+    await expect.poll(() => block.locator('svg.chart polyline').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(await block.locator('[data-testid=abandon-rate]').textContent()).toMatch(/%|–/)
+    await screenshot(page, 'manager-running')
+
+    // Results download through the page's own session.
+    const results = await page.request.get(`${center.base}/campaigns/${campaignId}/results.csv`)
+    expect(results.status()).toBe(200)
+    expect(await results.text()).toContain('+38761200001')
+
+    // The same dashboard on a tablet.
+    await page.setViewportSize({ width: 820, height: 1180 })
+    await screenshot(page, 'manager-tablet')
+  }, 60_000)
+})
+
+describe('the operator', () => {
+  it('goes available, takes a simulated call with the client card, records a disposition and finds it in the call register', async () => {
+    center.phones.set('ivan', { outcome: 'answer', ringMs: 3000, answeredBy: 'person', talkMs: 30_000 })
+    const page = await newPage()
+    await logIn(page, center.base, 'ivan')
+    await page.waitForURL(/\/operator$/)
+    await expect.poll(() => page.textContent('[data-testid=agent-state]')).toMatch(/logged-out|available/)
+    await page.click('#go-available')
+    await expect.poll(() => page.textContent('[data-testid=agent-state]')).toBe('available')
+
+    const call = center.sim.sw.placeSipCall({ from: CLIENT.phone, to: QUEUE_NUMBER, script: { steps: [] } })
+    const card = page.locator('#call')
+    await expect.poll(() => card.locator('[data-testid=client-name]').textContent(), { timeout: 20_000 }).toContain(CLIENT.name)
+    const text = (await card.textContent()) ?? ''
+    expect(text).toContain('key')
+    expect(text).toContain('Ana Kovač')
+    expect(text).toContain('250.75 EUR')
+    expect(text).toContain('2026-10-30')
+    await expect.poll(() => card.locator('[data-testid=call-state]').textContent(), { timeout: 10_000 }).toMatch(/^Connected/)
+    await screenshot(page, 'operator-call')
+
+    await card.locator('select[name=disposition]').selectOption('order-taken')
+    await card.locator('textarea[name=notes]').fill('Wants 20 boxes delivered on Friday')
+    await card.locator('button[type=submit]').click()
+    await expect.poll(() => page.textContent('#no-call')).toContain('Saved: order-taken')
+    const mine = page.locator(`[data-testid=my-calls] tr[data-call="${call.channel.uuid}"]`)
+    await expect.poll(() => mine.locator('[data-testid=disposition]').textContent()).toBe('order-taken')
+    expect(await mine.textContent()).toContain('Wants 20 boxes')
+    await screenshot(page, 'operator-after')
+
+    // The register (the API's own search) has it too, once the call is over.
+    await call.done
+    const found = await page.request.get(`${center.base}/calls?agent=ivan`)
+    expect(found.status()).toBe(200)
+    const { calls } = (await found.json()) as { calls: Array<{ id: number; callUuid: string }> }
+    const row = calls.find((c) => c.callUuid === call.channel.uuid)
+    expect(row).toBeDefined()
+    const detail = (await (await page.request.get(`${center.base}/calls/${row!.id}`)).json()) as { details: { disposition?: { code: string; notes: string } } }
+    expect(detail.details.disposition).toMatchObject({ code: 'order-taken', notes: 'Wants 20 boxes delivered on Friday' })
+  }, 60_000)
+})
+
+describe('the supervisor', () => {
+  it('watches queues, agents and campaigns on the wallboard and listens to a recording from the register', async () => {
+    const page = await newPage()
+    await logIn(page, center.base, 'sara')
+    await page.waitForURL(/\/wallboard$/)
+    await expect.poll(() => page.locator('[data-queue=operators]').count()).toBe(1)
+    await expect.poll(() => page.locator('[data-agent=ivan]').count()).toBe(1)
+    await expect.poll(() => page.locator('[data-testid=campaigns] tr[data-campaign]').count()).toBeGreaterThan(0)
+    const answered = page.locator('[data-queue=operators] dd').nth(1)
+    await expect.poll(() => answered.textContent()).toMatch(/^1 /)
+    const row = page.locator('[data-testid=register] tr', { hasText: 'order-taken' })
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
+    // The recording is catalogued when the call ends; search again until it is there.
+    await expect
+      .poll(async () => {
+        await page.click('#call-search button[type=submit]')
+        await page.waitForTimeout(300)
+        return row.locator('button[data-recording]').count()
+      }, { timeout: 15_000 })
+      .toBeGreaterThan(0)
+    await row.locator('button[data-recording]').first().click()
+    const src = await page.getAttribute('#player', 'src')
+    expect(src).toMatch(/^\/recordings\/\d+$/)
+    const audio = await page.request.get(`${center.base}${src}`, { headers: { range: 'bytes=0-11' } })
+    expect(audio.status()).toBe(206)
+    expect((await audio.body()).subarray(0, 4).toString()).toBe('RIFF')
+    await screenshot(page, 'wallboard')
+    await page.setViewportSize({ width: 820, height: 1180 })
+    await screenshot(page, 'wallboard-tablet')
+  }, 60_000)
+})
