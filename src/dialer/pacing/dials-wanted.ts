@@ -1,9 +1,10 @@
 /**
  * How many calls a campaign wants to be dialling, by its mode: agentless fills its lines,
  * progressive dials one call per free operator (the claim subtracts calls not yet with one),
- * preview dials only when an operator asks. Pure; the predictive mode has its own pacing.
+ * preview dials only when an operator asks. Pure. The predictive mode asks the Pacer (index.ts)
+ * instead; it is counted here as progressive for callers without a snapshot.
  */
-import type { DialMode } from '../campaigns/settings.js'
+import type { DialMode } from '../../campaigns/settings.js'
 
 export interface PacingInput {
   mode: DialMode
