@@ -27,6 +27,8 @@ export interface AttemptResult {
   cause?: string
   disposition?: string
   agentId?: string
+  /** The call was lost on our side (a crash), not the contact's: retried without the rule's wait. */
+  lostByUs?: boolean
 }
 
 type Row = Record<string, unknown>
@@ -155,7 +157,7 @@ export async function finishAttempt(db: Db, attemptId: number, result: AttemptRe
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, a.contactId)).for('update')
     if (!contact) return undefined
     const starts = (await tx.select({ startedAt: attempts.startedAt }).from(attempts).where(eq(attempts.contactId, a.contactId))).map((r) => r.startedAt)
-    const next = afterAttempt({ outcome: result.outcome, now, attemptsMade: contact.attempts, attemptStarts: starts, timeZone: contact.timezone, settings })
+    const next = afterAttempt({ outcome: result.outcome, now, attemptsMade: contact.attempts, attemptStarts: starts, timeZone: contact.timezone, lostByUs: result.lostByUs, settings })
     // A contact taken off the list while its call was on stays off.
     const status = contact.status === 'do-not-call' ? 'do-not-call' : next.status
     await tx

@@ -21,7 +21,7 @@ import type { Queues } from '../queue/index.js'
 import type { RedisHandle } from '../redis/connection.js'
 import type { Clock, TimerHandle } from '../time/clock.js'
 import { claimDue, finishAttempt, markDialed, outcomeOfFailure, unclaim, type AttemptResult } from './attempts.js'
-import { dialsWanted } from './pacing/index.js'
+import { dialsWanted } from './pacing.js'
 
 export interface DialerOptions {
   db: Db
@@ -83,7 +83,15 @@ export class Dialer {
     for (const c of await this.campaigns.running()) this.kick(c.id)
   }
 
-  async stop(): Promise<void> {
+  private stopped: Promise<void> | undefined
+
+  /** Stops dialing; calls out go on. Safe to call twice (a SIGTERM stops it before the rest of the app). */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopNow()
+    return this.stopped
+  }
+
+  private async stopNow(): Promise<void> {
     this.running = false
     for (const t of this.timers.values()) this.o.clock.clearTimeout(t)
     this.timers.clear()
@@ -149,7 +157,8 @@ export class Dialer {
       .where(eq(contacts.campaignId, campaign.id))
     // Contacts that may never be called (no consent where it is needed) do not keep it running.
     // Calls out with nothing else to do: make sure none was lost on its way.
-    if (r && r.dialing > 0 && r.dueNow === 0 && (await this.reap(campaign.id)) > 0) return 0
+    // Calls out and nothing dialled now (lines full, or nobody due): make sure none was lost on its way.
+    if (r && r.dialing > 0 && !dialled && (await this.reap(campaign.id)) > 0) return 0
     if (!r || (r.callable === 0 && r.dialing === 0)) {
       await this.campaigns.setStatus(campaign.id, 'done', now)
       this.o.log.info({ campaign: campaign.id }, 'dialer: every contact done; campaign done')
@@ -265,7 +274,7 @@ export class Dialer {
       this.orphans.delete(a.callUuid)
       const campaign = await this.campaigns.get(a.campaignId)
       if (!campaign) continue
-      const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'RECONCILED' } : { outcome: 'failed', cause: 'RECONCILED' }
+      const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'RECONCILED' } : { outcome: 'failed', cause: 'RECONCILED', lostByUs: true }
       if (await finishAttempt(db, a.id, result, campaign.settings, now)) {
         closed++
         this.kick(a.campaignId)
@@ -284,8 +293,17 @@ export class Dialer {
     const undialled = await db.select({ id: attempts.id }).from(attempts).where(and(isNull(attempts.outcome), isNull(attempts.dialedAt), sql`${attempts.startedAt} < ${new Date(now.getTime() - 60_000)}`))
     // A job may still be queued for one: it finds the attempt gone and does nothing.
     for (const a of undialled) await unclaim(db, a.id, now)
-    const closed = await this.reap()
-    if (undialled.length + closed > 0) log.info({ givenBack: undialled.length, closed }, 'dialer: recovered attempts left by a restart')
+    if (undialled.length > 0) log.info({ givenBack: undialled.length }, 'dialer: claims left by a restart given back')
+    // The instance that held the calls open before this start is gone: whatever no node knows
+    // ended with it (reconcile). Asked once every node answers: the connections come up later.
+    let asked = false
+    const reconcileOnceUp = (): void => {
+      if (asked || !this.running || !this.o.controls().every((c) => c.isUp)) return
+      asked = true
+      void this.o.clock.track(this.reconcile().catch((err: unknown) => log.error({ err: (err as Error).message }, 'dialer: reconciling after the start failed')))
+    }
+    for (const c of this.o.controls()) c.on('up', reconcileOnceUp)
+    reconcileOnceUp()
   }
 
   /**
@@ -297,6 +315,9 @@ export class Dialer {
   private async reap(campaignId?: number): Promise<number> {
     const { db, clock } = this.o
     const now = new Date(clock.now())
+    // A node we cannot ask may hold any of the calls: then nobody can say they are gone.
+    const controls = this.o.controls()
+    if (controls.length === 0 || controls.some((c) => !c.isUp)) return 0
     const open = await db
       .select({ id: attempts.id, campaignId: attempts.campaignId, callUuid: attempts.callUuid, dialedAt: attempts.dialedAt, answeredAt: attempts.answeredAt })
       .from(attempts)
@@ -309,9 +330,9 @@ export class Dialer {
       const quietFor = now.getTime() - since
       if (a.answeredAt ? quietFor < 5 * 60_000 : quietFor < (campaign.settings.ringTimeoutSeconds + 90) * 1000) continue
       // Alive on any node: still going, its handler will write the end.
-      const checks = await Promise.all(this.o.controls().filter((c) => c.isUp).map((c) => c.uuidExists(a.callUuid)))
-      if (checks.some((x) => x === true)) continue
-      const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'LOST_ON_RESTART' } : { outcome: 'failed', cause: 'LOST_ON_RESTART' }
+      const checks = await Promise.all(controls.map((c) => c.uuidExists(a.callUuid)))
+      if (checks.some((x) => x !== false)) continue
+      const result: AttemptResult = a.answeredAt ? { outcome: 'human', cause: 'LOST_ON_RESTART' } : { outcome: 'failed', cause: 'LOST_ON_RESTART', lostByUs: true }
       if (await finishAttempt(db, a.id, result, campaign.settings, now)) closed++
     }
     return closed

@@ -72,6 +72,13 @@ describe('what follows an attempt', () => {
     expect(r).toMatchObject({ status: 'pending', nextAttemptAt: at('2026-11-24T07:00:00Z') })
   })
 
+  it('a call lost on our side (a crash) is due again at once, but still within the daily limit', () => {
+    const now = at('2026-11-23T10:00:00Z')
+    expect(afterAttempt({ ...base, outcome: 'failed', now, attemptsMade: 1, attemptStarts: [now], lostByUs: true })).toMatchObject({ status: 'pending', nextAttemptAt: now })
+    const first = at('2026-11-23T09:00:00Z')
+    expect(afterAttempt({ ...base, outcome: 'failed', now, attemptsMade: 2, attemptStarts: [first, now], lostByUs: true })).toMatchObject({ nextAttemptAt: at('2026-11-24T09:00:00Z') })
+  })
+
   it('the last attempt allowed ends the contact as failed', () => {
     const r = afterAttempt({ ...base, outcome: 'machine', now: at('2026-11-23T10:00:00Z'), attemptsMade: 4, attemptStarts: [] })
     expect(r.status).toBe('failed')

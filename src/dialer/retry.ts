@@ -22,13 +22,15 @@ export interface AttemptEnd {
   /** Start times of the contact's attempts (this one included), any order. */
   attemptStarts: Date[]
   timeZone: string
+  /** The call was lost on our side (a crash), not the contact's: no retry wait, the other limits hold. */
+  lostByUs?: boolean
   settings: Pick<CampaignSettings, 'maxAttempts' | 'maxAttemptsPerDay' | 'retryMinutes' | 'window'>
 }
 
 export function afterAttempt(a: AttemptEnd): ContactNext {
   if (a.outcome === 'completed' || a.outcome === 'human') return { status: 'done', reason: `reached (${a.outcome})` }
   if (a.attemptsMade >= a.settings.maxAttempts) return { status: 'failed', reason: `${a.attemptsMade} attempts made, the most allowed` }
-  const delayMin = a.settings.retryMinutes[a.outcome]
+  const delayMin = a.lostByUs ? 0 : a.settings.retryMinutes[a.outcome]
   const earliest = new Date(Math.max(a.now.getTime() + delayMin * 60_000, nextAllowedByDailyLimit(a.attemptStarts, a.settings.maxAttemptsPerDay, a.now)))
   const next = nextWindowStart(a.settings.window, a.timeZone, earliest)
   if (!next) return { status: 'failed', reason: 'the calling window never opens for this contact' }
