@@ -21,7 +21,7 @@ import type { Queues } from '../queue/index.js'
 import type { RedisHandle } from '../redis/connection.js'
 import type { Clock, TimerHandle } from '../time/clock.js'
 import { claimDue, finishAttempt, markDialed, outcomeOfFailure, unclaim, type AttemptResult } from './attempts.js'
-import { dialsWanted } from './pacing.js'
+import { dialsWanted } from './pacing/index.js'
 
 export interface DialerOptions {
   db: Db
