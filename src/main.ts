@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { startApp } from './app.js'
+import { ensureAdmin } from './auth/bootstrap.js'
+import { UserStore } from './auth/users.js'
 import { ConfigError, loadConfig } from './config.js'
 import { startHttpServer } from './http/server.js'
 import { FlowError } from './ivr/flow/problems.js'
@@ -40,7 +42,9 @@ async function main(): Promise<void> {
     throw err
   }
   log.info({ flows: flows.map((f) => ({ id: f.id, numbers: f.numbers, source: f.source })) }, 'IVR flows loaded')
-  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), queues, scripts })
+  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), flows, queues, scripts })
+  // With nobody in the users table, the first admin (its password on stdout, not in the log).
+  await ensureAdmin(new UserStore(app.database.db, realClock), { password: config.adminPassword, log })
   let http: FastifyInstance
   try {
     http = await startHttpServer(app, config.http)
