@@ -29,6 +29,7 @@ import { parseQueues } from '../../src/queue/config.js'
 import type { Endpoint } from '../../src/sim/dial-string.js'
 import { startSimulator, type PartyPlan, type Simulator } from '../../src/sim/index.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
+import { keepTimeMoving } from '../../src/web/demo-support.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -138,13 +139,7 @@ export async function startWebCenter(): Promise<WebCenter> {
   }
 
   // Time moves on its own: 200 ms of it every ~20 ms of wall clock.
-  let running = true
-  const driving = (async () => {
-    while (running) {
-      await clock.advance(200)
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  })()
+  const stopTime = keepTimeMoving(clock, { speed: 10, stepMs: 200 })
 
   const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 })
   const address = http.server.address()
@@ -165,8 +160,7 @@ export async function startWebCenter(): Promise<WebCenter> {
       const stopping = app.stop(0).finally(() => (stopped = true))
       const deadline = Date.now() + 20_000
       while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-      running = false
-      await driving
+      await stopTime()
       await stopping.catch(() => {})
       await sim.close()
       const keys = await redis.keys(`${prefix}:*`)

@@ -5,8 +5,10 @@
  * client's card, records a disposition and finds it in the call register; a supervisor sees
  * it on the wallboard and listens to the recording. Screenshots go to test-results/.
  */
+import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { calls } from '../../src/db/schema/index.js'
 import { CLIENT, launchChromium, logIn, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
 
 let center: WebCenter
@@ -174,4 +176,51 @@ describe('the supervisor', () => {
     await page.setViewportSize({ width: 820, height: 1180 })
     await screenshot(page, 'wallboard-tablet')
   }, 60_000)
+})
+
+describe('the live stream and the pages’ own routes', () => {
+  it('give an operator only their own desk and calls, and refuse what is not theirs', async () => {
+    await center.db.db.insert(calls).values({ callUuid: 'someone-elses-call', direction: 'inbound', callerNumber: '+38761999999', startedAt: new Date(center.clock.now()), answeredBy: 'ana' })
+    const anonymous = await fetch(`${center.base}/live/events`)
+    expect(anonymous.status).toBe(401)
+    expect(await anonymous.json()).toMatchObject({ error: 'unauthenticated' })
+
+    const page = await newPage()
+    await logIn(page, center.base, 'ivan')
+    await page.waitForURL(/\/operator$/)
+    // What the stream sends an operator: their desk, nothing of the floor or the campaigns.
+    const seen = await page.evaluate(
+      () =>
+        new Promise<Array<{ type: string; data: string }>>((resolve) => {
+          const got: Array<{ type: string; data: string }> = []
+          const source = new EventSource('/live/events')
+          for (const type of ['board', 'desk', 'problem']) source.addEventListener(type, (e) => got.push({ type, data: (e as unknown as { data: string }).data }))
+          setTimeout(() => {
+            source.close()
+            resolve(got)
+          }, 2500)
+        }),
+    )
+    expect(seen.length).toBeGreaterThan(0)
+    expect(new Set(seen.map((e) => e.type))).toEqual(new Set(['desk']))
+    expect(JSON.parse(seen[0]!.data)).toMatchObject({ agent: { id: 'ivan' } })
+
+    const other = await page.request.post(`${center.base}/operator/disposition`, { data: { callUuid: 'someone-elses-call', disposition: 'resolved' } })
+    expect(other.status()).toBe(403)
+    expect(await other.json()).toMatchObject({ error: 'not-your-call' })
+    const malformed = await page.request.post(`${center.base}/operator/disposition`, { data: { callUuid: '../x', disposition: 'Not A Code!' } })
+    expect(malformed.status()).toBe(400)
+    const unknown = await page.request.post(`${center.base}/operator/disposition`, { data: { callUuid: 'no-such-call', disposition: 'resolved' } })
+    expect(unknown.status()).toBe(404)
+    const theirs = await page.request.get(`${center.base}/live/calls?agent=ana`)
+    expect(theirs.status()).toBe(403)
+    const mine = (await (await page.request.get(`${center.base}/live/calls`)).json()) as { calls: Array<{ answeredBy: string }> }
+    expect(mine.calls.every((c) => c.answeredBy === 'ivan')).toBe(true)
+    // Nothing was written by the refused requests.
+    const [row] = await center.db.db.select().from(calls).where(eq(calls.callUuid, 'someone-elses-call'))
+    expect(row!.details).toEqual({})
+    // A page the role may not open, and assets that are not there.
+    expect((await page.request.get(`${center.base}/manager`)).status()).toBe(403)
+    expect((await page.request.get(`${center.base}/web/..%2Froutes.ts`)).status()).toBe(404)
+  }, 30_000)
 })

@@ -1,0 +1,68 @@
+/**
+ * What a demo (or a browser test) needs for the pages to be tried by hand: a user for each
+ * role with a known password, and simulated time that keeps moving on its own while people
+ * click (the simulation otherwise only moves when a script runs it).
+ */
+import { UserStore, isUserError } from '../auth/users.js'
+import type { Db } from '../db/database.js'
+import type { Role } from '../db/schema/index.js'
+import type { Clock } from '../time/clock.js'
+import type { VirtualClock } from '../time/virtual-clock.js'
+
+export interface DemoLogin {
+  username: string
+  password: string
+  role: Role
+  agentId: string | null
+  /** Where they start. */
+  page: string
+}
+
+/** The demo's people (agents from src/demo/sample-data.ts). Known passwords: a demo only. */
+export const DEMO_USERS: ReadonlyArray<Omit<DemoLogin, 'password'> & { name: string }> = [
+  { username: 'manager', name: 'Mira (campaign manager)', role: 'campaign-manager', agentId: null, page: '/manager' },
+  { username: 'supervisor', name: 'Sara (supervisor)', role: 'supervisor', agentId: null, page: '/wallboard' },
+  { username: 'ivan', name: 'Ivan Marić', role: 'operator', agentId: 'ivan', page: '/operator' },
+  { username: 'maria', name: 'Maria Costa', role: 'operator', agentId: 'maria', page: '/operator' },
+  { username: 'petra', name: 'Petra Novak', role: 'operator', agentId: 'petra', page: '/operator' },
+]
+
+export const DEMO_PASSWORD = 'demo-password'
+
+/**
+ * Creates the demo users that do not exist yet (an existing user keeps their password), all
+ * with `password`; answers the logins to print. The operators' agents must exist first.
+ */
+export async function seedDemoUsers(db: Db, clock: Clock, password = DEMO_PASSWORD): Promise<DemoLogin[]> {
+  const store = new UserStore(db, clock)
+  const existing = new Set((await store.list()).map((u) => u.username))
+  const logins: DemoLogin[] = []
+  for (const u of DEMO_USERS) {
+    if (!existing.has(u.username)) {
+      const made = await store.create({ username: u.username, name: u.name, role: u.role, password, agentId: u.agentId })
+      if (isUserError(made)) throw new Error(`demo user '${u.username}': ${made.message}`)
+    }
+    logins.push({ username: u.username, password: existing.has(u.username) ? '(unchanged)' : password, role: u.role, agentId: u.agentId, page: u.page })
+  }
+  return logins
+}
+
+/**
+ * Moves a virtual clock forward by itself, `speed` times the wall clock (in steps of
+ * `stepMs` of virtual time), until the returned stop() is awaited.
+ */
+export function keepTimeMoving(clock: VirtualClock, options: { speed?: number; stepMs?: number } = {}): () => Promise<void> {
+  const step = options.stepMs ?? 200
+  const pause = Math.max(1, Math.round(step / (options.speed ?? 10)))
+  let running = true
+  const driving = (async () => {
+    while (running) {
+      await clock.advance(step)
+      await new Promise((r) => setTimeout(r, pause))
+    }
+  })()
+  return async () => {
+    running = false
+    await driving
+  }
+}
