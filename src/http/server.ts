@@ -15,6 +15,7 @@ import { campaignRoutes } from './campaigns.js'
 import { clientRoutes } from './clients.js'
 import { dncRoutes } from './dnc.js'
 import { registerDocs } from './docs.js'
+import { pgErrorCode } from '../db/errors.js'
 import { sendError, statusSlug } from './errors.js'
 import { exportRoutes } from './exports.js'
 import { flowRoutes } from './flows.js'
@@ -24,8 +25,11 @@ import { metricsRoutes } from './metrics.js'
 import { queueRoutes } from './queues.js'
 import { recordingRoutes } from './recordings.js'
 import { userRoutes } from './users.js'
-import { formatSchemaErrors, validatorFactory } from './validation.js'
+import { formatSchemaErrors, nulIn, validatorFactory } from './validation.js'
 import { webRoutes } from '../web/routes.js'
+
+/** SQLSTATEs of a value the database refused for what it is (encoding, length, range, date). */
+const VALUE_ERRORS = new Set(['22021', '22P05', '22001', '22003', '22007', '22008', '22P02'])
 
 /** The largest JSON (or other) body taken; the CSV upload has its own, much larger, limit. */
 export const BODY_LIMIT = 1024 * 1024
@@ -46,12 +50,20 @@ export function buildHttpServer(app: App): FastifyInstance {
   server.setErrorHandler((err: FastifyError, req, reply) => {
     // Schema validation: the message names the part and the field (body/reason ...).
     if (err.validation) return sendError(reply, 400, 'bad-request', err.message)
+    // A value PostgreSQL cannot hold (a safety net: the schemas should have refused it).
+    const pg = pgErrorCode(err)
+    if (pg !== undefined && VALUE_ERRORS.has(pg)) return sendError(reply, 400, 'bad-request', 'a value in the request cannot be stored; check its characters and size')
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) return sendError(reply, status, statusSlug(status), err.message)
     req.log.error({ err }, 'http: request failed')
     return sendError(reply, 500, 'internal-error', 'the request failed; see the logs')
   })
   server.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not-found', `no route ${req.method} ${req.url}`))
+
+  server.addHook('preValidation', async (req, reply) => {
+    const where = nulIn({ params: req.params, query: req.query, body: req.body })
+    if (where) return sendError(reply, 400, 'bad-request', `${where} holds a NUL character`)
+  })
 
   const auth = authParts(app)
   installAccessControl(server, auth)

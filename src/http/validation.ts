@@ -37,3 +37,24 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
   })
   return new Error(text.join(', '))
 }
+
+/**
+ * Where a request holds a NUL character (path parameter, query or JSON body), or undefined.
+ * PostgreSQL text cannot hold one, and no name, number or reason needs it: such a request is
+ * refused as a whole (400) before any route reads it.
+ */
+export function nulIn(parts: { params: unknown; query: unknown; body: unknown }): string | undefined {
+  const walk = (value: unknown, where: string, depth: number): string | undefined => {
+    if (typeof value === 'string') return value.includes('\0') ? where : undefined
+    if (depth > 32 || value === null || typeof value !== 'object') return undefined
+    // Streams (a CSV upload) and buffers are not walked: they are read by their own route.
+    if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return undefined
+    for (const [key, v] of Object.entries(value)) {
+      if (key.includes('\0')) return `${where}/${key.replace(/\0/g, '\\0')}`
+      const found = walk(v, `${where}/${key}`, depth + 1)
+      if (found) return found
+    }
+    return undefined
+  }
+  return walk(parts.params, 'params', 0) ?? walk(parts.query, 'querystring', 0) ?? walk(parts.body, 'body', 0)
+}
