@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { calls } from '../../src/db/schema/index.js'
+import { attempts, calls, contacts } from '../../src/db/schema/index.js'
 import { CLIENT, launchChromium, logIn, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
 
 let center: WebCenter
@@ -175,6 +175,49 @@ describe('the supervisor', () => {
     await screenshot(page, 'wallboard')
     await page.setViewportSize({ width: 820, height: 1180 })
     await screenshot(page, 'wallboard-tablet')
+  }, 60_000)
+})
+
+describe('a campaign call to an operator', () => {
+  it("shows the contact's fields, the campaign and its script on the card, and keeps the disposition on the attempt", async () => {
+    center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
+    center.numbers.set('+38761300001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
+    const manager = await newPage()
+    await logIn(manager, center.base, 'mira', '/manager')
+    await manager.waitForURL(/\/manager$/)
+    const created = await manager.request.post(`${center.base}/campaigns`, {
+      data: { name: 'Winter offer', kind: 'telesales', settings: { operatorsQueue: 'operators', mode: 'progressive', window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } } },
+    })
+    expect(created.status()).toBe(201)
+    const campaign = (await created.json()) as { id: number }
+    const mapping = JSON.stringify({ phone: 'phone', name: 'name', fields: { offer: 'offer' } })
+    const upload = await manager.request.post(`${center.base}/campaigns/${campaign.id}/lists?name=winter.csv&mapping=${encodeURIComponent(mapping)}`, {
+      headers: { 'content-type': 'text/csv' },
+      data: 'phone,name,offer\n+38761300001,Hana Delić,10 % off winter tyres\n',
+    })
+    expect(upload.status()).toBe(201)
+
+    const page = await newPage()
+    await logIn(page, center.base, 'ivan')
+    await page.waitForURL(/\/operator$/)
+    await expect.poll(() => page.textContent('[data-testid=agent-state]'), { timeout: 20_000 }).toBe('available')
+    expect((await manager.request.post(`${center.base}/campaigns/${campaign.id}/start`)).status()).toBe(200)
+
+    const card = page.locator('#call')
+    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toContain('Winter offer')
+    const text = (await card.textContent()) ?? ''
+    expect(text).toContain('Hana Delić')
+    expect(text).toContain('10 % off winter tyres')
+    expect(text).toContain('Present this month')
+    await screenshot(page, 'operator-campaign-call')
+    await card.locator('select[name=disposition]').selectOption('sale')
+    await card.locator('textarea[name=notes]').fill('Two sets')
+    await card.locator('button[type=submit]').click()
+    await expect.poll(() => page.textContent('#no-call')).toContain('Saved: sale')
+    const [attempt] = await center.db.db.select().from(attempts).where(eq(attempts.campaignId, campaign.id))
+    expect(attempt).toMatchObject({ disposition: 'sale', agentId: 'ivan' })
+    const [contact] = await center.db.db.select().from(contacts).where(eq(contacts.campaignId, campaign.id))
+    expect(contact!.disposition).toBe('sale')
   }, 60_000)
 })
 
