@@ -5,12 +5,14 @@
  *   --capacity-only  the capacity benchmark alone (parse and queue skipped)
  *   --queue-only     the queue benchmark alone (the other section is left as it is)
  *   --lists-only     the list-loading benchmark alone (--quick: 100,000 rows instead of 1,000,000)
+ *   dialer-sim       the predictive-dialing simulation alone (or --dialer-only; --quick: 2 simulated hours)
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { capacityBenchmark } from './capacity.js'
+import { DIALER_SIM_HEADER, dialerSimBenchmark, dialerSimCells } from './dialer-sim.js'
 import { listLoadBenchmark } from './list-load.js'
 import { parseBenchmark } from './parse.js'
 import { queueLatencyBenchmark } from './queue-latency.js'
@@ -27,10 +29,11 @@ console.log(`benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'u
 const onlyCapacity = process.argv.includes('--capacity-only')
 const onlyQueue = process.argv.includes('--queue-only')
 const onlyLists = process.argv.includes('--lists-only')
+const onlyDialer = process.argv.includes('dialer-sim') || process.argv.includes('--dialer-only')
 const date = new Date().toISOString().slice(0, 10)
 const measured = `Measured ${date} with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}.`
 
-if (!onlyQueue && !onlyLists) {
+if (!onlyQueue && !onlyLists && !onlyDialer) {
   const parse = onlyCapacity ? [] : await parseBenchmark(quick ? 8 * 1024 * 1024 : 64 * 1024 * 1024, quick ? 3 : 5)
   const parseTable = table(
     ['format', 'events', 'MB', 'bare FreeSwitchParser (events/s)', 'ours: parse + dispatch + Call (events/s)', 'ratio (target >= 0.8)'],
@@ -75,7 +78,7 @@ if (!onlyQueue && !onlyLists) {
   ])
 }
 
-if (!onlyCapacity && !onlyLists) {
+if (!onlyCapacity && !onlyLists && !onlyDialer) {
   const q = await queueLatencyBenchmark(quick ? { agents: 10, callers: 100 } : { agents: 50, callers: 500 })
   const queueTable = table(
     ['agents', 'callers', 'served', 'failed', 'handoffs', 'same / cross instance', 'p50 ms', 'p99 ms', 'max ms', 'p99 same / cross ms', 'total s', 'calls/s', 'app CPU % (each instance)', 'simulator CPU %'],
@@ -112,7 +115,7 @@ if (!onlyCapacity && !onlyLists) {
   ])
 }
 
-if (!onlyCapacity && !onlyQueue) {
+if (!onlyCapacity && !onlyQueue && !onlyDialer) {
   const rows = quick ? 100_000 : 1_000_000
   const l = await listLoadBenchmark(rows)
   const listTable = table(
@@ -149,6 +152,31 @@ if (!onlyCapacity && !onlyQueue) {
     `Planted by the generator: ${fmt(l.planted.bad)} bad rows, ${fmt(l.planted.duplicates)} repeated numbers, ${fmt(l.planted.doNotCall)} numbers on the do-not-call lists. ${stages}`,
     '',
     `Whole load of ${fmt(l.rows)} rows <= 60 s: **${met ? 'yes' : 'no'}** (${fmt(l.loadSeconds, 1)} s).`,
+  ])
+}
+
+if (!onlyCapacity && !onlyQueue && !onlyLists) {
+  const hours = quick ? 2 : 8
+  console.log(`\nPredictive dialing: the campaign simulation, three pacing modes on the same seed (${hours} simulated hours each)`)
+  const d = dialerSimBenchmark({ hours, onRow: (r) => console.log(`  ${r.scenario} / ${r.result.mode}: talk share ${r.result.talkShare.toFixed(3)}, abandon ${(r.result.abandonRate * 100).toFixed(2)} %, ${r.result.wallSeconds.toFixed(1)} s`) })
+  const dialerTable = table(DIALER_SIM_HEADER, d.rows.map(dialerSimCells))
+  const verdict = [
+    `Abandon rate <= 3 % in every predictive run: **${d.abandonMet ? 'yes' : 'no'}**.`,
+    `Predictive talk share on the default scenario >= 0.80 (ceiling 0.857): **${d.defaultTalkShare >= 0.8 ? 'yes' : 'no'}** (${d.defaultTalkShare.toFixed(3)}).`,
+    `Predictive never below progressive and vicidial-adapt, at an abandon rate no higher than VICIdial's: **${d.neverWorse ? 'yes' : 'no'}**.`,
+    `${hours} simulated hours of the default scenario (predictive) in <= 60 s: **${d.defaultWallSeconds <= 60 ? 'yes' : 'no'}** (${d.defaultWallSeconds.toFixed(1)} s).`,
+  ]
+  console.log(`\n${dialerTable}\n\n${verdict.join('\n')}`)
+  writeSection('bench-dialer-sim', [
+    measured,
+    '',
+    `### Predictive dialing: campaign simulation, ${hours} simulated hours, seed 1`,
+    '',
+    'A model of calls and operators in virtual time driving the dialer\'s own pacing code (src/dialer/pacing), not the telephony path; see docs/PACING.md. The same command with `npm run simulate -- --compare` for one scenario.',
+    '',
+    dialerTable,
+    '',
+    ...verdict.flatMap((v) => [v, '']).slice(0, -1),
   ])
 }
 

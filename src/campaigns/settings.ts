@@ -57,6 +57,8 @@ export const CampaignSettingsSchema = Type.Object(
     operatorsQueue: Type.Optional(Type.String({ minLength: 1 })),
     /** An answered call must reach an operator this fast, or it is abandoned. */
     connectWithinSeconds: Type.Number({ minimum: 0.5, maximum: 10, default: 2 }),
+    /** Predictive pacing: abandoned calls per person answering, at most (0.03 when not given: Ofcom, FTC). */
+    maxAbandonRate: Type.Optional(Type.Number({ minimum: 0, maximum: 0.2 })),
     /** Answering machines: leave the message after the beep, or hang up and try again later. */
     machine: Type.Union([Type.Literal('leave-message'), Type.Literal('hangup')], { default: 'hangup' }),
     /** The flow (campaigns/scripts/<id>.yaml) that talks to the contact; a default per kind. */
@@ -88,6 +90,8 @@ export interface CampaignSettings {
   mode: DialMode
   operatorsQueue: string | undefined
   connectWithinSeconds: number
+  /** Predictive pacing's cap on abandoned calls per person answering; 0.03 when undefined. */
+  maxAbandonRate?: number
   machine: 'leave-message' | 'hangup'
   script: string | undefined
   defaultLanguage: string
@@ -134,6 +138,7 @@ export function campaignSettings(input: unknown): CampaignSettings {
     mode: s.mode ?? (s.operatorsQueue ? 'progressive' : 'agentless'),
     operatorsQueue: s.operatorsQueue,
     connectWithinSeconds: s.connectWithinSeconds,
+    ...(s.maxAbandonRate !== undefined ? { maxAbandonRate: s.maxAbandonRate } : {}),
     machine: s.machine,
     script: s.script,
     defaultLanguage: s.defaultLanguage,

@@ -22,6 +22,7 @@ import type { RedisHandle } from '../redis/connection.js'
 import type { Clock, TimerHandle } from '../time/clock.js'
 import { claimDue, finishAttempt, markDialed, outcomeOfFailure, unclaim, type AttemptResult } from './attempts.js'
 import { dialsWanted } from './pacing/index.js'
+import { LivePacing } from './pacing/live.js'
 
 export interface DialerOptions {
   db: Db
@@ -59,9 +60,14 @@ export class Dialer {
   private readonly orphans = new Map<string, { attemptId: number; campaignId: number }>()
   private running = false
 
+  /** Predictive campaigns' pacing (src/dialer/pacing): a snapshot of the campaign each tick, one Pacer each. */
+  private readonly pacing: LivePacing | undefined
+
   constructor(private readonly o: DialerOptions) {
     this.campaigns = new Campaigns(o.db)
     this.nodes = new NodePool(o.controls)
+    const queues = o.queues
+    this.pacing = queues ? new LivePacing({ db: o.db, store: queues.store, wrapUpMs: (q) => (queues.settings.find((x) => x.name === q)?.wrapUpSeconds ?? 0) * 1000 }) : undefined
     const bull = { prefix: `${o.prefix}:bull` }
     this.queue = new Queue<DialJob>('dial', { ...bull, connection: o.redis.duplicate() })
     this.worker = new Worker<DialJob>('dial', (job) => this.dial(job), { ...bull, connection: o.redis.duplicate(), concurrency: Math.max(10, o.globalMaxLines), autorun: false })
@@ -125,13 +131,12 @@ export class Dialer {
       if (!campaign || campaign.status !== 'running') return
       const now = new Date(this.o.clock.now())
       const s = campaign.settings
-      const operatorsFree = s.operatorsQueue && this.o.queues ? await this.freeOperators(s.operatorsQueue) : 0
-      const wanted = dialsWanted({ mode: s.mode, maxLines: s.maxLines, operatorsFree })
-      const claimed = await claimDue(this.o.db, campaignId, s, now, { globalMaxLines: this.o.globalMaxLines, wanted, perOperator: s.mode !== 'agentless' })
+      const { wanted, perOperator, reason } = await this.pace(campaign, now)
+      const claimed = await claimDue(this.o.db, campaignId, s, now, { globalMaxLines: this.o.globalMaxLines, wanted, perOperator })
       for (const c of claimed) {
         await this.queue.add('dial', { attemptId: c.attemptId, campaignId }, { jobId: `attempt-${c.attemptId}`, removeOnComplete: 10_000, removeOnFail: 10_000 })
       }
-      if (claimed.length > 0) this.o.log.info({ campaign: campaignId, dials: claimed.length, wanted }, 'dialer: calls started')
+      if (claimed.length > 0) this.o.log.info({ campaign: campaignId, dials: claimed.length, wanted, reason }, 'dialer: calls started')
       this.kick(campaignId, await this.nextLook(campaign, claimed.length > 0, now))
     } catch (err) {
       this.o.log.error({ campaign: campaignId, err: (err as Error).message }, 'dialer: tick failed; trying again')
@@ -168,6 +173,22 @@ export class Dialer {
     if (r.dueNow > 0) return BUSY_TICK_MS
     const next = r.next ? new Date(r.next).getTime() - now.getTime() : IDLE_TICK_MS
     return Math.max(BUSY_TICK_MS, Math.min(next, 6 * 3600_000))
+  }
+
+  /**
+   * How many calls to start now. Predictive: the Pacer on a snapshot of the campaign (new
+   * calls on top of those out, so the claim counts them as they are). The other modes: by
+   * the free operators, the claim taking off the calls not yet with one.
+   */
+  private async pace(campaign: Campaign, now: Date): Promise<{ wanted: number; perOperator: boolean; reason?: string }> {
+    const s = campaign.settings
+    if (s.mode === 'predictive' && this.pacing) {
+      const { decision } = await this.pacing.decide(campaign, now.getTime())
+      this.o.log.debug({ campaign: campaign.id, dials: decision.dials, reason: decision.reason, ...decision.detail }, 'dialer: predictive pacing')
+      return { wanted: decision.dials, perOperator: false, reason: decision.reason }
+    }
+    const operatorsFree = s.operatorsQueue && this.o.queues ? await this.freeOperators(s.operatorsQueue) : 0
+    return { wanted: dialsWanted({ mode: s.mode, maxLines: s.maxLines, operatorsFree }), perOperator: s.mode !== 'agentless' }
   }
 
   private async freeOperators(queue: string): Promise<number> {
