@@ -6,14 +6,24 @@
  * clients, a debtor, new callers, menu users, silent callers, callers who hang up. Their
  * managers' phones answer, ring out, are busy or are switched off at random. Prints where
  * each call went and what the call register says.
+ *
+ * The HTTP API and the pages are served on HTTP_HOST:HTTP_PORT (http://127.0.0.1:3000) from
+ * the start, with the logins printed first: the admin (created with ADMIN_PASSWORD, or the
+ * demo password, when there is no user yet) and a demo user per role. After the calls the
+ * demo stays up, simulated time moving on by itself, until Ctrl-C (`--exit` ends it instead).
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { inArray } from 'drizzle-orm'
+import type { AddressInfo } from 'node:net'
 import { startApp } from '../app.js'
+import { ensureAdmin, FIRST_ADMIN } from '../auth/bootstrap.js'
+import { UserStore } from '../auth/users.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { calls, recordings } from '../db/schema/index.js'
 import { SAMPLE_AGENTS, SAMPLE_CLIENTS, seedSampleData } from '../demo/sample-data.js'
+import { startHttpServer } from '../http/server.js'
+import { loadScripts } from '../ivr/flow/load.js'
 import { FlowError } from '../ivr/flow/problems.js'
 import { loadReadyFlows } from '../ivr/readiness.js'
 import { ivrCallFlow } from '../ivr/service.js'
@@ -24,6 +34,7 @@ import { textTable } from './text-table.js'
 import type { Endpoint } from '../sim/dial-string.js'
 import { startSimulator, type CallerScript, type PartyPlan, type ScriptStep } from '../sim/index.js'
 import { VirtualClock } from '../time/virtual-clock.js'
+import { DEMO_PASSWORD, keepTimeMoving, seedDemoUsers } from '../web/demo-support.js'
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,6 +44,8 @@ const { values: opts } = parseArgs({
     at: { type: 'string', default: '2026-11-23T09:00:00Z' },
     // Seconds between two callers (simulated time).
     gap: { type: 'string', default: '20' },
+    // End after the calls instead of serving the pages on.
+    exit: { type: 'boolean', default: false },
   },
 })
 
@@ -87,10 +100,11 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message)
     throw err
   }
-  let flows, queues
+  let flows, queues, scripts
   try {
     queues = await loadQueues(config.queuesFile)
     flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
+    scripts = await loadScripts(config.scriptsDir)
   } catch (err) {
     if (err instanceof FlowError || err instanceof QueueConfigError) fail(err.message)
     throw err
@@ -122,9 +136,33 @@ async function main(): Promise<void> {
     log,
     clock,
     flow: ivrCallFlow({ flows }),
+    flows,
     queues,
+    scripts,
   })
   await seedSampleData(app.database.db)
+
+  // The pages and the API, with the logins to use them.
+  const users = new UserStore(app.database.db, clock)
+  const adminPassword = config.adminPassword ?? DEMO_PASSWORD
+  const admin = await ensureAdmin(users, { password: adminPassword, log })
+  const logins = [
+    { username: FIRST_ADMIN, password: admin.created ? adminPassword : '(unchanged: set at its first start)', role: 'admin', page: '/wallboard' },
+    ...(await seedDemoUsers(app.database.db, clock)),
+  ]
+  let http
+  try {
+    http = await startHttpServer(app, config.http)
+  } catch (err) {
+    await app.stop(0)
+    await sim.close()
+    fail(`demo: cannot serve HTTP on ${config.http.host}:${config.http.port} (${(err as Error).message}); set HTTP_PORT to a free port`)
+  }
+  const { port } = http.server.address() as AddressInfo
+  const base = `http://${config.http.host}:${port}`
+  console.log(`demo: pages and API at ${base} (API documentation: ${base}/docs). Log in as:`)
+  console.log(textTable(['user', 'password', 'role', 'page'], logins.map((l) => [l.username, l.password, l.role, `${base}${l.page}`])))
+  console.log('')
   // The operators and sales start their shift: the queues' agents log in.
   const desk = app.queues!.desk
   const shift = []
@@ -170,8 +208,27 @@ async function main(): Promise<void> {
   console.log(`\nrouted to: ${count(table.map((t) => String(t[4])))}`)
   console.log(`hangup causes: ${count([...rows.values()].map((r) => r.hangupCause ?? 'none'))}`)
   console.log(`call register rows: ${rows.size} of ${placed.length}; recordings: ${recs.filter((r) => r.kind === 'call').length} calls, ${recs.filter((r) => r.kind === 'message').length} messages, in ${config.recordingsDir}`)
-  await app.stop(5000)
-  await sim.close()
+
+  const shutdown = async (): Promise<void> => {
+    await http.close()
+    await app.stop(5000)
+    await sim.close()
+  }
+  if (opts.exit) return shutdown()
+  // Simulated time goes on (ten times the wall clock) so the pages show a live center.
+  const stopTime = keepTimeMoving(clock, { speed: 10, stepMs: 200 })
+  console.log(`\ndemo: still serving ${base} (log in as above); Ctrl-C to stop`)
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await stopTime()
+  await shutdown()
 }
 
 main().then(

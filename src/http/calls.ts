@@ -8,7 +8,7 @@ import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { DESK, type Principal } from '../auth/access.js'
-import { calls, recordings, type IvrStep, type QueueOffer } from '../db/schema/index.js'
+import { attempts, calls, recordings, type IvrStep, type QueueOffer } from '../db/schema/index.js'
 import { sendError } from './errors.js'
 import { searchDigits } from './number-search.js'
 import { errors, idParams, looseObject, pageProperties } from './schemas.js'
@@ -61,9 +61,18 @@ const callDetail = looseObject(
   'A call with its IVR path, events in order and recordings',
 )
 
-/** The calls `who` may see: an operator's are the ones their agent answered. */
+/**
+ * The calls `who` may see: an operator's are the ones their agent answered, from a queue, as
+ * the person the IVR rang directly (a key client's manager), or as the agent of a campaign attempt.
+ */
 export function ownCalls(who: Principal): SQL | undefined {
-  return who.role === 'operator' ? eq(calls.answeredBy, who.agentId ?? '') : undefined
+  if (who.role !== 'operator') return undefined
+  const agent = who.agentId ?? ''
+  return or(
+    eq(calls.answeredBy, agent),
+    and(eq(calls.routedTo, `agent:${agent}`), eq(calls.routeResult, 'connected')),
+    sql`exists (select 1 from ${attempts} where ${attempts.id} = ${calls.attemptId} and ${attempts.agentId} = ${agent})`,
+  )
 }
 
 export interface CallEvent {

@@ -7,6 +7,7 @@ import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { calls, clients, CLIENT_TYPES, type ClientType } from '../db/schema/index.js'
+import { ownCalls } from './calls.js'
 import { sendError } from './errors.js'
 import { searchDigits } from './number-search.js'
 import { errors, idParams, looseObject, pageProperties } from './schemas.js'
@@ -83,9 +84,8 @@ export async function clientRoutes(server: FastifyInstance, { app }: { app: App 
     async (req, reply) => {
       const [client] = await db.select().from(clients).where(eq(clients.id, req.params.id))
       if (!client) return sendError(reply, 404, 'unknown-client', `there is no client ${req.params.id}`)
-      const who = req.user!
       // An operator sees only the calls they answered, here as in GET /calls.
-      const mine = who.role === 'operator' ? eq(calls.answeredBy, who.agentId ?? '') : undefined
+      const mine = ownCalls(req.user!)
       const recent = await db
         .select({ id: calls.id, startedAt: calls.startedAt, direction: calls.direction, routedTo: calls.routedTo, answeredBy: calls.answeredBy, hangupCause: calls.hangupCause })
         .from(calls)

@@ -60,10 +60,14 @@ beforeAll(async () => {
       },
       { callUuid: 'call-ana-1', direction: 'inbound', callerNumber: '+38762111222', destination: '5000', startedAt: at(60), endedAt: at(62), queueOutcome: 'answered', answeredBy: 'ana' },
       { callUuid: 'call-abandoned', direction: 'inbound', callerNumber: '+38762111222', destination: '5000', startedAt: at(24 * 60), endedAt: at(24 * 60 + 1), queueOutcome: 'abandoned' },
+      // Rung directly by the IVR as a key client's manager: Ivan answered it too; Ana's attempt was not answered.
+      { callUuid: 'call-direct', direction: 'inbound', callerNumber: '+38761200300', clientId: client!.id, destination: '5000', startedAt: at(-60), endedAt: at(-58), routedTo: 'agent:ivan', routeResult: 'connected' },
+      { callUuid: 'call-direct-missed', direction: 'inbound', callerNumber: '+38761200300', destination: '5000', startedAt: at(-120), endedAt: at(-119), routedTo: 'agent:ivan', routeResult: 'no-answer' },
     ])
     .returning()
   id.ivanCall = rows[0]!.id
   id.anaCall = rows[1]!.id
+  id.direct = rows[3]!.id
   fs.mkdirSync(path.join(t.recordings, '2026/11/20'), { recursive: true })
   fs.writeFileSync(path.join(t.recordings, '2026/11/20/call-ivan-1.wav'), AUDIO)
   fs.writeFileSync(path.join(t.recordings, '2026/11/20/call-ana-1.wav'), AUDIO)
@@ -90,16 +94,16 @@ afterAll(async () => {
 describe('the call register', () => {
   it('searches by number, dates, agent and outcome, newest first, with paging', async () => {
     const all = (await supervisor({ method: 'GET', url: '/calls' })).json()
-    expect(all.total).toBe(3)
-    expect(all.calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-abandoned', 'call-ana-1', 'call-ivan-1'])
+    expect(all.total).toBe(5)
+    expect(all.calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-abandoned', 'call-ana-1', 'call-ivan-1', 'call-direct', 'call-direct-missed'])
     const byNumber = (await supervisor({ method: 'GET', url: '/calls?number=062%20111' })).json()
     expect(byNumber.calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-abandoned', 'call-ana-1'])
     const byDay = (await supervisor({ method: 'GET', url: '/calls?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z' })).json()
-    expect(byDay.total).toBe(2)
+    expect(byDay.total).toBe(4)
     expect((await supervisor({ method: 'GET', url: '/calls?agent=ana' })).json().calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-ana-1'])
     expect((await supervisor({ method: 'GET', url: '/calls?outcome=abandoned' })).json().total).toBe(1)
     const page = (await supervisor({ method: 'GET', url: '/calls?offset=1&limit=1' })).json()
-    expect(page).toMatchObject({ total: 3, offset: 1, limit: 1 })
+    expect(page).toMatchObject({ total: 5, offset: 1, limit: 1 })
     expect(page.calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-ana-1'])
     const backwards = await supervisor({ method: 'GET', url: '/calls?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z' })
     expect(backwards.statusCode).toBe(400)
@@ -129,8 +133,8 @@ describe('the call register', () => {
 
   it('shows an operator only the calls they answered', async () => {
     const mine = (await ivan({ method: 'GET', url: '/calls' })).json()
-    expect(mine.total).toBe(1)
-    expect(mine.calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-ivan-1'])
+    expect(mine.total).toBe(2)
+    expect(mine.calls.map((c: { callUuid: string }) => c.callUuid)).toEqual(['call-ivan-1', 'call-direct'])
     expect((await ivan({ method: 'GET', url: '/calls?number=062111' })).json().total).toBe(0)
     expect((await ivan({ method: 'GET', url: `/calls/${id.ivanCall}` })).statusCode).toBe(200)
     const other = await ivan({ method: 'GET', url: `/calls/${id.anaCall}` })
@@ -141,7 +145,7 @@ describe('the call register', () => {
     expect(asked.json().error).toBe('not-your-agent')
     // The client card shows only their own calls too.
     const card = (await ivan({ method: 'GET', url: `/clients/${id.client}` })).json()
-    expect(card.recentCalls.map((c: { id: number }) => c.id)).toEqual([id.ivanCall])
+    expect(card.recentCalls.map((c: { id: number }) => c.id)).toEqual([id.ivanCall, id.direct])
   })
 })
 
