@@ -10,6 +10,7 @@ import { and, eq, gte } from 'drizzle-orm'
 import { attempts, contacts } from '../../src/db/schema/index.js'
 import { isCampaignError, type Campaign } from '../../src/campaigns/campaigns.js'
 import type { PartyPlan } from '../../src/sim/parties.js'
+import { liveSnapshot } from '../../src/dialer/pacing/live.js'
 import { startCallCenter, type CallCenter } from '../queue/harness.js'
 
 const AT = '2026-11-23T08:00:00Z'
@@ -97,6 +98,51 @@ function mostAtOnce(rows: Array<{ dialedAt: Date | null; endedAt: Date | null }>
 }
 
 describe('predictive pacing in the dialer', () => {
+  it('builds its snapshot from the agent states and the attempts: operators, calls out, recent figures, abandons', async () => {
+    cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: OPERATORS.map((id) => ({ id })), dialer: true })
+    const c = await campaign(cc, {}, [phone(0), phone(1), phone(2), phone(3)])
+    await morning(cc, c.id)
+    const now = cc.clock.now()
+    // Yesterday: 10 people answered, 1 abandoned (counts for the campaign, not today).
+    const [old] = await cc.db.db.insert(contacts).values({ campaignId: c.id, phone: '+38761300000', timezone: 'Europe/Sarajevo', fields: {}, status: 'done', attempts: 1 }).returning({ id: contacts.id })
+    const yesterday = now - 24 * 3600_000
+    await cc.db.db.insert(attempts).values(
+      Array.from({ length: 10 }, (_, i) => ({ campaignId: c.id, contactId: old!.id, number: i + 1, callUuid: randomUUID(), startedAt: new Date(yesterday + i * 60_000), dialedAt: new Date(yesterday + i * 60_000), answeredAt: new Date(yesterday + i * 60_000 + 5000), endedAt: new Date(yesterday + i * 60_000 + 30_000), outcome: i === 0 ? ('abandoned' as const) : ('human' as const) })),
+    )
+    // Now: one call ringing for 4 s, one claimed and not yet dialled, one person answered 1 s ago and waiting, one with an operator.
+    const open = await cc.db.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.campaignId, c.id)).limit(4)
+    const at = (ms: number): Date => new Date(now - ms)
+    await cc.db.db.insert(attempts).values([
+      { campaignId: c.id, contactId: open[0]!.id, number: 2, callUuid: randomUUID(), startedAt: at(4500), dialedAt: at(4000) },
+      { campaignId: c.id, contactId: open[1]!.id, number: 2, callUuid: randomUUID(), startedAt: at(200) },
+      { campaignId: c.id, contactId: open[2]!.id, number: 2, callUuid: randomUUID(), startedAt: at(8000), dialedAt: at(8000), answeredAt: at(1000) },
+      { campaignId: c.id, contactId: open[3]!.id, number: 2, callUuid: randomUUID(), startedAt: at(30_000), dialedAt: at(30_000), answeredAt: at(25_000), agentId: 'ana' },
+    ])
+    await cc.apps[0]!.queues!.desk.login('ivan')
+    await cc.apps[0]!.queues!.desk.login('ana')
+    const s = await liveSnapshot({ db: cc.db.db, store: cc.apps[0]!.queues!.store, wrapUpMs: 5000 }, c.id, 'operators', now)
+    expect(s.now).toBe(now)
+    expect(s.operators.map((o) => o.state).sort()).toEqual(['available', 'available'])
+    expect(s.ringing.map((r) => now - r.dialedAt).sort((a, b) => a - b)).toEqual([200, 4000])
+    expect(s.waiting.map((w) => now - w.answeredAt)).toEqual([1000])
+    // The last 400 told apart, oldest first (by when they started): yesterday's, the morning's, then
+    // the two answered now (people, on the line), ringing until the answer.
+    expect(s.recent).toHaveLength(10 + 300 + 2)
+    expect(s.recent.at(-2)).toMatchObject({ outcome: 'human', ringMs: 5000 })
+    expect(s.recent.at(-1)).toMatchObject({ outcome: 'human', ringMs: 7000 })
+    expect(s.recent[0]).toMatchObject({ outcome: 'abandoned', ringMs: 5000 })
+    const morningPeople = s.recent.filter((r) => r.outcome === 'human' && r.dialedAt >= new Date(AT).getTime() - 2 * 3600_000 && r.dialedAt < now - 60_000)
+    expect(morningPeople.map((r) => r.ringMs).sort((a, b) => a - b)[0]).toBe(3000)
+    const busy = s.recent.filter((r) => r.outcome === 'busy')
+    expect(busy).toHaveLength(30)
+    expect(busy.every((r) => r.ringMs === 1000)).toBe(true)
+    // Calls an operator had, ended: the morning's 90 (yesterday's name no operator); talk = end - answer.
+    expect(s.handled.length).toBe(90)
+    expect(s.handled.every((h) => h.talkMs === 40_000 && h.wrapMs === 5000)).toBe(true)
+    expect(s.campaign).toEqual({ humanAnswers: 100, abandoned: 1, calls: 310 })
+    expect(s.today).toEqual({ humanAnswers: 90, abandoned: 0, calls: 300 })
+  })
+
   it('dials nobody while no operator is logged in, and starts once one is', async () => {
     cc = await startCallCenter({ at: AT, queuesYaml: QUEUES, agents: OPERATORS.map((id) => ({ id })), dialer: true })
     for (let i = 0; i < 20; i++) cc.numbers.set(phone(i), plan(i))

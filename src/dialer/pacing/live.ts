@@ -13,7 +13,9 @@
  *   - handled: the last 200 calls an operator had, ended: talk = end - answer, wrap-up the
  *     queue's fixed wrap-up time;
  *   - abandons: people answering and abandoned since the campaign started and since midnight
- *     UTC (the regulator's day, taken as UTC).
+ *     UTC (the regulator's day, taken as UTC), attempts counted by the day they started. The
+ *     days before today are counted once a day and kept (LivePacing), so a tick reads only
+ *     today's attempts, through the (campaign, started_at) index like the other queries.
  */
 import { sql } from 'drizzle-orm'
 import type { Campaign } from '../../campaigns/campaigns.js'
@@ -50,29 +52,46 @@ export async function operatorsOf(store: QueueStore, queue: string): Promise<Ope
   return out
 }
 
-export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number, queue: string, now: number): Promise<PacingSnapshot> {
+/** People answering, abandoned and attempts ended. */
+export interface Counts {
+  humans: number
+  abandoned: number
+  calls: number
+}
+
+/** The campaign's counts of attempts started before `before` (the days before today). */
+export async function countsBefore(db: Db, campaignId: number, before: Date): Promise<Counts> {
+  const r = rows(
+    await db.execute(sql`
+      select
+        count(*) filter (where outcome in ('human', 'completed', 'abandoned'))::int as humans,
+        count(*) filter (where outcome = 'abandoned')::int as abandoned,
+        count(*) filter (where outcome is not null)::int as calls
+      from attempts where campaign_id = ${campaignId} and started_at < ${before}`),
+  )[0]
+  return { humans: Number(r?.humans ?? 0), abandoned: Number(r?.abandoned ?? 0), calls: Number(r?.calls ?? 0) }
+}
+
+/** Midnight UTC of the day `now` is in. */
+export const dayStart = (now: number): Date => new Date(Math.floor(now / 86_400_000) * 86_400_000)
+
+/** The snapshot; `earlier` is countsBefore(dayStart(now)), when the caller keeps it (else it is read). */
+export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number, queue: string, now: number, earlier?: Counts): Promise<PacingSnapshot> {
   const { db } = src
-  const midnight = new Date(Math.floor(now / 86_400_000) * 86_400_000)
-  const [operators, open, recent, handled, counts] = await Promise.all([
+  const midnight = dayStart(now)
+  const [operators, open, recent, handled, counts, before] = await Promise.all([
     operatorsOf(src.store, queue),
     db.execute(sql`select started_at, dialed_at, answered_at, agent_id from attempts where campaign_id = ${campaignId} and outcome is null`),
     db.execute(sql`
       select dialed_at, answered_at, ended_at, outcome from attempts
       where campaign_id = ${campaignId} and dialed_at is not null and (outcome is not null or answered_at is not null)
-      order by coalesce(answered_at, ended_at) desc limit ${RECENT_ATTEMPTS}`),
+      order by started_at desc limit ${RECENT_ATTEMPTS}`),
     db.execute(sql`
       select answered_at, ended_at from attempts
       where campaign_id = ${campaignId} and agent_id is not null and outcome is not null and answered_at is not null
-      order by ended_at desc limit ${RECENT_HANDLED}`),
-    db.execute(sql`
-      select
-        count(*) filter (where outcome in ('human', 'completed', 'abandoned'))::int as humans,
-        count(*) filter (where outcome = 'abandoned')::int as abandoned,
-        count(*) filter (where outcome is not null)::int as calls,
-        count(*) filter (where outcome in ('human', 'completed', 'abandoned') and ended_at >= ${midnight})::int as humans_today,
-        count(*) filter (where outcome = 'abandoned' and ended_at >= ${midnight})::int as abandoned_today,
-        count(*) filter (where outcome is not null and ended_at >= ${midnight})::int as calls_today
-      from attempts where campaign_id = ${campaignId}`),
+      order by started_at desc limit ${RECENT_HANDLED}`),
+    countsSince(db, campaignId, midnight),
+    earlier ?? countsBefore(db, campaignId, midnight),
   ])
   const ringing: RingingCall[] = []
   const waiting: WaitingCall[] = []
@@ -97,8 +116,6 @@ export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number,
     const talkMs = ms(r.ended_at) - ms(r.answered_at)
     if (Number.isFinite(talkMs)) calls.push({ talkMs: Math.max(0, talkMs), wrapMs: src.wrapUpMs })
   }
-  const c = rows(counts)[0] ?? {}
-  const n = (k: string): number => Number(c[k] ?? 0)
   return {
     now,
     operators,
@@ -106,9 +123,21 @@ export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number,
     waiting,
     recent: samples,
     handled: calls,
-    campaign: { humanAnswers: n('humans'), abandoned: n('abandoned'), calls: n('calls') },
-    today: { humanAnswers: n('humans_today'), abandoned: n('abandoned_today'), calls: n('calls_today') },
+    campaign: { humanAnswers: before.humans + counts.humans, abandoned: before.abandoned + counts.abandoned, calls: before.calls + counts.calls },
+    today: { humanAnswers: counts.humans, abandoned: counts.abandoned, calls: counts.calls },
   }
+}
+
+async function countsSince(db: Db, campaignId: number, since: Date): Promise<Counts> {
+  const r = rows(
+    await db.execute(sql`
+      select
+        count(*) filter (where outcome in ('human', 'completed', 'abandoned'))::int as humans,
+        count(*) filter (where outcome = 'abandoned')::int as abandoned,
+        count(*) filter (where outcome is not null)::int as calls
+      from attempts where campaign_id = ${campaignId} and started_at >= ${since}`),
+  )[0]
+  return { humans: Number(r?.humans ?? 0), abandoned: Number(r?.abandoned ?? 0), calls: Number(r?.calls ?? 0) }
 }
 
 /**
@@ -117,6 +146,8 @@ export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number,
  */
 export class LivePacing {
   private readonly pacers = new Map<number, Pacer>()
+  /** Each campaign's counts of the days before today, read once a day. */
+  private readonly earlier = new Map<number, { day: number; counts: Counts }>()
 
   constructor(private readonly src: { db: Db; store: QueueStore; wrapUpMs: (queue: string) => number }) {}
 
@@ -128,13 +159,20 @@ export class LivePacing {
       pacer = new Pacer(mode)
       this.pacers.set(campaign.id, pacer)
     }
-    const snapshot = await liveSnapshot({ db: this.src.db, store: this.src.store, wrapUpMs: this.src.wrapUpMs(s.operatorsQueue) }, campaign.id, s.operatorsQueue, now)
+    const day = dayStart(now).getTime()
+    let earlier = this.earlier.get(campaign.id)
+    if (!earlier || earlier.day !== day) {
+      earlier = { day, counts: await countsBefore(this.src.db, campaign.id, new Date(day)) }
+      this.earlier.set(campaign.id, earlier)
+    }
+    const snapshot = await liveSnapshot({ db: this.src.db, store: this.src.store, wrapUpMs: this.src.wrapUpMs(s.operatorsQueue) }, campaign.id, s.operatorsQueue, now, earlier.counts)
     const decision = pacer.decide(snapshot, pacingSettings(s, { maxAbandonRate: s.maxAbandonRate }))
     return { decision, snapshot }
   }
 
   forget(campaignId: number): void {
     this.pacers.delete(campaignId)
+    this.earlier.delete(campaignId)
   }
 }
 
