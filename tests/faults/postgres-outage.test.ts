@@ -6,6 +6,8 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { calls, recordings } from '../../src/db/schema/index.js'
+import { buildHttpServer } from '../../src/http/server.js'
+import { reportChaos } from './chaos-report.js'
 import { CLIENTS, startHarness, type Harness } from '../ivr/harness.js'
 
 let h: Harness
@@ -21,6 +23,10 @@ afterAll(async () => {
 
 it('keeps a call going while Postgres is away and writes its records when it is back', async () => {
   h.dbProxy!.cut()
+  const http = buildHttpServer(h.app)
+  const down = await http.inject({ url: '/health' })
+  expect(down.statusCode).toBe(503)
+  expect(down.json()).toMatchObject({ status: 'unavailable', database: { status: 'down' }, redis: { status: 'up' } })
   const placed = h.sim.sw.placeSipCall({ from: CLIENTS.key.phone, to: '5000', script: { steps: [] } })
   let finished = false
   void placed.done.then(() => (finished = true))
@@ -37,9 +43,13 @@ it('keeps a call going while Postgres is away and writes its records when it is 
   expect(heard.some((f) => f.includes('all-busy'))).toBe(true)
   expect(heard.at(-1)).toContain('goodbye')
   expect(placed.channel.hangupCause).toBe('NORMAL_CLEARING')
-  // Still nothing written while the database is away.
+  // Still nothing written while the database is away, and the health check says what is down.
   expect(h.app.register.backlog).toBeGreaterThan(0)
+  const backlog = h.app.register.backlog
   h.dbProxy!.restore()
+  const backAt = h.clock.now()
+  expect((await http.inject({ url: '/health' })).json()).toMatchObject({ database: { status: 'up' } })
+  await http.close()
   // The register retries with back-off, on the app's clock.
   for (let i = 0; i < 60 && h.app.register.backlog > 0; i++) await h.clock.advance(5000)
   await h.app.register.flush()
@@ -54,4 +64,13 @@ it('keeps a call going while Postgres is away and writes its records when it is 
   }
   const recs = await h.db.db.select().from(recordings).where(eq(recordings.callUuid, placed.channel.uuid))
   expect(recs.map((r) => r.kind)).toEqual(['call'])
+  reportChaos({
+    scenario: 'Postgres away for 30 s during a call',
+    injected: 'every database connection cut and refused for 30 s (virtual time)',
+    before: `1 call in the IVR; ${backlog} register writes held back`,
+    after: `call finished normally; ${rows.length} register row, ${recs.length} recording, written once`,
+    lost: 1 - rows.length,
+    duplicated: rows.length + recs.length - 2,
+    recoverMs: h.clock.now() - backAt,
+  })
 }, 120_000)

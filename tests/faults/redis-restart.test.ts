@@ -5,6 +5,7 @@
  */
 import { afterAll, expect, it } from 'vitest'
 import { startCallCenter, type CallCenter } from '../queue/harness.js'
+import { reportChaos } from './chaos-report.js'
 
 let cc: CallCenter | undefined
 
@@ -39,6 +40,7 @@ it('rebuilds queues and agent states after Redis loses them; waiting callers kee
   expect((await store.waiting('support')).count).toBe(3)
 
   // Redis comes back empty.
+  const lostAt = Date.now()
   const keys = await cc.redis.keys(`${cc.prefix}:*`)
   await cc.redis.del(...keys)
   expect(await store.agent('ivan')).toBeUndefined()
@@ -48,6 +50,7 @@ it('rebuilds queues and agent states after Redis loses them; waiting callers kee
   expect(rebuilt).toEqual([true, true])
   expect((await store.agent('ivan'))!).toMatchObject({ state: 'paused', reason: 'briefing' })
   expect((await store.waiting('support')).count).toBe(3)
+  const recoverMs = Date.now() - lostAt
 
   // Someone calling after the rebuild waits behind those who were there before.
   const later = cc.call('+38761000004', 'support', { instance: 1 })
@@ -61,4 +64,13 @@ it('rebuilds queues and agent states after Redis loses them; waiting callers kee
   expect(later.ended).toBe(true)
   // Nothing to rebuild when nothing was lost.
   expect(await cc.apps[0]!.queues!.recoverIfLost()).toBe(false)
+  reportChaos({
+    scenario: 'Redis restarts empty with callers waiting',
+    injected: `every key deleted (${keys.length}) with 3 callers waiting on 2 instances and the agent paused`,
+    before: '3 waiting, agent paused',
+    after: `3 waiting in the same order, agent paused again; ${rows.length} calls answered in arrival order`,
+    lost: 4 - rows.length,
+    duplicated: rows.length - new Set(rows.map((r) => r.callUuid)).size,
+    recoverMs,
+  })
 }, 120_000)

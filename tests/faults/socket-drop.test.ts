@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { calls } from '../../src/db/schema/index.js'
 import { CLIENTS, startHarness, type Harness } from '../ivr/harness.js'
+import { reportChaos } from './chaos-report.js'
 
 let h: Harness
 
@@ -37,4 +38,13 @@ it('finishes the call in the register when its socket drops mid-call', async () 
   expect(row!.ivrPath.map((s) => s.node)).toContain('main-menu')
   // FreeSWITCH went on without us (the dialplan behind `socket`) and the caller's channel ended.
   expect(finished).toBe(true)
+  reportChaos({
+    scenario: 'outbound socket drops mid-call',
+    injected: 'the call\'s event socket closed at the main menu',
+    before: '1 call in the IVR',
+    after: `register row closed with ${row!.hangupCause}, IVR path kept`,
+    lost: 0,
+    duplicated: 0,
+    recoverMs: row!.endedAt!.getTime() - dropAt,
+  })
 }, 60_000)

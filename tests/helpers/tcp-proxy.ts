@@ -9,6 +9,8 @@ export interface TcpProxy {
   port: number
   /** host:port of the proxy, to put in a URL. */
   address: string
+  /** Connections asked for so far, refused ones included (how often a client retried). */
+  readonly connections: number
   cut(): void
   restore(): void
   close(): Promise<void>
@@ -17,7 +19,9 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
   let refusing = false
+  let connections = 0
   const server = net.createServer((client) => {
+    connections++
     if (refusing) return client.destroy()
     const upstream = net.connect(target)
     for (const s of [client, upstream]) {
@@ -35,6 +39,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port,
     address: `127.0.0.1:${port}`,
+    get connections() {
+      return connections
+    },
     cut() {
       refusing = true
       for (const s of sockets) s.destroy()
