@@ -20,6 +20,7 @@ export interface DemoLogin {
 
 /** The demo's people (agents from src/demo/sample-data.ts). Known passwords: a demo only. */
 export const DEMO_USERS: ReadonlyArray<Omit<DemoLogin, 'password'> & { name: string }> = [
+  { username: 'admin', name: 'Administrator', role: 'admin', agentId: null, page: '/wallboard' },
   { username: 'manager', name: 'Mira (campaign manager)', role: 'campaign-manager', agentId: null, page: '/manager' },
   { username: 'supervisor', name: 'Sara (supervisor)', role: 'supervisor', agentId: null, page: '/wallboard' },
   { username: 'ivan', name: 'Ivan Marić', role: 'operator', agentId: 'ivan', page: '/operator' },

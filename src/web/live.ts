@@ -76,6 +76,8 @@ export interface Desk {
 
 /** The campaigns shown: running and paused ones, then the latest others, at most this many. */
 const CAMPAIGNS_SHOWN = 12
+/** Cards kept for calls on now (the oldest goes first). */
+const CARDS_KEPT = 500
 
 /** What an operator says and may record, by kind of call. */
 export const SCRIPTS: Record<string, { script: string[]; dispositions: string[] }> = {
@@ -108,6 +110,8 @@ export const SCRIPTS: Record<string, { script: string[]; dispositions: string[] 
 export class LiveData {
   private readonly figures: FigureReader | undefined
   private readonly directory: ClientDirectory
+  /** Cards of calls on now, by channel: what a card shows does not change during the call. */
+  private readonly cards = new Map<string, CallCard>()
 
   constructor(private readonly app: App) {
     this.figures = app.queues ? new FigureReader(app.queues.store, app.queues.settings, app.clock) : undefined
@@ -206,6 +210,15 @@ export class LiveData {
   }
 
   private async card(c: { uuid: string; state: CallCard['state']; since: number; queue: string | null; number: string; attempt: typeof attempts.$inferSelect | undefined }): Promise<CallCard> {
+    const known = this.cards.get(c.uuid)
+    if (known) return { ...known, state: c.state, since: c.since }
+    const card = await this.readCard(c)
+    if (this.cards.size >= CARDS_KEPT) this.cards.delete(this.cards.keys().next().value!)
+    this.cards.set(c.uuid, card)
+    return card
+  }
+
+  private async readCard(c: { uuid: string; state: CallCard['state']; since: number; queue: string | null; number: string; attempt: typeof attempts.$inferSelect | undefined }): Promise<CallCard> {
     const { db } = this.app.database
     let campaign: CallCard['campaign'] = null
     let contact: CallCard['contact'] = null

@@ -4,6 +4,14 @@
   const { api, param } = window.cc
   const HOME = { admin: '/wallboard', supervisor: '/wallboard', 'campaign-manager': '/manager', operator: '/operator' }
   const form = document.getElementById('login-form')
+  // Already logged in: straight to the page.
+  window
+    .fetch('/auth/me', { credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((me) => {
+      if (me && me.user && !param('next')) location.href = HOME[me.user.role] || '/'
+    })
+    .catch(() => undefined)
   const error = document.getElementById('login-error')
   form.addEventListener('submit', async (e) => {
     e.preventDefault()

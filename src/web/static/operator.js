@@ -46,7 +46,7 @@
     stateEl.textContent = state + (a && a.pending ? ' (then ' + a.pending + ')' : '') + (a && a.state === 'paused' && a.reason ? ': ' + a.reason : '')
     stateEl.className = 'state ' + state
     sinceEl.textContent = a && a.since ? 'for ' + duration(at - a.since) : ''
-    figuresEl.textContent = a && a.today ? 'Today: ' + a.today.calls + ' calls, talk ' + duration(a.today.talkMs) + ', idle ' + duration(a.today.idleMs) + (a.today.missed ? ', missed ' + a.today.missed : '') : ''
+    figuresEl.textContent = a && a.today ? 'Today: ' + a.today.calls + (a.today.calls === 1 ? ' call' : ' calls') + ', talk ' + duration(a.today.talkMs) + ', idle ' + duration(a.today.idleMs) + (a.today.missed ? ', missed ' + a.today.missed : '') : ''
     document.getElementById('go-available').disabled = state === 'available' || state === 'ringing' || state === 'in-call'
   }
 

@@ -109,7 +109,7 @@
     player.hidden = false
     player.src = rec.url
     player.play().catch(() => undefined)
-    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = '▶ listen'
+    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = '▶ ' + b.dataset.kind
     button.textContent = '♪ playing'
   }
 
@@ -146,7 +146,7 @@
                     'td',
                     {},
                     r.recordings.map((rec) => {
-                      const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, text: '▶ listen' })
+                      const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, 'data-kind': rec.kind, title: rec.kind === 'message' ? 'the message the caller left' : 'the call', text: '▶ ' + rec.kind })
                       b.addEventListener('click', () => listen(rec, b))
                       return b
                     }),
