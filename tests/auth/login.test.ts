@@ -6,10 +6,12 @@
  */
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp } from '../../src/app.js'
 import { ensureAdmin, FIRST_ADMIN } from '../../src/auth/bootstrap.js'
 import { LOGIN_MAX_ATTEMPTS } from '../../src/auth/rate-limit.js'
 import { UserStore } from '../../src/auth/users.js'
 import { users } from '../../src/db/schema/index.js'
+import { buildHttpServer } from '../../src/http/server.js'
 import { silentLogger } from '../../src/log.js'
 import { as, ensureUser, login, PASSWORD } from '../http/session.js'
 import { startTestApp, type TestApp } from '../http/test-app.js'
@@ -111,6 +113,23 @@ describe('login', () => {
     expect(fetchMeta.statusCode).toBe(403)
     const same = await t.server.inject({ method: 'POST', url: '/campaigns', headers: { cookie: `cc_session=${token}`, origin: 'http://localhost:3000', host: 'localhost:3000' }, payload: { name: 'Same site', kind: 'informational' } })
     expect(same.statusCode).toBe(201)
+  })
+})
+
+describe('several instances', () => {
+  it('share the sessions: a login on one opens the other, a logout on the other ends it on both', async () => {
+    const second = await startApp({ config: { ...t.app.config, instanceId: 'second', eslListen: { host: '127.0.0.1', port: 0 } }, log: silentLogger, clock: t.clock, flow: async () => {}, control: false })
+    const other = buildHttpServer(second)
+    try {
+      await ensureUser(t.app, 'nada', 'supervisor')
+      const token = await login(t.server, 'nada')
+      expect((await as(other, token)({ method: 'GET', url: '/auth/me' })).json().user.username).toBe('nada')
+      expect((await as(other, token)({ method: 'POST', url: '/auth/logout' })).statusCode).toBe(204)
+      expect((await as(t.server, token)({ method: 'GET', url: '/auth/me' })).statusCode).toBe(401)
+    } finally {
+      await other.close()
+      await second.stop(0)
+    }
   })
 })
 
