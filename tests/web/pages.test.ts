@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { attempts, calls, contacts } from '../../src/db/schema/index.js'
 import { CLIENT, launchChromium, logIn, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
 
@@ -15,10 +15,22 @@ let center: WebCenter
 let browser: Browser
 const contexts: BrowserContext[] = []
 
+// Without chromium every test fails with the reason (none is skipped).
+let missing: Error | undefined
+
 beforeAll(async () => {
-  browser = await launchChromium()
+  try {
+    browser = await launchChromium()
+  } catch (err) {
+    missing = err as Error
+    return
+  }
   center = await startWebCenter()
 }, 60_000)
+
+beforeEach(() => {
+  if (missing) throw missing
+})
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {})
@@ -133,6 +145,8 @@ describe('the operator', () => {
     await expect.poll(() => mine.locator('[data-testid=disposition]').textContent()).toBe('order-taken')
     expect(await mine.textContent()).toContain('Wants 20 boxes')
     await screenshot(page, 'operator-after')
+    await page.setViewportSize({ width: 820, height: 1180 })
+    await screenshot(page, 'operator-tablet')
 
     // The register (the API's own search) has it too, once the call is over.
     await call.done
