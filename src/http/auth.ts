@@ -1,11 +1,14 @@
 /**
  * Logging in and out. POST /auth/login checks the password (rate-limited per username and
  * client address), opens a session, sets the session cookie for pages and answers the same
- * token for programs; POST /auth/logout ends the session; GET /auth/me says who is asking.
+ * token for programs; POST /auth/logout ends the session; GET /auth/me says who is asking;
+ * POST /auth/password changes one's own password (the current one is asked for, every session
+ * of the user ends, and a new one is opened for this client).
  */
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
-import { burnPasswordCheck, needsRehash, hashPassword, verifyPassword } from '../auth/password.js'
+import { burnPasswordCheck, needsRehash, hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from '../auth/password.js'
+import { isUserError } from '../auth/users.js'
 import type { AuthParts } from './authenticate.js'
 import { sendError } from './errors.js'
 import { errors, looseObject } from './schemas.js'
@@ -72,6 +75,44 @@ export async function authRoutes(server: FastifyInstance, { app, auth }: { app: 
       const who = req.user!
       await sessions.revoke(who.sessionId, who.userId)
       return reply.code(204).header('set-cookie', clearedSessionCookie(auth.secureCookies)).send()
+    },
+  )
+
+  server.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/auth/password',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary: 'Change your own password: every session of yours ends, and this client gets a new one',
+        body: {
+          type: 'object',
+          required: ['currentPassword', 'newPassword'],
+          additionalProperties: false,
+          properties: { currentPassword: { type: 'string', minLength: 1, maxLength: PASSWORD_MAX }, newPassword: { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX } },
+        },
+        response: { 200: loginAnswer, ...errors(400, 401, 429) },
+      },
+    },
+    async (req, reply) => {
+      const who = req.user!
+      // Guessing the current password through this route counts like failed logins.
+      const limited = await limiter.hit(who.username, req.ip)
+      if (!limited.allowed) {
+        const seconds = Math.ceil(limited.retryAfterMs / 1000)
+        reply.header('retry-after', String(seconds))
+        return sendError(reply, 429, 'too-many-attempts', `too many password attempts for '${who.username}' from this address; try again in ${seconds} s`)
+      }
+      const found = await users.forLogin(who.username)
+      if (!found || !(await verifyPassword(req.body.currentPassword, found.passwordHash))) return sendError(reply, 400, 'wrong-password', 'currentPassword is not your password')
+      if (req.body.newPassword === req.body.currentPassword) return sendError(reply, 400, 'same-password', 'newPassword must differ from currentPassword')
+      const r = await users.update(who.userId, { password: req.body.newPassword })
+      if (isUserError(r)) return sendError(reply, 400, r.error, r.message)
+      await limiter.clear(who.username, req.ip)
+      await sessions.revokeUser(who.userId)
+      const { token, session } = await sessions.create(who.userId)
+      req.log.info({ user: who.username }, 'auth: password changed')
+      reply.header('set-cookie', sessionCookie(token, sessions.ttlMs / 1000, auth.secureCookies))
+      return { token, expiresAt: new Date(session.expiresAt).toISOString(), user: publicUser(r.user) }
     },
   )
 

@@ -116,6 +116,26 @@ describe('login', () => {
   })
 })
 
+describe('changing one\'s own password', () => {
+  it('asks for the current one, ends every other session, and opens a new one', async () => {
+    await ensureUser(t.app, 'ivo', 'operator', 'ivan')
+    const first = await login(t.server, 'ivo')
+    const second = await login(t.server, 'ivo')
+    const me = as(t.server, first)
+    const wrong = await me({ method: 'POST', url: '/auth/password', payload: { currentPassword: 'not it', newPassword: 'a fresh password' } })
+    expect(wrong.statusCode).toBe(400)
+    expect(wrong.json().error).toBe('wrong-password')
+    expect((await me({ method: 'POST', url: '/auth/password', payload: { currentPassword: PASSWORD, newPassword: 'short' } })).statusCode).toBe(400)
+    const ok = await me({ method: 'POST', url: '/auth/password', payload: { currentPassword: PASSWORD, newPassword: 'a fresh password' } })
+    expect(ok.statusCode).toBe(200)
+    expect(String(ok.headers['set-cookie'])).toContain(`cc_session=${ok.json().token}`)
+    for (const old of [first, second]) expect((await as(t.server, old)({ method: 'GET', url: '/auth/me' })).statusCode).toBe(401)
+    expect((await as(t.server, ok.json().token)({ method: 'GET', url: '/auth/me' })).statusCode).toBe(200)
+    expect((await loginRes('ivo', PASSWORD, '10.5.5.5')).statusCode).toBe(401)
+    expect((await loginRes('ivo', 'a fresh password', '10.5.5.5')).statusCode).toBe(200)
+  })
+})
+
 describe('several instances', () => {
   it('share the sessions: a login on one opens the other, a logout on the other ends it on both', async () => {
     const second = await startApp({ config: { ...t.app.config, instanceId: 'second', eslListen: { host: '127.0.0.1', port: 0 } }, log: silentLogger, clock: t.clock, flow: async () => {}, control: false })

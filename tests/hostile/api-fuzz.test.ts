@@ -17,6 +17,7 @@ const ROUTES: Array<[method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string]>
   ['GET', '/metrics'],
   ['POST', '/auth/login'],
   ['GET', '/auth/me'],
+  ['POST', '/auth/password'],
   ['GET', '/users'],
   ['GET', '/users/:p'],
   ['POST', '/users'],

@@ -34,6 +34,7 @@ const ROUTES: Row[] = [
   { method: 'GET', route: '/metrics', url: '/metrics', roles: 'public' },
   { method: 'POST', route: '/auth/login', url: '/auth/login', roles: 'public', payload: { username: 'nobody-here', password: '' } },
   { method: 'GET', route: '/auth/me', url: '/auth/me', roles: ALL },
+  { method: 'POST', route: '/auth/password', url: '/auth/password', roles: ALL, payload: { currentPassword: 'wrong', newPassword: 'x' } },
   // POST /auth/logout: every role, tested on its own below (it ends the session).
   { method: 'GET', route: '/users', url: '/users', roles: ADMIN },
   { method: 'GET', route: '/users/{id}', url: '/users/999999', roles: ADMIN },
