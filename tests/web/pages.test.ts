@@ -141,6 +141,9 @@ describe('the operator', () => {
     await card.locator('textarea[name=notes]').fill('Wants 20 boxes delivered on Friday')
     await card.locator('button[type=submit]').click()
     await expect.poll(() => page.textContent('#no-call')).toContain('Saved: order-taken')
+    // The call goes on, and its card does not come back.
+    await page.waitForTimeout(1500)
+    expect(await page.isHidden('#call')).toBe(true)
     const mine = page.locator(`[data-testid=my-calls] tr[data-call="${call.channel.uuid}"]`)
     await expect.poll(() => mine.locator('[data-testid=disposition]').textContent()).toBe('order-taken')
     expect(await mine.textContent()).toContain('Wants 20 boxes')

@@ -17,6 +17,8 @@
 
   let state = null
   let card = null // { uuid, node, stateEl, ended }
+  // Calls whose disposition is saved: their card does not come back while they go on.
+  const saved = new Set()
 
   if (!agent) {
     stateEl.textContent = 'no agent'
@@ -100,6 +102,7 @@
       for (let i = 0; i < 8; i++) {
         try {
           await api('POST', '/operator/disposition', body)
+          saved.add(c.uuid)
           card = null
           callBox.hidden = true
           callBox.replaceChildren()
@@ -123,6 +126,7 @@
   }
 
   function showCall(c, at) {
+    if (c && saved.has(c.uuid)) c = null
     if (c && (!card || card.uuid !== c.uuid)) {
       card = buildCard(c)
       callBox.replaceChildren(card.node)
