@@ -25,7 +25,7 @@ export async function ensureAdmin(
     return { created: true, printed: false }
   }
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`))
-  print(`opencc: first start, created user '${FIRST_ADMIN}' with password ${password} (shown this once; log in and change it: PATCH /users/${made.id})`)
+  print(`opencc: first start, created user '${FIRST_ADMIN}' with password ${password} (shown this once; log in and change it: POST /auth/password)`)
   options.log.warn({ user: FIRST_ADMIN }, 'auth: no user yet; created the admin with a random password, printed once on standard output (not in this log)')
   return { created: true, printed: true }
 }

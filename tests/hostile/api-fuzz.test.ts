@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check'
 import { count } from 'drizzle-orm'
+import type { PgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { attempts, campaigns, contactLists, contacts, doNotCall, users } from '../../src/db/schema/index.js'
 import { as, loginAs, type Inject } from '../http/session.js'
@@ -90,7 +91,7 @@ let token: string
 
 const rows = async () => {
   const db = t.app.database.db
-  const n = async (table: Parameters<typeof db.select>[0] extends never ? never : Parameters<ReturnType<typeof db.select>['from']>[0]) => (await db.select({ n: count() }).from(table))[0]!.n
+  const n = async (table: PgTable) => (await db.select({ n: count() }).from(table))[0]!.n
   return { campaigns: await n(campaigns), lists: await n(contactLists), contacts: await n(contacts), dnc: await n(doNotCall), users: await n(users), attempts: await n(attempts) }
 }
 
