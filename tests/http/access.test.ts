@@ -5,9 +5,11 @@
  * request writes nothing.
  */
 import { count } from 'drizzle-orm'
+import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../src/db/schema/index.js'
 import { campaigns, doNotCall, users } from '../../src/db/schema/index.js'
+import { authParts, installAccessControl } from '../../src/http/authenticate.js'
 import { as, loginAs, type Inject } from './session.js'
 import { startTestApp, type TestApp } from './test-app.js'
 
@@ -133,6 +135,18 @@ describe('access to every route', () => {
       }
     })
   }
+
+  it('a route that declares no access stops the server from starting', async () => {
+    const bare = Fastify()
+    installAccessControl(bare, authParts(t.app))
+    expect(() => bare.get('/forgotten', async () => 'open?')).toThrow('route GET /forgotten declares no access (config.access)')
+    // In a plugin, as every area of the API is: the start fails.
+    const other = Fastify()
+    installAccessControl(other, authParts(t.app))
+    void other.register(async (p) => void p.get('/forgotten', async () => 'open?'))
+    await expect(other.ready()).rejects.toThrow('declares no access')
+    await bare.close()
+  })
 
   it('a bad or ended token is 401, and so is a malformed Authorization header', async () => {
     for (const authorization of ['Bearer nope', `Bearer ${'A'.repeat(43)}`, 'Basic cm9vdDpyb290', 'Bearer']) {

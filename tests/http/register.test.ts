@@ -173,6 +173,11 @@ describe('recordings', () => {
     expect(past.headers['content-range']).toBe('bytes */1000')
     expect(past.json().error).toBe('range-not-satisfiable')
 
+    const head = await supervisor({ method: 'HEAD', url: `/recordings/${id.ivanRec}` })
+    expect(head.statusCode).toBe(200)
+    expect(head.headers['content-length']).toBe('1000')
+    expect(head.body).toBe('')
+
     const download = await supervisor({ method: 'GET', url: `/recordings/${id.ivanRec}/download` })
     expect(String(download.headers['content-disposition'])).toBe(`attachment; filename="call-call-ivan-1-${id.ivanRec}.wav"`)
     const byPath = await supervisor({ method: 'GET', url: '/recordings/file/2026/11/20/call-ivan-1.wav', headers: { range: 'bytes=0-9' } })
