@@ -41,7 +41,8 @@ export interface Board {
 export interface CallCard {
   /** The channel of the caller (inbound) or of the contact (campaign). */
   uuid: string
-  state: 'ringing' | 'connected'
+  /** `held`: a preview contact held for the agent, not dialled yet (they call or skip it). */
+  state: 'held' | 'ringing' | 'connected'
   /** Since when the agent has been in that state, ms. */
   since: number
   kind: 'inbound' | 'campaign'
@@ -72,6 +73,8 @@ export interface Desk {
   at: number
   agent: AgentFigures | null
   call: CallCard | null
+  /** Running preview campaigns the agent serves: they take the next contact themselves. */
+  preview: Array<{ id: number; name: string; kind: string }>
 }
 
 /** The campaigns shown: running and paused ones, then the latest others, at most this many. */
@@ -183,7 +186,27 @@ export class LiveData {
       const state = agent.state === 'ringing' ? 'ringing' : 'connected'
       call = (await this.queuedCall(agentId, state, agent.since)) ?? (await this.previewCall(agentId, state, agent.since)) ?? null
     }
-    return { at, agent, call }
+    const preview = agent && agent.state !== 'logged-out' ? (await this.previewCampaigns()).filter((c) => !c.queue || agent.queues.includes(c.queue)).map(({ queue: _queue, ...c }) => c) : []
+    return { at, agent, call, preview }
+  }
+
+  private previewRead: { at: number; value: Promise<Array<{ id: number; name: string; kind: string; queue: string | undefined }>> } | undefined
+
+  /** Running campaigns in preview mode, read at most once a second. */
+  private previewCampaigns(): Promise<Array<{ id: number; name: string; kind: string; queue: string | undefined }>> {
+    if (this.previewRead && Date.now() - this.previewRead.at < 1000) return this.previewRead.value
+    const value = (async () => {
+      if (!this.app.dialer) return []
+      const rows = await this.app.database.db
+        .select({ id: campaignsTable.id })
+        .from(campaignsTable)
+        .where(and(eq(campaignsTable.status, 'running'), sql`${campaignsTable.settings}->>'mode' = 'preview'`))
+      const found = await Promise.all(rows.map((r) => this.app.dialer!.campaigns.get(r.id)))
+      return found.filter((c) => c !== undefined).map((c) => ({ id: c.id, name: c.name, kind: c.kind, queue: c.settings.operatorsQueue }))
+    })()
+    this.previewRead = { at: Date.now(), value }
+    value.catch(() => (this.previewRead = undefined))
+    return value
   }
 
   private async queuedCall(agentId: string, state: CallCard['state'], since: number): Promise<CallCard | undefined> {
@@ -206,7 +229,7 @@ export class LiveData {
       .orderBy(desc(attempts.id))
       .limit(1)
     if (!attempt) return undefined
-    return this.card({ uuid: attempt.callUuid, state, since, queue: null, number: '', attempt })
+    return this.card({ uuid: attempt.callUuid, state: attempt.dialedAt ? state : 'held', since, queue: null, number: '', attempt })
   }
 
   private async card(c: { uuid: string; state: CallCard['state']; since: number; queue: string | null; number: string; attempt: typeof attempts.$inferSelect | undefined }): Promise<CallCard> {

@@ -238,6 +238,47 @@ describe('a campaign call to an operator', () => {
   }, 60_000)
 })
 
+describe('a preview campaign', () => {
+  it('lets the operator take the next contact, call it from the card and record the outcome', async () => {
+    center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
+    center.numbers.set('+38761400001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
+    const manager = await newPage()
+    await logIn(manager, center.base, 'mira', '/manager')
+    await manager.waitForURL(/\/manager$/)
+    const created = await manager.request.post(`${center.base}/campaigns`, {
+      data: { name: 'Old friends', kind: 'dormant', settings: { operatorsQueue: 'operators', mode: 'preview', window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } } },
+    })
+    expect(created.status()).toBe(201)
+    const campaign = (await created.json()) as { id: number }
+    const mapping = JSON.stringify({ phone: 'phone', name: 'name', fields: { last_order: 'last_order' } })
+    const upload = await manager.request.post(`${center.base}/campaigns/${campaign.id}/lists?name=old.csv&mapping=${encodeURIComponent(mapping)}`, {
+      headers: { 'content-type': 'text/csv' },
+      data: 'phone,name,last_order\n+38761400001,Kiosk Zenica,2026-03-02\n',
+    })
+    expect(upload.status()).toBe(201)
+    expect((await manager.request.post(`${center.base}/campaigns/${campaign.id}/start`)).status()).toBe(200)
+
+    const page = await newPage()
+    await logIn(page, center.base, 'ivan')
+    await page.waitForURL(/\/operator$/)
+    await expect.poll(() => page.textContent('[data-testid=agent-state]'), { timeout: 20_000 }).toBe('available')
+    const take = page.locator(`[data-preview="${campaign.id}"]`)
+    await take.click({ timeout: 10_000 })
+    const card = page.locator('#call')
+    await expect.poll(() => card.locator('[data-testid=call-state]').textContent(), { timeout: 10_000 }).toContain('Held for you')
+    expect(await card.textContent()).toContain('Kiosk Zenica')
+    expect(await card.textContent()).toContain('2026-03-02')
+    await screenshot(page, 'operator-preview')
+    await card.locator('button[data-action=dial]').click()
+    await expect.poll(() => card.locator('[data-testid=call-state]').textContent(), { timeout: 15_000 }).toMatch(/^Connected/)
+    await card.locator('select[name=disposition]').selectOption('reactivated')
+    await card.locator('button[type=submit]').click()
+    await expect.poll(() => page.textContent('#no-call')).toContain('Saved: reactivated')
+    const [attempt] = await center.db.db.select().from(attempts).where(eq(attempts.campaignId, campaign.id))
+    expect(attempt).toMatchObject({ disposition: 'reactivated', agentId: 'ivan' })
+  }, 60_000)
+})
+
 describe('the live stream and the pages’ own routes', () => {
   it('give an operator only their own desk and calls, and refuse what is not theirs', async () => {
     await center.db.db.insert(calls).values({ callUuid: 'someone-elses-call', direction: 'inbound', callerNumber: '+38761999999', startedAt: new Date(center.clock.now()), answeredBy: 'ana' })

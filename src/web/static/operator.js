@@ -81,6 +81,14 @@
       const ct = c.contact
       parts.push(kv([['Contact', ct.name || ct.phone], ['Phone', ct.phone], ['Language', ct.language], ...Object.entries(ct.fields || {})]))
     }
+    // A preview contact held for the agent: they call it or give it back.
+    const previewActions = el(
+      'div',
+      { class: 'actions', hidden: true },
+      el('button', { type: 'button', 'data-action': 'dial', text: 'Call ' + (c.contact ? c.contact.name || c.contact.phone : 'the contact'), onclick: (e) => previewAct('dial', c, e.target) }),
+      el('button', { type: 'button', class: 'secondary', 'data-action': 'skip', text: 'Skip', onclick: (e) => previewAct('skip', c, e.target) }),
+    )
+    parts.push(previewActions)
     parts.push(el('ol', { class: 'script', 'aria-label': 'script' }, c.script.map((s) => el('li', { text: s }))))
     const form = el(
       'form',
@@ -122,7 +130,57 @@
     })
     parts.push(form)
     const node = el('div', { 'data-call': c.uuid }, ...parts)
-    return { uuid: c.uuid, node, stateEl: stateLine, ended: false }
+    return { uuid: c.uuid, node, stateEl: stateLine, previewActions, ended: false }
+  }
+
+  async function previewAct(verb, c, button) {
+    button.disabled = true
+    deskError.textContent = ''
+    try {
+      await api('POST', '/attempts/' + c.attemptId + '/' + verb, {})
+      if (verb === 'skip') {
+        saved.add(c.uuid)
+        card = null
+        callBox.hidden = true
+        callBox.replaceChildren()
+        noCall.hidden = false
+        noCall.textContent = 'Skipped: the contact goes back to the campaign.'
+      }
+    } catch (err) {
+      deskError.textContent = err.message
+      button.disabled = false
+    }
+  }
+
+  // Preview campaigns: the operator takes the next contact when ready.
+  const previewBox = el('div', { class: 'actions', id: 'preview', 'data-testid': 'preview' })
+  document.getElementById('desk-error').before(previewBox)
+  let previewKey = ''
+  function showPreview(list) {
+    const key = JSON.stringify(list || [])
+    if (key === previewKey) return
+    previewKey = key
+    previewBox.replaceChildren(
+      ...(list || []).map((p) =>
+        el('button', {
+          type: 'button',
+          class: 'secondary',
+          'data-preview': p.id,
+          text: 'Next contact: ' + p.name,
+          onclick: async (e) => {
+            e.target.disabled = true
+            deskError.textContent = ''
+            try {
+              await api('POST', '/campaigns/' + p.id + '/preview', {})
+            } catch (err) {
+              deskError.textContent = err.message
+            } finally {
+              e.target.disabled = false
+            }
+          },
+        }),
+      ),
+    )
   }
 
   function showCall(c, at) {
@@ -135,8 +193,9 @@
     }
     if (!card) return
     if (c && c.uuid === card.uuid) {
-      card.stateEl.textContent = (c.state === 'ringing' ? 'Ringing' : 'Connected') + ' · ' + duration(at - c.since)
-      card.stateEl.className = 'call-state ' + c.state
+      card.stateEl.textContent = c.state === 'held' ? 'Held for you: call or skip' : (c.state === 'ringing' ? 'Ringing' : 'Connected') + ' · ' + duration(at - c.since)
+      card.stateEl.className = 'call-state ' + (c.state === 'held' ? 'ringing' : c.state)
+      card.previewActions.hidden = c.state !== 'held'
     } else if (!card.ended) {
       card.ended = true
       card.stateEl.textContent = 'Call ended: enter the disposition'
@@ -193,6 +252,7 @@
       desk(d) {
         showAgent(d.agent, d.at)
         showCall(d.call, d.at)
+        showPreview(d.preview)
       },
     })
   }
