@@ -146,5 +146,12 @@ if (o.json) {
       ]),
     ),
   )
+  if (teams.length > 1) {
+    // "How many operators for this list?": the smallest team that finishes it within the hours, by mode.
+    for (const m of modes) {
+      const done = results.filter((r) => r.mode === m && r.listDoneAtHour !== null).sort((a, b) => a.agents - b.agents)[0]
+      console.log(done ? `${m}: ${done.agents} operator${done.agents === 1 ? '' : 's'} finish the ${base.contacts} contacts in ${done.listDoneAtHour!.toFixed(1)} h` : `${m}: none of ${teams.join(', ')} operators finishes the ${base.contacts} contacts in ${base.hours} h`)
+    }
+  }
   console.log(`\nSimulated with the dialer's pacing code in virtual time (a model of calls and operators, not the telephony path). Seed ${base.seed}, ${base.contacts} contacts, ${base.hours} h.`)
 }

@@ -41,6 +41,12 @@ describe('npm run simulate', () => {
     expect(r.stdout).toMatch(/not the telephony path/)
   })
 
+  it('a sweep says the smallest team that finishes the list', () => {
+    const r = simulate('--agents', '1,3', '--contacts', '40', '--max-attempts', '1', '--hours', '1')
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/predictive: (1 operator|3 operators) finish the 40 contacts in \d+\.\d h/)
+  })
+
   it('refuses bad flags with a message', () => {
     const bad = simulate('--mode', 'turbo')
     expect(bad.status).toBe(2)
