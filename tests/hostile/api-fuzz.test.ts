@@ -87,7 +87,11 @@ const body = fc.oneof(
 
 let t: TestApp
 let admin: Inject
+let operator: Inject
 let token: string
+
+/** Routes an operator may use at all (their own agent, calls, recordings, clients, attempts, themselves). */
+const OPERATOR = /^\/(health|metrics|auth\/|agents|attempts|calls|recordings|clients)|^\/campaigns\/:p\/preview$/
 
 const rows = async () => {
   const db = t.app.database.db
@@ -99,6 +103,7 @@ beforeAll(async () => {
   t = await startTestApp()
   token = await loginAs(t.server, t.app, 'fuzz-admin', 'admin')
   admin = as(t.server, token)
+  operator = as(t.server, await loginAs(t.server, t.app, 'fuzz-operator', 'operator', 'ivan'))
 })
 
 afterAll(async () => {
@@ -130,4 +135,19 @@ it('answers every hostile request with a 2xx, 3xx or 4xx, refusals in the error 
   // The runs reached past validation, not only the schema's 400s.
   expect([...statuses.keys()].filter((s) => s < 300).length).toBeGreaterThan(0)
   expect(statuses.get(404) ?? 0).toBeGreaterThan(0)
+}, 240_000)
+
+it('never answers an operator with a success on a route that is not theirs, nor with a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...ROUTES), segment, rest, query, body, async ([method, template], p, star, q, b) => {
+      const url = `${template.replace(':p', p).replace('*', star)}${q ? `?${q}` : ''}`
+      const before = method !== 'GET' ? await rows() : undefined
+      const res = await operator({ method, url, ...(b ? { headers: { 'content-type': b.type }, payload: b.payload } : {}) })
+      expect(res.statusCode, `${method} ${url}\n${res.body}`).toBeLessThan(500)
+      // A path that normalises to another page (/users/%2E%2E is /) may redirect; it never succeeds.
+      if (!OPERATOR.test(template)) expect(res.statusCode >= 200 && res.statusCode < 300, `${method} ${url} ${res.statusCode}\n${res.body}`).toBe(false)
+      if (res.statusCode >= 400 && before) expect(await rows()).toEqual(before)
+    }),
+    { numRuns: 600, seed: Number(process.env.FUZZ_SEED ?? 7) },
+  )
 }, 240_000)
