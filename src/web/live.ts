@@ -31,6 +31,14 @@ export interface CampaignLive extends CampaignFigures {
   talk: TalkShare[]
 }
 
+/** A campaign's figures at a moment (ms): contacts done of all, answer and abandon rates so far. */
+export interface HistoryPoint {
+  t: number
+  done: number
+  answer: number | null
+  abandon: number | null
+}
+
 export interface Board {
   at: number
   queues: QueueFigures[] | null
@@ -148,6 +156,66 @@ export class LiveData {
     const figures = (await Promise.all(rows.map((r) => dialer.campaigns.figures(r.id, now)))).filter((f): f is CampaignFigures => f !== undefined)
     const talk = await this.talkShares(figures.map((f) => f.campaign.id))
     return figures.map((f) => ({ ...f, talk: talk.get(f.campaign.id) ?? [] }))
+  }
+
+  /**
+   * A campaign's figures over time, from when its attempts ended and its contacts were
+   * finished: at most a few hundred points (by minute, hour or day, as the campaign's span
+   * asks), cumulative.
+   */
+  async history(campaignId: number): Promise<HistoryPoint[]> {
+    const { db } = this.app.database
+    const FINISHED = sql`${contacts.status} in ('done', 'failed', 'do-not-call')`
+    const [span] = await db
+      .select({ first: sql<string | null>`min(${attempts.endedAt})`, last: sql<string | null>`max(${attempts.endedAt})` })
+      .from(attempts)
+      .where(eq(attempts.campaignId, campaignId))
+    if (!span?.first || !span.last) return []
+    const hours = (Date.parse(span.last) - Date.parse(span.first)) / 3600_000
+    const unit = hours <= 4 ? 'minute' : hours <= 14 * 24 ? 'hour' : 'day'
+    const step = unit === 'minute' ? 60_000 : unit === 'hour' ? 3600_000 : 86_400_000
+    const bucket = (column: typeof attempts.endedAt | typeof contacts.updatedAt) => sql<string>`date_trunc(${unit}, ${column})`
+    const [calls, done, [total]] = await Promise.all([
+      db
+        .select({
+          b: bucket(attempts.endedAt),
+          n: sql<number>`count(*)::int`,
+          answered: sql<number>`(count(*) filter (where ${attempts.outcome} in ('human', 'completed', 'abandoned', 'machine')))::int`,
+          reached: sql<number>`(count(*) filter (where ${attempts.outcome} in ('human', 'completed', 'abandoned')))::int`,
+          abandoned: sql<number>`(count(*) filter (where ${attempts.outcome} = 'abandoned'))::int`,
+        })
+        .from(attempts)
+        .where(and(eq(attempts.campaignId, campaignId), sql`${attempts.endedAt} is not null`))
+        .groupBy(sql`1`)
+        .orderBy(sql`1`),
+      db
+        .select({ b: bucket(contacts.updatedAt), n: sql<number>`count(*)::int` })
+        .from(contacts)
+        .where(and(eq(contacts.campaignId, campaignId), FINISHED))
+        .groupBy(sql`1`)
+        .orderBy(sql`1`),
+      db.select({ n: sql<number>`count(*)::int` }).from(contacts).where(eq(contacts.campaignId, campaignId)),
+    ])
+    const times = [...new Set([...calls, ...done].map((r) => Date.parse(String(r.b))))].sort((a, b) => a - b)
+    const sum = { n: 0, answered: 0, reached: 0, abandoned: 0, done: 0 }
+    const points: HistoryPoint[] = []
+    for (const t of times) {
+      for (const r of calls) {
+        if (Date.parse(String(r.b)) !== t) continue
+        sum.n += r.n
+        sum.answered += r.answered
+        sum.reached += r.reached
+        sum.abandoned += r.abandoned
+      }
+      for (const r of done) if (Date.parse(String(r.b)) === t) sum.done += r.n
+      points.push({
+        t: t + step,
+        done: total?.n ? sum.done / total.n : 0,
+        answer: sum.n > 0 ? sum.answered / sum.n : null,
+        abandon: sum.reached > 0 ? sum.abandoned / sum.reached : null,
+      })
+    }
+    return points
   }
 
   /** Each operator's talk time in each campaign, and their share of it. */

@@ -201,6 +201,18 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
     },
   )
 
+  server.get<{ Params: { id: number } }>(
+    '/live/campaigns/:id/history',
+    {
+      config: { access: BOARD_ROLES },
+      schema: {
+        summary: "A campaign's figures over time (contacts done, answer and abandon rates), for the dashboard's chart",
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } } },
+      },
+    },
+    async (req) => ({ points: await live.history(req.params.id) }),
+  )
+
   server.get<{ Querystring: { number?: string; agent?: string; limit: number } }>(
     '/live/calls',
     {

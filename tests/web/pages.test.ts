@@ -105,6 +105,14 @@ describe('the campaign manager', () => {
     expect(await block.locator('[data-testid=abandon-rate]').textContent()).toMatch(/%|–/)
     await screenshot(page, 'manager-running')
 
+    // The chart's past comes from the database: a page opened later draws it at once.
+    const history = (await (await page.request.get(`${center.base}/live/campaigns/${campaignId}/history`)).json()) as { points: Array<{ t: number; done: number; answer: number | null }> }
+    expect(history.points.length).toBeGreaterThan(0)
+    expect(history.points.at(-1)!.done).toBeGreaterThan(0)
+    expect(history.points.at(-1)!.answer).toBeGreaterThan(0)
+    await page.reload()
+    await expect.poll(() => page.locator(`[data-campaign="${campaignId}"] svg.chart polyline`).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+
     // Results download through the page's own session.
     const results = await page.request.get(`${center.base}/campaigns/${campaignId}/results.csv`)
     expect(results.status()).toBe(200)

@@ -141,7 +141,16 @@
       parts.chart,
       el('div', { class: 'legend' }, el('span', {}, el('i', { style: 'background:#1a7f37' }), 'done'), el('span', {}, el('i', { style: 'background:#1f6feb' }), 'answer rate'), el('span', {}, el('i', { style: 'background:#c62828' }), 'abandon rate ×10 (line: 3 %)'), downloads),
     )
-    return { root, parts, history: [], status: null }
+    const b = { root, parts, history: [], status: null }
+    // What happened before the page was opened.
+    api('GET', '/live/campaigns/' + c.id + '/history')
+      .then(({ points }) => {
+        const first = b.history.length ? b.history[0].t : Infinity
+        b.history.unshift(...points.filter((p) => p.t < first))
+        b.parts.chart.replaceChildren(chart(b.history))
+      })
+      .catch(() => undefined)
+    return b
   }
 
   const ACTIONS = { draft: ['start', 'stop'], running: ['pause', 'stop'], paused: ['resume', 'stop'], stopped: [], done: ['start'] }
@@ -196,7 +205,7 @@
     return wrap
   }
 
-  function update(f) {
+  function update(f, at) {
     let b = blocks.get(f.campaign.id)
     if (!b) {
       b = block(f)
@@ -218,7 +227,7 @@
     b.parts.talk.value.textContent = duration(f.operatorTalkMs)
     b.parts.shares.replaceChildren(...(f.talk || []).map((s) => el('div', { class: 'share' }, el('span', { text: s.agent }), el('span', { class: 'bar', style: 'width:' + Math.round(s.share * 80) + 'px' }), el('span', { text: pct(s.share, 0) }))))
     const last = b.history[b.history.length - 1]
-    const point = { t: Date.now(), done: f.contacts.total ? f.contacts.done / f.contacts.total : 0, answer: f.answerRate, abandon: f.abandonRate }
+    const point = { t: at, done: f.contacts.total ? f.contacts.done / f.contacts.total : 0, answer: f.answerRate, abandon: f.abandonRate }
     if (!last || last.done !== point.done || last.answer !== point.answer || last.abandon !== point.abandon || point.t - last.t > 5000) {
       b.history.push(point)
       if (b.history.length > HISTORY) b.history.shift()
@@ -238,7 +247,7 @@
         box.replaceChildren(el('p', { class: 'muted', text: 'No campaigns yet: create one above.' }))
         return
       }
-      const roots = list.map(update)
+      const roots = list.map((f) => update(f, board.at))
       // Keep the order the server gives; move only what moved.
       if (roots.length !== box.children.length || roots.some((r, i) => box.children[i] !== r)) box.replaceChildren(...roots)
     },
