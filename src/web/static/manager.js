@@ -13,9 +13,26 @@
   async function loadCampaignChoices(selectId) {
     const { campaigns } = await api('GET', '/campaigns')
     const keep = selectId || campaignSelect.value
-    campaignSelect.replaceChildren(...campaigns.map((c) => el('option', { value: c.id, text: '#' + c.id + ' ' + c.name + ' (' + c.kind + ', ' + c.status + ')' })))
+    campaignSelect.replaceChildren(...campaigns.map((c) => el('option', { value: c.id, 'data-kind': c.kind, text: '#' + c.id + ' ' + c.name + ' (' + c.kind + ', ' + c.status + ')' })))
     if (keep) campaignSelect.value = String(keep)
+    suggestMapping()
   }
+
+  // The columns each kind usually needs, until the manager writes their own mapping.
+  const MAPPINGS = {
+    'payment-reminder': { phone: 'phone', name: 'name', language: 'language', fields: { amount_due: 'amount_due', currency: 'currency', due_date: 'due_date' } },
+    dormant: { phone: 'phone', name: 'name', clientId: 'client_id' },
+  }
+  const DEFAULT_MAPPING = { phone: 'phone', name: 'name', language: 'language' }
+  const mappingInput = document.querySelector('#list-form input[name=mapping]')
+  let mappingEdited = false
+  mappingInput.addEventListener('input', () => (mappingEdited = true))
+  function suggestMapping() {
+    if (mappingEdited) return
+    const option = campaignSelect.selectedOptions[0]
+    mappingInput.value = JSON.stringify(MAPPINGS[option ? option.dataset.kind : ''] || DEFAULT_MAPPING)
+  }
+  campaignSelect.addEventListener('change', suggestMapping)
 
   // New campaign.
   const campaignForm = document.getElementById('campaign-form')
