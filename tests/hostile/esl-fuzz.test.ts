@@ -13,6 +13,7 @@ import { isOk } from '../../src/esl/results.js'
 import { silentLogger } from '../../src/log.js'
 import { startSimulator, type Simulator } from '../../src/sim/index.js'
 import { realClock } from '../../src/time/clock.js'
+import { reportChaos } from '../faults/chaos-report.js'
 
 let server: OutboundServer
 let sim: Simulator
@@ -99,4 +100,13 @@ it('survives random and cut-off bytes on its outbound socket, closing only the o
   // The call ends and leaves nothing behind (its handler may still be finishing just now).
   for (let i = 0; i < 200 && server.activeCalls.size > 0; i++) await new Promise((r) => setTimeout(r, 10))
   expect(server.activeCalls.size).toBe(0)
+  reportChaos({
+    scenario: 'hostile bytes on the outbound event socket',
+    injected: '150 connections of random and cut-off ESL frames (fast-check)',
+    before: 'server listening',
+    after: `no crash, no handler run for garbage; the next real call served (${handled.length})`,
+    lost: 1 - handled.length,
+    duplicated: 0,
+    recoverMs: 0,
+  })
 }, 60_000)
