@@ -18,10 +18,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app.js'
 import type { Principal } from '../auth/access.js'
 import { attempts, calls, clients, contacts, recordings, type Role } from '../db/schema/index.js'
+import { authParts } from '../http/authenticate.js'
+import { sendError } from '../http/errors.js'
+import { readCookie, SESSION_COOKIE } from '../http/session-cookie.js'
 import { LiveData } from './live.js'
 import { ASSET_PREFIX, forbiddenPage, HOME, loginPage, managerPage, operatorPage, PAGES, wallboardPage, type PageUser } from './pages.js'
 
@@ -86,7 +89,14 @@ const callsQuery = {
   },
 } as const
 
-const sendError = (reply: FastifyReply, status: number, error: string, message: string): FastifyReply => reply.code(status).send({ error, message })
+/** How often a stream checks that its session still stands (logout elsewhere, user deactivated). */
+const RECHECK_MS = 5_000
+
+/** The token a request came with: the bearer token, or the session cookie. */
+function tokenOf(req: FastifyRequest): string | undefined {
+  const m = /^Bearer +([^\s]+)\s*$/i.exec(req.headers.authorization ?? '')
+  return m ? m[1] : readCookie(req.headers.cookie, SESSION_COOKIE)
+}
 
 const pageUser = (who: Principal): PageUser => ({ username: who.username, role: who.role, agentId: who.agentId })
 
@@ -96,6 +106,13 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
   // Changes with every start: browsers keep assets only as long as they are the same.
   const version = randomBytes(4).toString('hex')
   const live = new LiveData(app)
+  const auth = authParts(app)
+  /** Whether the session a stream was opened with still stands, and its user is active. */
+  const stillValid = async (token: string | undefined, userId: number): Promise<boolean> => {
+    const session = token ? await auth.sessions.get(token) : undefined
+    if (!session || session.userId !== userId) return false
+    return (await auth.users.get(userId))?.active === true
+  }
   const html = (reply: FastifyReply, body: string): FastifyReply => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body)
 
   // A page refused by access control: to the login (and back), or a page saying why.
@@ -159,6 +176,8 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
       const who = req.user!
       const want = { queues: who.role === 'admin' || who.role === 'supervisor', campaigns: BOARD_ROLES.includes(who.role) }
       const agentId = who.agentId
+      const token = tokenOf(req)
+      let checkedAt = Date.now()
       reply.hijack()
       const res = reply.raw
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
@@ -175,8 +194,16 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
         if (busy || !open) return
         busy = true
         try {
-          // The session may have ended (logout, user deactivated): the stream ends with it.
-          if (app.clock.now() >= who.expiresAt) return close()
+          // The session may have ended (expired, logged out, user deactivated): the stream ends with it.
+          let ended = app.clock.now() >= who.expiresAt
+          if (!ended && Date.now() - checkedAt >= RECHECK_MS) {
+            checkedAt = Date.now()
+            ended = !(await stillValid(token, who.userId))
+          }
+          if (ended) {
+            send('ended', { message: 'the session has ended; log in again' })
+            return close()
+          }
           if (want.queues || want.campaigns) send('board', await sharedBoard(want))
           if (agentId) send('desk', await live.desk(agentId))
           if (Date.now() - lastWrite > KEEPALIVE_MS) res.write(': keep-alive\n\n')

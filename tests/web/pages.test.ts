@@ -331,5 +331,22 @@ describe('the live stream and the pages’ own routes', () => {
     // A page the role may not open, and assets that are not there.
     expect((await page.request.get(`${center.base}/manager`)).status()).toBe(403)
     expect((await page.request.get(`${center.base}/web/..%2Froutes.ts`)).status()).toBe(404)
-  }, 30_000)
+
+    // Logged out elsewhere: the stream says so and ends (within its 5 s recheck).
+    await page.goto(`${center.base}/web/app.css`)
+    const ended = page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const source = new EventSource('/live/events')
+          source.addEventListener('ended', (e) => {
+            source.close()
+            resolve((e as unknown as { data: string }).data)
+          })
+          setTimeout(() => resolve('still open'), 9000)
+        }),
+    )
+    await page.waitForTimeout(500)
+    expect((await page.request.post(`${center.base}/auth/logout`)).status()).toBe(204)
+    expect(await ended).toContain('the session has ended')
+  }, 40_000)
 })

@@ -70,6 +70,11 @@
     source.onerror = () => {
       if (dot) dot.className = 'live off'
     }
+    // The session ended (logged out elsewhere, expired): to the login, and back here after.
+    source.addEventListener('ended', () => {
+      source.close()
+      location.href = '/login?next=' + encodeURIComponent(location.pathname)
+    })
     for (const [name, handle] of Object.entries(handlers)) {
       source.addEventListener(name, (e) => {
         try {
