@@ -48,12 +48,11 @@ const TYPES: Record<string, string> = {
  * The assets directory: next to this module when run from the sources; from dist/web the
  * sources' copy (the build compiles TypeScript only).
  */
-export function staticDirectory(): string {
+export function staticDirectory(): { dir: string } | { missing: string } {
   const here = path.dirname(fileURLToPath(import.meta.url))
   const candidates = [path.join(here, 'static'), path.resolve(here, '../../src/web/static')]
   const found = candidates.find((d) => fs.existsSync(path.join(d, 'common.js')))
-  if (!found) throw new Error(`the pages' assets are missing: looked in ${candidates.join(', ')}`)
-  return found
+  return found ? { dir: found } : { missing: `the pages' assets are missing (looked in ${candidates.join(', ')}): the pages cannot work; the API does` }
 }
 
 /** The assets, read once: a name not listed here is not served (no path ever reaches the disk). */
@@ -102,7 +101,10 @@ const pageUser = (who: Principal): PageUser => ({ username: who.username, role: 
 
 export async function webRoutes(server: FastifyInstance, { app }: { app: App }): Promise<void> {
   const { db } = app.database
-  const assets = loadAssets(staticDirectory())
+  // Without the assets (an image built without src/web/static) the API still serves; the pages say why they cannot.
+  const found = staticDirectory()
+  if ('missing' in found) server.log.error(found.missing)
+  const assets = 'dir' in found ? loadAssets(found.dir) : new Map<string, { body: Buffer; type: string }>()
   // Changes with every start: browsers keep assets only as long as they are the same.
   const version = randomBytes(4).toString('hex')
   const live = new LiveData(app)
@@ -132,6 +134,7 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
 
   server.get<{ Params: { name: string } }>(`${ASSET_PREFIX}:name`, { config: { access: 'public' }, schema: { hide: true }, logLevel: 'warn' }, async (req, reply) => {
     const asset = assets.get(req.params.name)
+    if (!asset && 'missing' in found) return sendError(reply, 503, 'pages-unavailable', found.missing)
     if (!asset) return sendError(reply, 404, 'not-found', `no asset ${req.params.name}`)
     return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').send(asset.body)
   })
