@@ -3,7 +3,10 @@
  * role with a known password, and simulated time that keeps moving on its own while people
  * click (the simulation otherwise only moves when a script runs it).
  */
+import type { FastifyInstance } from 'fastify'
+import type { App } from '../app.js'
 import { UserStore, isUserError } from '../auth/users.js'
+import { startHttpServer } from '../http/server.js'
 import type { Db } from '../db/database.js'
 import type { Role } from '../db/schema/index.js'
 import type { Clock } from '../time/clock.js'
@@ -65,5 +68,55 @@ export function keepTimeMoving(clock: VirtualClock, options: { speed?: number; s
   return async () => {
     running = false
     await driving
+  }
+}
+
+export interface ServedPages {
+  /** Where the pages are, e.g. http://127.0.0.1:3000 */
+  url: string
+  http: FastifyInstance
+  logins: DemoLogin[]
+  /** Lines to print: where to go and who to log in as. */
+  banner: string[]
+  /** Stops taking requests (the clock goes on: stopping the app needs it). */
+  closeHttp(): Promise<void>
+  /** Stops the HTTP server and the clock (the app is the caller's to stop). */
+  stop(): Promise<void>
+}
+
+/**
+ * For a demo in simulated time: the demo users, the HTTP server (API and pages) on
+ * `address`, and the clock moving by itself. Call it once the demo's own scripted run of
+ * the clock (if any) is over: two runs of a VirtualClock cannot overlap.
+ */
+export async function servePages(app: App, clock: VirtualClock, address: { host: string; port: number }, options: { speed?: number; password?: string } = {}): Promise<ServedPages> {
+  const logins = await seedDemoUsers(app.database.db, clock, options.password)
+  const stopTime = keepTimeMoving(clock, { speed: options.speed ?? 5 })
+  let http: FastifyInstance
+  try {
+    http = await startHttpServer(app, address)
+  } catch (err) {
+    await stopTime()
+    throw err
+  }
+  const bound = http.server.address()
+  const port = typeof bound === 'object' && bound ? bound.port : address.port
+  const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}`
+  const banner = [
+    `pages: ${url}/login (simulated time runs ${options.speed ?? 5}x the wall clock)`,
+    ...logins.map((l) => `  ${l.username.padEnd(10)} ${l.password.padEnd(16)} ${l.role}${l.agentId ? ` (agent ${l.agentId})` : ''}: ${url}${l.page}`),
+  ]
+  let closing: Promise<void> | undefined
+  const closeHttp = (): Promise<void> => (closing ??= http.close())
+  return {
+    url,
+    http,
+    logins,
+    banner,
+    closeHttp,
+    async stop() {
+      await closeHttp()
+      await stopTime()
+    },
   }
 }

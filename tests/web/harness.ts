@@ -17,11 +17,8 @@ import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startApp, type App } from '../../src/app.js'
-import { UserStore } from '../../src/auth/users.js'
 import { loadConfig } from '../../src/config.js'
-import type { Role } from '../../src/db/schema/index.js'
 import { agents, clients } from '../../src/db/schema/index.js'
-import { startHttpServer } from '../../src/http/server.js'
 import { loadScripts, parseFlow } from '../../src/ivr/flow/load.js'
 import { ivrCallFlow } from '../../src/ivr/service.js'
 import { createLogger, silentLogger } from '../../src/log.js'
@@ -29,7 +26,7 @@ import { parseQueues } from '../../src/queue/config.js'
 import type { Endpoint } from '../../src/sim/dial-string.js'
 import { startSimulator, type PartyPlan, type Simulator } from '../../src/sim/index.js'
 import { VirtualClock } from '../../src/time/virtual-clock.js'
-import { keepTimeMoving } from '../../src/web/demo-support.js'
+import { DEMO_PASSWORD, servePages } from '../../src/web/demo-support.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -40,14 +37,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** The inbound number that leads straight to the operators' queue. */
 export const QUEUE_NUMBER = '7000'
-export const PASSWORD = 'correct horse battery'
-
-export const USERS: Array<{ username: string; role: Role; agentId?: string }> = [
-  { username: 'admin', role: 'admin' },
-  { username: 'mira', role: 'campaign-manager' },
-  { username: 'sara', role: 'supervisor' },
-  { username: 'ivan', role: 'operator', agentId: 'ivan' },
-]
+/** The demo's users (src/web/demo-support.ts): manager, supervisor, ivan (operator), admin ... */
+export const PASSWORD = DEMO_PASSWORD
 
 export const CLIENT = { name: 'Sarajevo Market d.o.o.', phone: '+38761100001', type: 'key', managerId: 'ana', overdueDebt: '250.75', balance: '1200.00', currency: 'EUR', lastOrderDate: '2026-10-30', vip: true, language: 'en' } as const
 
@@ -63,6 +54,8 @@ export interface WebCenter {
   app: App
   http: FastifyInstance
   base: string
+  /** What the demo prints: where the pages are and who to log in as. */
+  banner: string[]
   sim: Simulator
   clock: VirtualClock
   db: TestDatabase
@@ -78,6 +71,9 @@ export async function startWebCenter(): Promise<WebCenter> {
   await db.db.insert(agents).values([
     { id: 'ivan', name: 'Ivan Marić', endpoint: 'user/ivan', groups: ['operators'] },
     { id: 'ana', name: 'Ana Kovač', endpoint: 'user/ana', groups: ['key-account-managers'] },
+    // The demo's other operators, serving no queue here.
+    { id: 'maria', name: 'Maria Costa', endpoint: 'user/maria', groups: ['sales'] },
+    { id: 'petra', name: 'Petra Novak', endpoint: 'user/petra', groups: ['sales'] },
   ])
   await db.db.insert(clients).values([{ ...CLIENT }])
   const settings = parseQueues(QUEUES, 'web-queues.yaml')
@@ -132,35 +128,27 @@ export async function startWebCenter(): Promise<WebCenter> {
   const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows: [flow] }), queues: settings, scripts: await loadScripts(path.join(ROOT, 'campaigns/scripts')) })
   appAddress = `127.0.0.1:${app.outbound.port}`
   for (let i = 0; i < 200 && !app.controls.every((c) => c.isUp); i++) await new Promise((r) => setTimeout(r, 10))
-  const users = new UserStore(app.database.db, clock)
-  for (const u of USERS) {
-    const made = await users.create({ username: u.username, name: u.username, role: u.role, password: PASSWORD, agentId: u.agentId ?? null })
-    if ('error' in made) throw new Error(made.message)
-  }
-
-  // Time moves on its own: 200 ms of it every ~20 ms of wall clock.
-  const stopTime = keepTimeMoving(clock, { speed: 10, stepMs: 200 })
-
-  const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 })
-  const address = http.server.address()
-  const base = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : ''
+  // As the demo serves them: its users, the HTTP server, time moving by itself (10x).
+  const pages = await servePages(app, clock, { host: '127.0.0.1', port: 0 }, { speed: 10 })
+  const { http, url: base } = pages
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
   return {
     app,
     http,
     base,
+    banner: pages.banner,
     sim,
     clock,
     db,
     phones,
     numbers,
     async close() {
-      await http.close()
+      await pages.closeHttp()
       let stopped = false
       const stopping = app.stop(0).finally(() => (stopped = true))
       const deadline = Date.now() + 20_000
       while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-      await stopTime()
+      await pages.stop()
       await stopping.catch(() => {})
       await sim.close()
       const keys = await redis.keys(`${prefix}:*`)

@@ -48,11 +48,14 @@ async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
 
 describe('the login page', () => {
   it('sends a visitor without a session to /login, refuses a wrong password and lets the right one in', async () => {
+    // What the demo prints: the login page and a user for every role.
+    expect(center.banner[0]).toContain(`${center.base}/login`)
+    for (const role of ['admin', 'campaign-manager', 'supervisor', 'operator']) expect(center.banner.join('\n')).toContain(role)
     const page = await newPage()
     const res = await page.goto(`${center.base}/wallboard`)
     expect(page.url()).toBe(`${center.base}/login?next=%2Fwallboard`)
     expect(res?.status()).toBe(200)
-    await page.fill('input[name=username]', 'sara')
+    await page.fill('input[name=username]', 'supervisor')
     await page.fill('input[name=password]', 'not the password')
     await page.click('button[type=submit]')
     await expect.poll(() => page.textContent('#login-error')).toContain('wrong username or password')
@@ -72,7 +75,7 @@ describe('the campaign manager', () => {
     for (let i = 1; i <= 6; i++) center.numbers.set(`+3876120000${i}`, { outcome: 'answer', ringMs: 1500, answeredBy: 'person', talkMs: 120_000 })
     center.numbers.set('+38761200005', { outcome: 'busy', ringMs: 500 })
     const page = await newPage()
-    await logIn(page, center.base, 'mira', '/manager')
+    await logIn(page, center.base, 'manager', '/manager')
     await page.waitForURL(/\/manager$/)
 
     await page.fill('#campaign-form input[name=name]', 'November message')
@@ -174,7 +177,7 @@ describe('the operator', () => {
 describe('the supervisor', () => {
   it('watches queues, agents and campaigns on the wallboard and listens to a recording from the register', async () => {
     const page = await newPage()
-    await logIn(page, center.base, 'sara')
+    await logIn(page, center.base, 'supervisor')
     await page.waitForURL(/\/wallboard$/)
     await expect.poll(() => page.locator('[data-queue=operators]').count()).toBe(1)
     await expect.poll(() => page.locator('[data-agent=ivan]').count()).toBe(1)
@@ -208,7 +211,7 @@ describe('a campaign call to an operator', () => {
     center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
     center.numbers.set('+38761300001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
     const manager = await newPage()
-    await logIn(manager, center.base, 'mira', '/manager')
+    await logIn(manager, center.base, 'manager', '/manager')
     await manager.waitForURL(/\/manager$/)
     const created = await manager.request.post(`${center.base}/campaigns`, {
       data: { name: 'Winter offer', kind: 'telesales', settings: { operatorsQueue: 'operators', mode: 'progressive', window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } } },
@@ -251,7 +254,7 @@ describe('a preview campaign', () => {
     center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
     center.numbers.set('+38761400001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
     const manager = await newPage()
-    await logIn(manager, center.base, 'mira', '/manager')
+    await logIn(manager, center.base, 'manager', '/manager')
     await manager.waitForURL(/\/manager$/)
     const created = await manager.request.post(`${center.base}/campaigns`, {
       data: { name: 'Old friends', kind: 'dormant', settings: { operatorsQueue: 'operators', mode: 'preview', window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } } },
