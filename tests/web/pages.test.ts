@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { attempts, calls, contacts } from '../../src/db/schema/index.js'
 import { CLIENT, launchChromium, logIn, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
 
@@ -38,10 +38,22 @@ afterAll(async () => {
   await center?.close()
 }, 60_000)
 
+// Script errors and refused content (the pages' Content-Security-Policy) fail the test they happen in.
+const problems: string[] = []
+
+afterEach(() => {
+  const seen = problems.splice(0)
+  expect(seen, 'errors in the pages').toEqual([])
+})
+
 async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
   const context = await browser.newContext({ viewport })
   contexts.push(context)
   const page = await context.newPage()
+  page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Uncaught/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`)
+  })
   page.setDefaultTimeout(15_000)
   return page
 }
@@ -300,6 +312,14 @@ describe('the live stream and the pages’ own routes', () => {
     const page = await newPage()
     await logIn(page, center.base, 'ivan')
     await page.waitForURL(/\/operator$/)
+    // The pages run only their own scripts: an injected inline one is refused.
+    // (A string: the test is compiled without the DOM's types.)
+    const injected = await page.evaluate(
+      "(async () => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.append(s); await new Promise((r) => setTimeout(r, 100)); return window.injected === true })()",
+    )
+    expect(injected).toBe(false)
+    await expect.poll(() => problems.some((p) => p.includes('Content Security Policy'))).toBe(true)
+    problems.splice(0)
     // What the stream sends an operator: their desk, nothing of the floor or the campaigns.
     const seen = await page.evaluate(
       () =>
