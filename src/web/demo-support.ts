@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
+import { ensureAdmin, FIRST_ADMIN } from '../auth/bootstrap.js'
 import { UserStore, isUserError } from '../auth/users.js'
 import { startHttpServer } from '../http/server.js'
 import type { Db } from '../db/database.js'
@@ -21,9 +22,11 @@ export interface DemoLogin {
   page: string
 }
 
-/** The demo's people (agents from src/demo/sample-data.ts). Known passwords: a demo only. */
+/**
+ * The demo's people (agents from src/demo/sample-data.ts), one per role but admin (the first
+ * start's admin: src/auth/bootstrap.ts). Known passwords: a demo only.
+ */
 export const DEMO_USERS: ReadonlyArray<Omit<DemoLogin, 'password'> & { name: string }> = [
-  { username: 'admin', name: 'Administrator', role: 'admin', agentId: null, page: '/wallboard' },
   { username: 'manager', name: 'Mira (campaign manager)', role: 'campaign-manager', agentId: null, page: '/manager' },
   { username: 'supervisor', name: 'Sara (supervisor)', role: 'supervisor', agentId: null, page: '/wallboard' },
   { username: 'ivan', name: 'Ivan Marić', role: 'operator', agentId: 'ivan', page: '/operator' },
@@ -90,7 +93,13 @@ export interface ServedPages {
  * the clock (if any) is over: two runs of a VirtualClock cannot overlap.
  */
 export async function servePages(app: App, clock: VirtualClock, address: { host: string; port: number }, options: { speed?: number; password?: string } = {}): Promise<ServedPages> {
-  const logins = await seedDemoUsers(app.database.db, clock, options.password)
+  const password = options.password ?? DEMO_PASSWORD
+  // The admin as a first start makes it, with the demo's password.
+  const admin = await ensureAdmin(new UserStore(app.database.db, clock), { password, log: app.log })
+  const logins = [
+    { username: FIRST_ADMIN, password: admin.created ? password : '(unchanged)', role: 'admin' as const, agentId: null, page: '/wallboard' },
+    ...(await seedDemoUsers(app.database.db, clock, password)),
+  ]
   const stopTime = keepTimeMoving(clock, { speed: options.speed ?? 5 })
   let http: FastifyInstance
   try {

@@ -23,7 +23,7 @@ describe('seedDemoUsers', () => {
   it('creates a user for every role with the demo password, and leaves existing ones alone', async () => {
     const first = await seedDemoUsers(db.db, realClock)
     expect(first.map((l) => [l.username, l.role, l.password])).toEqual(DEMO_USERS.map((u) => [u.username, u.role, DEMO_PASSWORD]))
-    expect(new Set(first.map((l) => l.role))).toEqual(new Set(['admin', 'campaign-manager', 'supervisor', 'operator']))
+    expect(new Set(first.map((l) => l.role))).toEqual(new Set(['campaign-manager', 'supervisor', 'operator']))
     const store = new UserStore(db.db, realClock)
     const ivan = await store.forLogin('ivan')
     expect(ivan?.user).toMatchObject({ role: 'operator', agentId: 'ivan' })
