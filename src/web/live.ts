@@ -16,7 +16,7 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { App } from '../app.js'
 import { ClientDirectory } from '../clients/directory.js'
 import type { CampaignFigures } from '../campaigns/campaigns.js'
-import { agents as agentsTable, attempts, campaigns as campaignsTable, contacts } from '../db/schema/index.js'
+import { agents as agentsTable, attempts, calls, campaigns as campaignsTable, contacts } from '../db/schema/index.js'
 import { FigureReader, type AgentFigures, type QueueFigures } from '../queue/figures.js'
 import type { CountryCode } from 'libphonenumber-js'
 
@@ -277,12 +277,29 @@ export class LiveData {
     return value
   }
 
+  /** Whether the agent is on (or being rung for) this call right now, as the shared state says. */
+  async holds(agentId: string, callUuid: string): Promise<boolean> {
+    const queues = this.app.queues
+    if (!queues) return false
+    const redis = this.app.redis.client
+    const entry = await redis.hget(queues.store.key('a', agentId), 'entry')
+    if (!entry) return false
+    if (entry.startsWith(`direct:${callUuid}:`)) return true
+    return (await redis.hget(queues.store.key('e', entry), 'call')) === callUuid
+  }
+
   private async queuedCall(agentId: string, state: CallCard['state'], since: number): Promise<CallCard | undefined> {
     const queues = this.app.queues
     if (!queues) return undefined
     const redis = this.app.redis.client
     const entry = await redis.hget(queues.store.key('a', agentId), 'entry')
     if (!entry) return undefined
+    // A call the IVR rang the agent for directly (their own client): the register has the caller.
+    const direct = /^direct:([^:]+):/.exec(entry)
+    if (direct) {
+      const [row] = await this.app.database.db.select({ number: calls.callerNumber }).from(calls).where(eq(calls.callUuid, direct[1]!)).limit(1)
+      return row ? this.card({ uuid: direct[1]!, state, since, queue: null, number: row.number, attempt: undefined }) : undefined
+    }
     const e = await redis.hgetall(queues.store.key('e', entry))
     if (!e.call || e.kind === 'callback') return undefined
     const [attempt] = await this.app.database.db.select().from(attempts).where(eq(attempts.callUuid, e.call)).limit(1)

@@ -23,6 +23,7 @@ import type { App } from '../app.js'
 import type { Principal } from '../auth/access.js'
 import { attempts, calls, clients, contacts, recordings, type Role } from '../db/schema/index.js'
 import { authParts } from '../http/authenticate.js'
+import { ownCalls } from '../http/calls.js'
 import { sendError } from '../http/errors.js'
 import { readCookie, SESSION_COOKIE } from '../http/session-cookie.js'
 import { LiveData } from './live.js'
@@ -263,7 +264,8 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
       const q = req.query
       if (who.role === 'operator' && q.agent && q.agent !== who.agentId) return sendError(reply, 403, 'not-your-agent', `you see only the calls of agent '${who.agentId ?? 'none'}'`)
       const where: SQL[] = []
-      if (who.role === 'operator') where.push(eq(calls.answeredBy, who.agentId ?? ''))
+      const mine = ownCalls(who)
+      if (mine) where.push(mine)
       if (q.agent) where.push(eq(calls.answeredBy, q.agent))
       const digits = (q.number ?? '').replace(/\D/g, '')
       if (digits.length >= 3) where.push(or(sql`regexp_replace(${calls.callerNumber}, '[^0-9]', '', 'g') like ${`%${digits}%`}`, sql`regexp_replace(${calls.destination}, '[^0-9]', '', 'g') like ${`%${digits}%`}`)!)
@@ -279,6 +281,7 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
           endedAt: calls.endedAt,
           queue: calls.queue,
           queueOutcome: calls.queueOutcome,
+          routedTo: calls.routedTo,
           routeResult: calls.routeResult,
           answeredBy: calls.answeredBy,
           campaignId: calls.campaignId,
@@ -326,13 +329,17 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
       const { callUuid, disposition } = req.body
       const notes = (req.body.notes ?? '').trim()
       if (who.role === 'operator' && !who.agentId) return sendError(reply, 403, 'no-agent', 'your user is linked to no agent')
-      // What this instance still holds of the call goes to the database first.
-      await app.register.flush()
-      const [row] = await db.select({ id: calls.id, answeredBy: calls.answeredBy, attemptId: calls.attemptId }).from(calls).where(eq(calls.callUuid, callUuid))
+      // Not register.flush(): with calls going on it may wait long. A row not written yet is a 404
+      // the page retries; one written is updated here, and the register's own next write of it
+      // (which replaces details) carries the disposition too (note() below).
+      const [row] = await db.select({ id: calls.id, answeredBy: calls.answeredBy, routedTo: calls.routedTo }).from(calls).where(eq(calls.callUuid, callUuid))
       const [attempt] = await db.select({ id: attempts.id, agentId: attempts.agentId, contactId: attempts.contactId }).from(attempts).where(eq(attempts.callUuid, callUuid)).limit(1)
       if (!row && !attempt) return sendError(reply, 404, 'unknown-call', `there is no call ${callUuid} in the register (yet): try again in a moment`)
       const agent = who.role === 'operator' ? who.agentId! : null
-      if (agent && row?.answeredBy !== agent && attempt?.agentId !== agent) return sendError(reply, 403, 'not-your-call', `call ${callUuid} was not taken by your agent '${agent}'`)
+      // Theirs: they answered it from a queue, the IVR rang them for it (the register knows once the
+      // call is over; the shared state while it is on), or their agent holds its attempt.
+      const theirs = !agent || row?.answeredBy === agent || row?.routedTo === `agent:${agent}` || attempt?.agentId === agent || (await live.holds(agent, callUuid))
+      if (agent && !theirs) return sendError(reply, 403, 'not-your-call', `call ${callUuid} was not taken by your agent '${agent}'`)
       const value = { code: disposition, notes, by: who.username, agent: agent ?? row?.answeredBy ?? attempt?.agentId ?? null, at: new Date(app.clock.now()).toISOString() }
       await db.transaction(async (tx) => {
         if (row) await tx.update(calls).set({ details: sql`${calls.details} || jsonb_build_object('disposition', ${JSON.stringify(value)}::jsonb)` }).where(eq(calls.id, row.id))

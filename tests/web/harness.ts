@@ -37,10 +37,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** The inbound number that leads straight to the operators' queue. */
 export const QUEUE_NUMBER = '7000'
+/** The inbound number that rings the caller's account manager. */
+export const MANAGER_NUMBER = '7001'
 /** The demo's users (src/web/demo-support.ts): manager, supervisor, ivan (operator), admin ... */
 export const PASSWORD = DEMO_PASSWORD
 
 export const CLIENT = { name: 'Sarajevo Market d.o.o.', phone: '+38761100001', type: 'key', managerId: 'ana', overdueDebt: '250.75', balance: '1200.00', currency: 'EUR', lastOrderDate: '2026-10-30', vip: true, language: 'en' } as const
+
+/** A client whose account manager is the operator ivan. */
+export const IVANS_CLIENT = { name: 'Mini Shop Ilidža', phone: '+38761100002', type: 'retail', managerId: 'ivan', overdueDebt: '0', balance: '80.00', currency: 'BAM', lastOrderDate: '2026-11-02', vip: false, language: 'en' } as const
 
 const QUEUES = `
 queues:
@@ -75,8 +80,24 @@ export async function startWebCenter(): Promise<WebCenter> {
     { id: 'maria', name: 'Maria Costa', endpoint: 'user/maria', groups: ['sales'] },
     { id: 'petra', name: 'Petra Novak', endpoint: 'user/petra', groups: ['sales'] },
   ])
-  await db.db.insert(clients).values([{ ...CLIENT }])
+  await db.db.insert(clients).values([{ ...CLIENT }, { ...IVANS_CLIENT }])
   const settings = parseQueues(QUEUES, 'web-queues.yaml')
+  // A second number: the caller's own account manager, rung directly.
+  const direct = parseFlow(
+    [
+      'id: to-manager',
+      `numbers: ['${MANAGER_NUMBER}']`,
+      'languages: [en]',
+      'defaultLanguage: en',
+      'recording: all',
+      'start: lookup',
+      'nodes:',
+      '  lookup: { type: lookup, next: ring }',
+      '  ring: { type: route, chain: [{ manager: true }], onFail: bye }',
+      '  bye: { type: hangup }',
+    ].join('\n'),
+    'to-manager.yaml',
+  )
   const flow = parseFlow(
     [
       'id: to-operators',
@@ -125,7 +146,7 @@ export async function startWebCenter(): Promise<WebCenter> {
     ROOT,
   )
   const log = process.env.WEBDEBUG ? createLogger('debug', { instance: 'web-1' }) : silentLogger
-  const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows: [flow] }), queues: settings, scripts: await loadScripts(path.join(ROOT, 'campaigns/scripts')) })
+  const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows: [flow, direct] }), queues: settings, scripts: await loadScripts(path.join(ROOT, 'campaigns/scripts')) })
   appAddress = `127.0.0.1:${app.outbound.port}`
   for (let i = 0; i < 200 && !app.controls.every((c) => c.isUp); i++) await new Promise((r) => setTimeout(r, 10))
   // As the demo serves them: its users, the HTTP server, time moving by itself (10x).

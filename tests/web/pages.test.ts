@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { attempts, calls, contacts } from '../../src/db/schema/index.js'
-import { CLIENT, launchChromium, logIn, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
+import { CLIENT, IVANS_CLIENT, launchChromium, logIn, MANAGER_NUMBER, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
 
 let center: WebCenter
 let browser: Browser
@@ -302,6 +302,27 @@ describe('a preview campaign', () => {
   }, 60_000)
 })
 
+describe('a call the IVR rings an account manager for', () => {
+  it('shows their own client on the card, and the disposition is theirs to record', async () => {
+    center.phones.set('ivan', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 20_000 })
+    const page = await newPage()
+    await logIn(page, center.base, 'ivan')
+    await page.waitForURL(/\/operator$/)
+    await expect.poll(() => page.textContent('[data-testid=agent-state]'), { timeout: 20_000 }).toMatch(/^(available|logged-out)$/)
+    if ((await page.textContent('[data-testid=agent-state]')) === 'logged-out') await page.click('#go-available')
+    await expect.poll(() => page.textContent('[data-testid=agent-state]')).toBe('available')
+    const call = center.sim.sw.placeSipCall({ from: IVANS_CLIENT.phone, to: MANAGER_NUMBER, script: { steps: [] } })
+    const card = page.locator('#call')
+    await expect.poll(() => card.locator('[data-testid=client-name]').textContent(), { timeout: 20_000 }).toContain(IVANS_CLIENT.name)
+    expect(await card.textContent()).toContain('80.00 BAM')
+    await card.locator('select[name=disposition]').selectOption('resolved')
+    await card.locator('button[type=submit]').click()
+    await expect.poll(() => page.textContent('#no-call')).toContain('Saved: resolved')
+    await call.done
+    await expect.poll(async () => (await center.db.db.select().from(calls).where(eq(calls.callUuid, call.channel.uuid)))[0]?.details.disposition, { timeout: 10_000 }).toMatchObject({ code: 'resolved', agent: 'ivan' })
+  }, 60_000)
+})
+
 describe('the live stream and the pages’ own routes', () => {
   it('give an operator only their own desk and calls, and refuse what is not theirs', async () => {
     await center.db.db.insert(calls).values({ callUuid: 'someone-elses-call', direction: 'inbound', callerNumber: '+38761999999', startedAt: new Date(center.clock.now()), answeredBy: 'ana' })
@@ -346,8 +367,10 @@ describe('the live stream and the pages’ own routes', () => {
     expect(unknown.status()).toBe(404)
     const theirs = await page.request.get(`${center.base}/live/calls?agent=ana`)
     expect(theirs.status()).toBe(403)
-    const mine = (await (await page.request.get(`${center.base}/live/calls`)).json()) as { calls: Array<{ answeredBy: string }> }
-    expect(mine.calls.every((c) => c.answeredBy === 'ivan')).toBe(true)
+    const mine = (await (await page.request.get(`${center.base}/live/calls`)).json()) as { calls: Array<{ callUuid: string; answeredBy: string | null }> }
+    expect(mine.calls.length).toBeGreaterThan(0)
+    expect(mine.calls.every((c) => c.answeredBy === 'ivan' || c.answeredBy === null)).toBe(true)
+    expect(mine.calls.map((c) => c.callUuid)).not.toContain('someone-elses-call')
     // Nothing was written by the refused requests.
     const [row] = await center.db.db.select().from(calls).where(eq(calls.callUuid, 'someone-elses-call'))
     expect(row!.details).toEqual({})

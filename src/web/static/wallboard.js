@@ -127,7 +127,7 @@
           el(
             'table',
             { class: 'compact' },
-            el('thead', {}, el('tr', {}, ['Started', 'Number', 'Client', 'Queue', 'Outcome', 'Agent', 'Disposition', 'Recording'].map((h) => el('th', { text: h })))),
+            el('thead', {}, el('tr', {}, ['Started', 'Number', 'Client', 'Went to', 'Outcome', 'Agent', 'Disposition', 'Recording'].map((h) => el('th', { text: h })))),
             el(
               'tbody',
               {},
@@ -138,9 +138,9 @@
                   el('td', { text: dateTime(r.startedAt) }),
                   el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
                   el('td', { text: r.client || '' }),
-                  el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
+                  el('td', { text: r.queue ? 'queue ' + r.queue : r.routedTo || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
                   el('td', { text: r.queueOutcome || r.routeResult || '' }),
-                  el('td', { text: r.answeredBy || '' }),
+                  el('td', { text: r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
                   el('td', { text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
                   el(
                     'td',
