@@ -24,15 +24,18 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 # What the app reads at run time: compiled code, production node_modules, and the data it
-# loads at start: prompts (checked against the flows), flows, queues, database migrations
-# (dist/db/database.js looks for ../../drizzle).
+# loads at start: prompts (checked against the flows), flows, queues, campaign scripts,
+# database migrations (dist/db/database.js looks for ../../drizzle).
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY prompts ./prompts
 COPY flows ./flows
 COPY queues ./queues
+COPY campaigns/scripts ./campaigns/scripts
 COPY drizzle ./drizzle
+# The pages' CSS and scripts, beside the compiled routes that serve them (dist/web/routes.js).
+COPY src/web/static ./dist/web/static
 # Files stay root-owned (the app cannot change its own code); it writes only to data/ (the
 # embedded database when no DATABASE_URL is set) and reads the recordings FreeSWITCH writes.
 RUN mkdir -p /app/data /var/lib/opencc/recordings \
