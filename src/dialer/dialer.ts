@@ -336,9 +336,10 @@ export class Dialer {
   private async reap(campaignId?: number): Promise<number> {
     const { db, clock } = this.o
     const now = new Date(clock.now())
-    // A node we cannot ask may hold any of the calls: then nobody can say they are gone.
-    const controls = this.o.controls()
-    if (controls.length === 0 || controls.some((c) => !c.isUp)) return 0
+    // Long past their time, a call no node we can ask knows is gone (a node away this long
+    // has lost its calls too). With no node to ask, nobody can say.
+    const controls = this.o.controls().filter((c) => c.isUp)
+    if (controls.length === 0) return 0
     const open = await db
       .select({ id: attempts.id, campaignId: attempts.campaignId, callUuid: attempts.callUuid, dialedAt: attempts.dialedAt, answeredAt: attempts.answeredAt })
       .from(attempts)
