@@ -47,6 +47,8 @@ export const CAMPAIGN_VARS = { campaign: 'cc_campaign', contact: 'cc_contact', a
 
 const IDLE_TICK_MS = 60_000
 const BUSY_TICK_MS = 1_000
+/** How long after its originate a call must have a channel before reconciling may close it. */
+const RECONCILE_MARGIN_MS = 2_000
 
 export class Dialer {
   readonly campaigns: Campaigns
@@ -77,9 +79,11 @@ export class Dialer {
   async start(): Promise<void> {
     this.running = true
     void this.worker.run()
-    // A control connection that comes back: what happened to our calls while it was away?
+    // A control connection that comes back (reconnected; up again after being marked down, which
+    // may come a ping later): what happened to our calls while it was away?
     for (const c of this.o.controls()) {
-      c.on('reconnected', () => void this.o.clock.track(this.reconcile()))
+      c.on('reconnected', () => this.reconcileWhenAllUp())
+      c.on('up', () => this.reconcileWhenAllUp())
       c.onEvent('CHANNEL_HANGUP_COMPLETE', (e) => {
         const orphan = e.uuid ? this.orphans.get(e.uuid) : undefined
         if (orphan) void this.o.clock.track(this.orphanEnded(e.uuid!, orphan, e.get('Hangup-Cause') ?? 'NORMAL_CLEARING', e.get('Answer-State') === 'answered'))
@@ -273,7 +277,7 @@ export class Dialer {
    * channel for any more is closed now (answered: reached; not: failed, tried again), and
    * its campaign looks again. Runs when a control connection comes back.
    */
-  async reconcile(): Promise<number> {
+  async reconcile(only?: ReadonlySet<number>): Promise<number> {
     const { db, clock, log } = this.o
     const nodes = this.o.controls().filter((c) => c.isUp)
     if (nodes.length === 0 || nodes.length < this.o.controls().length) return 0
@@ -289,9 +293,14 @@ export class Dialer {
       .from(attempts)
       .where(and(isNull(attempts.outcome), isNotNull(attempts.dialedAt)))
     let closed = 0
+    const young = new Set<number>()
     for (const a of open) {
-      // A call placed in the last moments may not have its channel yet.
-      if (live.has(a.callUuid) || now.getTime() - a.dialedAt!.getTime() < 2000) continue
+      if (live.has(a.callUuid) || (only && !only.has(a.id))) continue
+      // A call placed in the last moments may not have its channel yet: looked at once more soon.
+      if (now.getTime() - a.dialedAt!.getTime() < RECONCILE_MARGIN_MS) {
+        young.add(a.id)
+        continue
+      }
       this.orphans.delete(a.callUuid)
       const campaign = await this.campaigns.get(a.campaignId)
       if (!campaign) continue
@@ -302,6 +311,7 @@ export class Dialer {
       }
     }
     if (closed > 0) log.info({ closed }, 'dialer: calls no node knows any more were closed')
+    if (young.size > 0 && !only) this.o.clock.setTimeout(() => this.reconcileWhenAllUp(young), RECONCILE_MARGIN_MS)
     return closed
   }
 
@@ -316,15 +326,14 @@ export class Dialer {
     for (const a of undialled) await unclaim(db, a.id, now)
     if (undialled.length > 0) log.info({ givenBack: undialled.length }, 'dialer: claims left by a restart given back')
     // The instance that held the calls open before this start is gone: whatever no node knows
-    // ended with it (reconcile). Asked once every node answers: the connections come up later.
-    let asked = false
-    const reconcileOnceUp = (): void => {
-      if (asked || !this.running || !this.o.controls().every((c) => c.isUp)) return
-      asked = true
-      void this.o.clock.track(this.reconcile().catch((err: unknown) => log.error({ err: (err as Error).message }, 'dialer: reconciling after the start failed')))
-    }
-    for (const c of this.o.controls()) c.on('up', reconcileOnceUp)
-    reconcileOnceUp()
+    // ended with it. Reconciled now if every node answers already, else when they come up.
+    this.reconcileWhenAllUp()
+  }
+
+  /** reconcile(), once every node can be asked (a node we cannot ask may hold any call). */
+  private reconcileWhenAllUp(only?: ReadonlySet<number>): void {
+    if (!this.running || !this.o.controls().every((c) => c.isUp)) return
+    void this.o.clock.track(this.reconcile(only).catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'dialer: reconciling failed')))
   }
 
   /**
