@@ -19,6 +19,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch-database.js'
 import { campaigns } from '../src/db/schema/index.js'
 import { loadList, type ListTotals } from '../src/lists/index.js'
+import { generator } from '../src/dialer/simulation/random.js'
 
 export interface ListLoadBenchResult {
   rows: number
@@ -38,18 +39,6 @@ export interface ListLoadBenchResult {
   postgresCpuPercent: number
   /** Where the loader's time went: its stages measured alone on the same file, seconds. */
   stages: { parseSeconds: number; parseValidateSeconds: number }
-}
-
-/** A small deterministic PRNG (mulberry32): the same file every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0')
@@ -98,7 +87,7 @@ export interface GeneratedList {
 }
 
 export async function generateList(file: string, rows: number, seed = 7): Promise<GeneratedList> {
-  const random = prng(seed)
+  const random = generator(seed)
   const out = fs.createWriteStream(file)
   const write = (chunk: string | Buffer): Promise<void> | undefined => (out.write(chunk) ? undefined : new Promise((r) => out.once('drain', r)))
   const earlier: Array<number> = []

@@ -13,6 +13,7 @@ import vm from 'node:vm'
 import { pathToFileURL } from 'node:url'
 import { startCallCenter, type CallCenter } from '../tests/queue/harness.js'
 import { textTable } from '../src/cli/text-table.js'
+import { generator } from '../src/dialer/simulation/random.js'
 
 export interface LoadOptions {
   calls: number
@@ -46,14 +47,6 @@ export interface LoadResult {
   wallSeconds: number
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
-
 function resources(): { sockets: number; timers: number } {
   const all = process.getActiveResourcesInfo()
   return { sockets: all.filter((r) => r === 'TCPSocketWrap' || r === 'TCPServerWrap').length, timers: all.filter((r) => r === 'Timeout').length }
@@ -79,7 +72,7 @@ async function heapMB(): Promise<number> {
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const started = Date.now()
-  const rnd = random(o.seed)
+  const rnd = generator(o.seed)
   const yaml = ['queues:', '  support:', '    members: { groups: [operators] }', '    wrapUpSeconds: 10', '    announceEverySeconds: 60', '    maxWaitSeconds: 7200', '    onMaxWait: voicemail'].join('\n')
   const agents = Array.from({ length: o.agents }, (_, i) => ({ id: `agent${String(i + 1).padStart(4, '0')}` }))
   const before = resources()

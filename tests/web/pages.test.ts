@@ -158,6 +158,9 @@ describe('the operator', () => {
     expect(text).toContain('250.75 EUR')
     expect(text).toContain('2026-10-30')
     await expect.poll(() => card.locator('[data-testid=call-state]').textContent(), { timeout: 10_000 }).toMatch(/^Connected/)
+    // An inbound call is no preview contact: nothing to dial or skip.
+    expect(await card.locator('[data-action=dial]').isVisible()).toBe(false)
+    expect(await card.locator('[data-action=skip]').isVisible()).toBe(false)
     await screenshot(page, 'operator-call')
 
     await card.locator('select[name=disposition]').selectOption('order-taken')
