@@ -285,11 +285,14 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
           routeResult: calls.routeResult,
           answeredBy: calls.answeredBy,
           campaignId: calls.campaignId,
+          // A campaign call's outcome is its attempt's (human, machine, completed, abandoned ...).
+          campaignOutcome: attempts.outcome,
           client: clients.name,
           details: calls.details,
         })
         .from(calls)
         .leftJoin(clients, eq(clients.id, calls.clientId))
+        .leftJoin(attempts, eq(attempts.id, calls.attemptId))
         .where(where.length > 0 ? and(...where) : undefined)
         .orderBy(desc(calls.startedAt), desc(calls.id))
         .limit(q.limit)

@@ -215,6 +215,9 @@ describe('the supervisor', () => {
     const audio = await page.request.get(`${center.base}${src}`, { headers: { range: 'bytes=0-11' } })
     expect(audio.status()).toBe(206)
     expect((await audio.body()).subarray(0, 4).toString()).toBe('RIFF')
+    // A campaign's call shows how its attempt ended.
+    const campaignRow = page.locator('[data-testid=register] tr', { hasText: 'campaign #' }).first()
+    await expect.poll(() => campaignRow.locator('td').nth(4).textContent()).toMatch(/^(completed|human|machine|abandoned)$/)
     await screenshot(page, 'wallboard')
     await page.setViewportSize({ width: 820, height: 1180 })
     await screenshot(page, 'wallboard-tablet')

@@ -139,7 +139,7 @@
                   el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
                   el('td', { text: r.client || '' }),
                   el('td', { text: r.queue ? 'queue ' + r.queue : r.routedTo || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
-                  el('td', { text: r.queueOutcome || r.routeResult || '' }),
+                  el('td', { text: r.queueOutcome || r.routeResult || r.campaignOutcome || '' }),
                   el('td', { text: r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
                   el('td', { text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
                   el(
