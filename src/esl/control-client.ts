@@ -61,7 +61,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private readonly log: Logger
   private state: 'connecting' | 'up' | 'down' = 'connecting'
   private lastAuthCount = 0n
-  private pinging = false
+  /** The status ping under way, and on which connection (its auth count) it was sent. */
+  private pinging: { connection: bigint; done: Promise<void> } | undefined
   private readonly timers: NodeJS.Timeout[] = []
   private ended = false
   /** Commands waiting for FreeSWITCH: answered at once when the connection is lost. */
@@ -214,23 +215,36 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
       // Replies to what was sent on the old connection will never come.
       for (const fail of [...this.pending]) fail(new CommandFailed('', 'FreeSWITCH connection lost (reconnected since)'))
       this.log.info('FreeSWITCH control connection re-established')
-      this.emit('reconnected')
     }
-    void this.ping()
+    // 'reconnected' once FreeSWITCH answers on the new connection: then the client is up and
+    // listeners may send commands at once.
+    const announce = (): void => {
+      if (this.lastAuthCount === count && !this.ended) this.emit('reconnected')
+    }
+    void this.ping().then(() => {
+      if (!again) return
+      if (this.state === 'up') announce()
+      else this.once('up', announce)
+    })
   }
 
-  private async ping(): Promise<void> {
-    if (this.pinging || this.ended) return
-    this.pinging = true
-    try {
+  /** Asks `status`; its answer marks the connection up or down. One at a time per connection. */
+  private ping(): Promise<void> {
+    if (this.ended) return Promise.resolve()
+    const connection = this.lastAuthCount
+    if (this.pinging?.connection === connection) return this.pinging.done
+    const done = (async () => {
       const timeout = Math.max(500, (this.options.pingIntervalMs ?? 2000) - 100)
       const r = await this.api('status', timeout)
-      if (this.ended) return
+      // A ping sent on a connection that has since been replaced says nothing about the new one.
+      if (this.ended || connection !== this.lastAuthCount) return
       if (!(r instanceof CommandFailed) && r.text.includes('UP')) this.markUp()
       else this.markDown(r instanceof CommandFailed ? r.reply : 'unexpected status reply')
-    } finally {
-      this.pinging = false
-    }
+    })().finally(() => {
+      if (this.pinging?.done === done) this.pinging = undefined
+    })
+    this.pinging = { connection, done }
+    return done
   }
 
   private markUp(): void {
