@@ -333,8 +333,28 @@ export class Dialer {
   /** reconcile(), once every node can be asked (a node we cannot ask may hold any call). */
   private reconcileWhenAllUp(only?: ReadonlySet<number>): void {
     if (!this.running || !this.o.controls().every((c) => c.isUp)) return
-    void this.o.clock.track(this.reconcile(only).catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'dialer: reconciling failed')))
+    // 'up' and 'reconnected' often come together: one full pass at a time, and one more after
+    // it if something asked meanwhile (the pass under way may have seen the old connection).
+    if (!only && this.reconciling) {
+      this.reconcileAgain = true
+      return
+    }
+    const pass = this.reconcile(only)
+      .catch((err: unknown) => void this.o.log.error({ err: (err as Error).message }, 'dialer: reconciling failed'))
+      .finally(() => {
+        if (this.reconciling !== pass) return
+        this.reconciling = undefined
+        if (this.reconcileAgain) {
+          this.reconcileAgain = false
+          this.reconcileWhenAllUp()
+        }
+      })
+    if (!only) this.reconciling = pass
+    void this.o.clock.track(pass)
   }
+
+  private reconciling: Promise<unknown> | undefined
+  private reconcileAgain = false
 
   /**
    * Calls that went out but whose end nobody will report: the instance that held them went

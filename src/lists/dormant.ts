@@ -8,7 +8,7 @@
 import type { Database } from '../db/database.js'
 import { contactLists } from '../db/schema/index.js'
 import { ListLoadError } from './errors.js'
-import { campaignRules, markFailed, requirePool, type ListLoadResult } from './loader.js'
+import { campaignRules, finishList, markFailed, requirePool, type ListLoadResult } from './loader.js'
 import type { ResolvedMapping } from './mapping.js'
 import { validateRow } from './rows.js'
 import { Batch, ListWriter, ZERO_TOTALS, type ListTotals } from './writer.js'
@@ -103,18 +103,5 @@ export async function loadDormantClients(database: Database, campaignId: number,
   } catch (err) {
     failure = err as Error
   }
-  let totals: ListTotals
-  try {
-    totals = await writer.drain()
-  } catch (err) {
-    failure ??= err as Error
-    totals = writer.totals
-  }
-  await writer.close()
-  if (failure) {
-    await markFailed(pool, listId, totals, failure)
-    throw new ListLoadError(listId, totals, failure)
-  }
-  await pool.query("UPDATE contact_lists SET status = 'loaded', finished_at = now() WHERE id = $1", [listId])
-  return { listId, status: 'loaded', ...totals }
+  return finishList(pool, listId, writer, failure)
 }

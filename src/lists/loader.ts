@@ -151,20 +151,7 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
     clearInterval(timer)
     // What was read is written, whatever stopped the reading (unless the database is what failed).
     if (batch.size > 0 && !writer.failure) void flushNow()
-    let totals: ListTotals
-    try {
-      totals = await writer.drain()
-    } catch (err) {
-      failure ??= err as Error
-      totals = writer.totals
-    }
-    await writer.close()
-    if (failure) {
-      await markFailed(pool, listId, totals, failure)
-      throw new ListLoadError(listId, totals, failure)
-    }
-    await pool.query("UPDATE contact_lists SET status = 'loaded', finished_at = now() WHERE id = $1", [listId])
-    return { listId, status: 'loaded', ...totals }
+    return await finishList(pool, listId, writer, failure)
   } finally {
     if (timer) clearInterval(timer)
     stopWatching()
@@ -178,6 +165,27 @@ function addRow(batch: Batch, record: string[], meta: RecordMeta, mapping: Retur
   const result = validateRow(record, mapping, rules, meta)
   if (result.ok) batch.rows.push({ line: meta.line, contact: result.contact, excerpt: () => excerptOf(record, delimiter) })
   else batch.rejections.push({ line: meta.line, reason: result.reason, excerpt: excerptOf(record, delimiter) })
+}
+
+/**
+ * The end of a load, whatever fed the writer: waits for its last batches, then marks the
+ * list loaded, or failed (with what was committed) and throws ListLoadError.
+ */
+export async function finishList(pool: pg.Pool, listId: number, writer: ListWriter, failure: Error | undefined): Promise<ListLoadResult> {
+  let totals: ListTotals
+  try {
+    totals = await writer.drain()
+  } catch (err) {
+    failure ??= err as Error
+    totals = writer.totals
+  }
+  await writer.close()
+  if (failure) {
+    await markFailed(pool, listId, totals, failure)
+    throw new ListLoadError(listId, totals, failure)
+  }
+  await pool.query("UPDATE contact_lists SET status = 'loaded', finished_at = now() WHERE id = $1", [listId])
+  return { listId, status: 'loaded', ...totals }
 }
 
 /** Marks the list failed; its totals stay those committed (given when known). */

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm'
 import { attempts, contacts, doNotCall } from '../../src/db/schema/index.js'
 import { isCampaignError, type Campaign } from '../../src/campaigns/campaigns.js'
 import { startCallCenter, type CallCenter } from '../queue/harness.js'
+import { runCampaign, start } from './helpers.js'
 
 // Monday 23 November 2026, 09:00 in Sarajevo.
 const AT = '2026-11-23T08:00:00Z'
@@ -24,26 +25,6 @@ async function campaign(c: CallCenter, kind: string, settings: Record<string, un
   if (isCampaignError(created)) throw new Error(created.message)
   await c.db.db.insert(contacts).values(people.map((p) => ({ campaignId: created.id, phone: p.phone, timezone: p.timezone ?? 'Europe/Sarajevo', language: p.language, fields: p.fields ?? {} })))
   return created
-}
-
-async function start(c: CallCenter, id: number): Promise<void> {
-  const r = await c.apps[0]!.dialer!.campaigns.setStatus(id, 'running', new Date(c.clock.now()))
-  if (isCampaignError(r)) throw new Error(r.message)
-  for (const app of c.apps) app.dialer!.kick(id)
-}
-
-/** Runs simulated time until the campaign is done (or `limitMs` of it passed). */
-async function runCampaign(c: CallCenter, id: number, limitMs = 7 * 24 * 3600_000): Promise<void> {
-  let finished = false
-  // Watched in real time, outside the simulation: the clock jumps from one timer to the next.
-  const watch = setInterval(() => {
-    void c.apps[0]!.dialer!.campaigns.get(id).then((camp) => (finished = camp?.status === 'done' || camp?.status === 'stopped'))
-  }, 25)
-  try {
-    await c.runUntil(() => finished, limitMs)
-  } finally {
-    clearInterval(watch)
-  }
 }
 
 async function contactsOf(c: CallCenter, id: number) {

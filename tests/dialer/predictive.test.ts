@@ -12,6 +12,7 @@ import { isCampaignError, type Campaign } from '../../src/campaigns/campaigns.js
 import type { PartyPlan } from '../../src/sim/parties.js'
 import { liveSnapshot } from '../../src/dialer/pacing/live.js'
 import { startCallCenter, type CallCenter } from '../queue/harness.js'
+import { runCampaign, start } from '../campaigns/helpers.js'
 
 const AT = '2026-11-23T08:00:00Z'
 const QUEUES = 'queues:\n  operators:\n    members: { groups: [operators] }\n    wrapUpSeconds: 5\n'
@@ -28,24 +29,6 @@ async function campaign(c: CallCenter, settings: Record<string, unknown>, phones
   if (isCampaignError(created)) throw new Error(created.message)
   await c.db.db.insert(contacts).values(phones.map((phone) => ({ campaignId: created.id, phone, timezone: 'Europe/Sarajevo', fields: {} })))
   return created
-}
-
-async function start(c: CallCenter, id: number): Promise<void> {
-  const r = await c.apps[0]!.dialer!.campaigns.setStatus(id, 'running', new Date(c.clock.now()))
-  if (isCampaignError(r)) throw new Error(r.message)
-  for (const app of c.apps) app.dialer!.kick(id)
-}
-
-async function runCampaign(c: CallCenter, id: number, limitMs: number): Promise<void> {
-  let finished = false
-  const watch = setInterval(() => {
-    void c.apps[0]!.dialer!.campaigns.get(id).then((camp) => (finished = camp?.status === 'done' || camp?.status === 'stopped'))
-  }, 25)
-  try {
-    await c.runUntil(() => finished, limitMs)
-  } finally {
-    clearInterval(watch)
-  }
 }
 
 /** 30 % people (answering after 3-7 s, talking 40 s), 10 % busy, 50 % no answer, 10 % failed. */

@@ -58,6 +58,13 @@
 
   const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '')
   const dateTime = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' }) : '')
+  /** A compact table in its scrolling wrapper: the header cells, then a <tr> per row. */
+  const table = (headers, rows) =>
+    el('div', { class: 'table-wrap' }, el('table', { class: 'compact' }, el('thead', {}, el('tr', {}, headers.map((h) => el('th', { text: h })))), el('tbody', {}, rows)))
+
+  /** How a call in the register ended: in its queue, at its route, or (a campaign call) its attempt. */
+  const callOutcome = (r) => r.queueOutcome || r.routeResult || r.campaignOutcome || ''
+
   const money = (n, currency) => (n === null || n === undefined ? '–' : Number(n).toFixed(2) + ' ' + (currency || ''))
 
   /** Listens to /live/events: handlers by event name; the dot in the header shows the link. */
@@ -102,5 +109,5 @@
 
   const param = (name) => new URLSearchParams(location.search).get(name)
 
-  window.cc = { api, el, pct, duration, time, dateTime, money, live, user, param }
+  window.cc = { api, el, table, callOutcome, pct, duration, time, dateTime, money, live, user, param }
 })()

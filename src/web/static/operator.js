@@ -3,7 +3,7 @@
 // disposition and notes once it is over, their latest calls.
 ;(function () {
   'use strict'
-  const { api, el, duration, money, time, live, user } = window.cc
+  const { api, el, table, callOutcome, duration, money, time, live, user } = window.cc
   const me = user()
   const agent = me.agent
 
@@ -215,29 +215,19 @@
         return
       }
       callsBox.replaceChildren(
-        el(
-          'div',
-          { class: 'table-wrap' },
-          el(
-            'table',
-            { class: 'compact' },
-            el('thead', {}, el('tr', {}, ['Time', 'Number', 'Client', 'Queue', 'Outcome', 'Disposition', 'Notes'].map((h) => el('th', { text: h })))),
+        table(
+          ['Time', 'Number', 'Client', 'Queue', 'Outcome', 'Disposition', 'Notes'],
+          calls.map((r) =>
             el(
-              'tbody',
-              {},
-              calls.map((r) =>
-                el(
-                  'tr',
-                  { 'data-call': r.callUuid },
-                  el('td', { text: time(r.startedAt) }),
-                  el('td', { text: r.direction === 'outbound' ? r.destination : r.callerNumber }),
-                  el('td', { text: r.client || '' }),
-                  el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
-                  el('td', { text: r.queueOutcome || r.routeResult || '' }),
-                  el('td', { 'data-testid': 'disposition', text: r.disposition || '' }),
-                  el('td', { text: r.notes || '' }),
-                ),
-              ),
+              'tr',
+              { 'data-call': r.callUuid },
+              el('td', { text: time(r.startedAt) }),
+              el('td', { text: r.direction === 'outbound' ? r.destination : r.callerNumber }),
+              el('td', { text: r.client || '' }),
+              el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
+              el('td', { text: callOutcome(r) }),
+              el('td', { 'data-testid': 'disposition', text: r.disposition || '' }),
+              el('td', { text: r.notes || '' }),
             ),
           ),
         ),

@@ -3,7 +3,7 @@
 // with recordings to listen to.
 ;(function () {
   'use strict'
-  const { api, el, pct, duration, dateTime, live } = window.cc
+  const { api, el, table, callOutcome, pct, duration, dateTime, live } = window.cc
   const STATES = ['available', 'ringing', 'in-call', 'wrap-up', 'paused', 'logged-out']
 
   const queuesBox = document.getElementById('queues')
@@ -50,28 +50,18 @@
     const order = (a) => STATES.indexOf(a.state)
     const rows = [...list].sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id))
     agentsBox.replaceChildren(
-      el(
-        'div',
-        { class: 'table-wrap' },
-        el(
-          'table',
-          { class: 'compact' },
-          el('thead', {}, el('tr', {}, ['Agent', 'State', 'For', 'Calls', 'Talk', 'Queues'].map((h) => el('th', { text: h })))),
+      table(
+        ['Agent', 'State', 'For', 'Calls', 'Talk', 'Queues'],
+        rows.map((a) =>
           el(
-            'tbody',
-            {},
-            rows.map((a) =>
-              el(
-                'tr',
-                { 'data-agent': a.id },
-                el('td', { text: a.name || a.id }),
-                el('td', {}, el('span', { class: 'state ' + a.state, text: a.state + (a.reason ? ': ' + a.reason : '') })),
-                el('td', { text: duration(at - a.since) }),
-                el('td', { text: a.today.calls }),
-                el('td', { text: duration(a.today.talkMs) }),
-                el('td', { text: a.queues.join(', ') }),
-              ),
-            ),
+            'tr',
+            { 'data-agent': a.id },
+            el('td', { text: a.name || a.id }),
+            el('td', {}, el('span', { class: 'state ' + a.state, text: a.state + (a.reason ? ': ' + a.reason : '') })),
+            el('td', { text: duration(at - a.since) }),
+            el('td', { text: a.today.calls }),
+            el('td', { text: duration(a.today.talkMs) }),
+            el('td', { text: a.queues.join(', ') }),
           ),
         ),
       ),
@@ -121,37 +111,27 @@
     try {
       const { calls } = await api('GET', '/live/calls?' + q)
       callsBox.replaceChildren(
-        el(
-          'div',
-          { class: 'table-wrap' },
-          el(
-            'table',
-            { class: 'compact' },
-            el('thead', {}, el('tr', {}, ['Started', 'Number', 'Client', 'Went to', 'Outcome', 'Agent', 'Disposition', 'Recording'].map((h) => el('th', { text: h })))),
+        table(
+          ['Started', 'Number', 'Client', 'Went to', 'Outcome', 'Agent', 'Disposition', 'Recording'],
+          calls.map((r) =>
             el(
-              'tbody',
-              {},
-              calls.map((r) =>
-                el(
-                  'tr',
-                  { 'data-call': r.callUuid },
-                  el('td', { text: dateTime(r.startedAt) }),
-                  el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
-                  el('td', { text: r.client || '' }),
-                  el('td', { text: r.queue ? 'queue ' + r.queue : r.routedTo || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
-                  el('td', { text: r.queueOutcome || r.routeResult || r.campaignOutcome || '' }),
-                  el('td', { text: r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
-                  el('td', { text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
-                  el(
-                    'td',
-                    {},
-                    r.recordings.map((rec) => {
-                      const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, 'data-kind': rec.kind, title: rec.kind === 'message' ? 'the message the caller left' : 'the call', text: '▶ ' + rec.kind })
-                      b.addEventListener('click', () => listen(rec, b))
-                      return b
-                    }),
-                  ),
-                ),
+              'tr',
+              { 'data-call': r.callUuid },
+              el('td', { text: dateTime(r.startedAt) }),
+              el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
+              el('td', { text: r.client || '' }),
+              el('td', { text: r.queue ? 'queue ' + r.queue : r.routedTo || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
+              el('td', { text: callOutcome(r) }),
+              el('td', { text: r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
+              el('td', { text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
+              el(
+                'td',
+                {},
+                r.recordings.map((rec) => {
+                  const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, 'data-kind': rec.kind, title: rec.kind === 'message' ? 'the message the caller left' : 'the call', text: '▶ ' + rec.kind })
+                  b.addEventListener('click', () => listen(rec, b))
+                  return b
+                }),
               ),
             ),
           ),
