@@ -9,7 +9,7 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { attempts, contacts, surveyAnswers } from '../db/schema/index.js'
-import type { Call } from '../esl/call.js'
+import { RINGING_TONE, type Call } from '../esl/call.js'
 import { dialString, endpointFromTemplate } from '../esl/dial-string.js'
 import { CallEnded, isOk } from '../esl/results.js'
 import type { Flow } from '../ivr/flow/schema.js'
@@ -110,10 +110,10 @@ export class CampaignCalls {
         void ivr.clock.track(db.update(attempts).set({ answeredAt: now() }).where(eq(attempts.id, attemptId)))
       }
       call.once('bridge', onBridge)
-      const r = await call.bridge(dial)
+      const r = await call.bridge(dial, { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
       if (isOk(r) && r.ok) result = { outcome: 'human', agentId: a.agentId ?? undefined }
-      else if (isOk(r)) result = { outcome: outcomeOfFailure(r.cause), cause: r.cause, agentId: a.agentId ?? undefined }
+      else if (isOk(r) && !r.hungUp) result = { outcome: outcomeOfFailure(r.cause), cause: r.cause, agentId: a.agentId ?? undefined }
       else result = talkFrom !== undefined ? { outcome: 'human', agentId: a.agentId ?? undefined } : { outcome: 'failed', cause: 'AGENT_HUNG_UP' }
     } catch (err) {
       call.log.error({ err }, 'preview call failed')

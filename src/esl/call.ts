@@ -96,6 +96,11 @@ export interface BridgeResult {
   dialStatus: string
   /** Why the bridged leg ended (success) or why it failed. */
   cause: string
+  /**
+   * This call hung up to end it: FreeSWITCH reports the hangup before the bridge's completion,
+   * so a conversation the caller ends still reads as the bridge that it was.
+   */
+  hungUp: boolean
   completion: Completion
 }
 
@@ -105,6 +110,8 @@ interface PendingApp {
 }
 
 const DIGITS_VAR = 'cc_digits'
+/** The European ringing tone (ETSI: 425 Hz, 1 s on, 4 s off), for a caller whose call rings someone. */
+export const RINGING_TONE = 'tone_stream://%(1000,4000,425);loops=-1'
 const FILE_ARG = /^\S+$/
 const TERMINATORS = /^[0-9*#]{1,12}$/
 
@@ -119,6 +126,8 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   private readonly pending = new Map<string, PendingApp>()
   private settleFinished!: (s: CallSummary) => void
   private exitSent = false
+  /** The transfer_ringback last set on the channel. */
+  private ringback: string | undefined
   /** Cause of a hangup FreeSWITCH accepted (+OK) before reporting the channel gone. */
   private hangupAccepted: string | undefined
   /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
@@ -261,11 +270,29 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     return this.execute('stop_record_session', path)
   }
 
+  /**
+   * What this (answered) call hears while a bridge rings the other side. FreeSWITCH plays the
+   * caller channel's own `transfer_ringback`; `ringback` in the dial string's {} only reaches
+   * the legs being rung. Set once per value: a queue's music stays set for every offer.
+   */
+  async setRingback(media: string): Promise<Outcome<Completion> | undefined> {
+    if (media === this.ringback) return undefined
+    const r = await this.set('transfer_ringback', media)
+    if (isCompletion(r)) this.ringback = media
+    return r
+  }
+
   /** Bridges the caller to a dial string; resolves when the bridge ends or fails. */
-  async bridge(dialString: string): Promise<Outcome<BridgeResult>> {
+  async bridge(dialString: string, options: { ringback?: string } = {}): Promise<Outcome<BridgeResult>> {
+    if (options.ringback !== undefined) {
+      const set = await this.setRingback(options.ringback)
+      if (set !== undefined && !isCompletion(set)) return set
+    }
     const r = await this.execute('bridge', dialString)
-    if (!isCompletion(r)) return r
-    const v = (n: string): string => r.event.variable(n) ?? ''
+    if (r instanceof CommandFailed) return r
+    const completion = r instanceof CallEnded ? r.completion : r
+    if (completion === undefined) return r as CallEnded
+    const v = (n: string): string => completion.event.variable(n) ?? ''
     const disposition = v('originate_disposition')
     const ok = disposition === 'SUCCESS' || disposition === 'ANSWER'
     return {
@@ -273,7 +300,8 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       disposition,
       dialStatus: v('DIALSTATUS'),
       cause: ok ? v('bridge_hangup_cause') : v('originate_failed_cause') || disposition,
-      completion: r,
+      hungUp: r instanceof CallEnded,
+      completion,
     }
   }
 

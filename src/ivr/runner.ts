@@ -72,7 +72,8 @@ class FlowRun {
         if (result) next = result
       }
       if (this.state.done) break
-      if (call.ended) next = { type: 'hungup' }
+      // A route's result is kept even when the caller ended the call it made (a conversation).
+      if (call.ended && next?.type !== 'routed') next = { type: 'hungup' }
       if (this.options.signal?.aborted) break
       if (!next) {
         call.log.error({ node: this.state.node }, 'flow step asked for nothing to wait for; hanging up')

@@ -10,7 +10,7 @@ import { Queue, Worker, type Job } from 'bullmq'
 import type { Logger } from 'pino'
 import type { CallRegister } from '../calls/call-register.js'
 import { UnsafeCommandError } from '../esl/commands.js'
-import type { Call } from '../esl/call.js'
+import { RINGING_TONE, type Call } from '../esl/call.js'
 import type { ControlClient } from '../esl/control-client.js'
 import { dialString, endpoint, endpointFromTemplate, leg } from '../esl/dial-string.js'
 import { CallEnded, CommandFailed, isOk } from '../esl/results.js'
@@ -131,7 +131,7 @@ export class Callbacks {
     const startedAt = clock.now()
     let talkMs = 0
     if (customer && !call.ended) {
-      const r = await call.bridge(dialString([customer], { vars: { originate_timeout: 45 } }))
+      const r = await call.bridge(dialString([customer], { vars: { originate_timeout: 45, instant_ringback: true } }), { ringback: RINGING_TONE })
       if (isOk(r) && r.ok) talkMs = clock.now() - startedAt
       register.facts(call.uuid, { routedTo: `external:${number}`, routeResult: isOk(r) ? (r.ok ? 'connected' : r.cause) : r instanceof CallEnded ? 'agent-hangup' : 'failed' })
     }

@@ -161,6 +161,8 @@ export class Waiter {
     // The queue's keys end any prompt or music; set once, so each playback is one command
     // and nothing can slip in between a break and the bridge queued behind it.
     await call.set('playback_terminators', this.keys === '' ? 'none' : this.keys)
+    // While an agent's phone rings, the caller goes on hearing the music.
+    await call.setRingback(queue.music)
     const deadline = this.enteredAt + (this.options.maxWaitMs ?? queue.maxWaitSeconds * 1000)
     const every = this.options.silent ? 0 : queue.announceEverySeconds * 1000
     let nextAnnouncement = 0
@@ -242,9 +244,7 @@ export class Waiter {
       dial = dialString(legs, {
         vars: {
           originate_timeout: queue.ringTimeoutSeconds,
-          // The caller keeps hearing the music while the agent's phone rings.
           instant_ringback: true,
-          ringback: queue.music,
           origination_caller_id_number: safeNumber(this.caller.number),
         },
       })
@@ -272,7 +272,7 @@ export class Waiter {
       this.options.onAnswered?.(agent)
     }
     call.on('bridge', onBridge)
-    const bridging = call.bridge(dial)
+    const bridging = call.bridge(dial, { ringback: queue.music })
     if (playing) void this.stopPlaying(playing, true)
     const r = await bridging
     call.off('bridge', onBridge)

@@ -5,7 +5,7 @@
  * is not there (phone not registered, agent inactive) passes the call to the next one.
  */
 import type { Logger } from 'pino'
-import type { Call } from '../esl/call.js'
+import { RINGING_TONE, type Call } from '../esl/call.js'
 import { dialString, endpoint, endpointFromTemplate, leg, variableValue, type Variables } from '../esl/dial-string.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import { CallEnded, CommandFailed, isOk } from '../esl/results.js'
@@ -91,19 +91,20 @@ export class DirectRouter implements Router {
         void this.options.clock.track(this.settle(people, agent.id, -1))
       }
       call.on('bridge', onBridge)
-      const result = await call.bridge(ring.dial)
+      const result = await call.bridge(ring.dial, { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
       if (!answered && isOk(result) && result.ok && people.kind === 'agents') {
         const uuid = result.completion.event.variable('bridge_uuid')
         answered = { agent: people.agents.find((a) => ring.legs.get(a.id) === uuid) ?? this.whoAnswered(people.agents, result.completion.event.variable('bridge_channel'))!, at: this.options.clock.now() }
       }
       if (people.kind === 'agents') await this.settle(people, answered?.agent.id, answered ? this.options.clock.now() - answered.at : 0)
-      if (result instanceof CallEnded) return { outcome: 'caller-hangup', attempts }
+      // A conversation that took place is one, whoever ended it and however we learnt of its end.
+      if (answered || (isOk(result) && result.ok)) return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
+      if (result instanceof CallEnded || (isOk(result) && result.hungUp)) return { outcome: 'caller-hangup', attempts }
       if (result instanceof CommandFailed) {
         attempts.push({ target: name, reason: 'failed' })
         continue
       }
-      if (result.ok) return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
       for (const a of people.kind === 'agents' ? people.agents : []) tried.add(a.id)
       attempts.push({ target: name, agentId: people.kind === 'agents' && people.agents.length === 1 ? people.agents[0]!.id : undefined, reason: REASONS[result.cause] ?? 'failed' })
     }
@@ -155,7 +156,7 @@ export class DirectRouter implements Router {
   }
 
   private dial(people: Reserved | { kind: 'external'; number: string }, request: RouteRequest): { dial: string; legs: Map<string, string> } | UnsafeCommandError {
-    const vars: Variables = { originate_timeout: Math.max(1, Math.round(request.ringTimeoutMs / 1000)), ignore_early_media: true }
+    const vars: Variables = { originate_timeout: Math.max(1, Math.round(request.ringTimeoutMs / 1000)), ignore_early_media: true, instant_ringback: true }
     try {
       // Show the caller's number on the phone that rings, when it can be shown safely.
       vars.origination_caller_id_number = variableValue('caller number', request.caller.number)

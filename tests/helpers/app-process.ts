@@ -3,7 +3,6 @@
  * that kill or stop it: SIGKILL, SIGTERM. Its pino lines are kept for the test to read.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -19,17 +18,7 @@ export interface AppProcess {
   waitForLine(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>
 }
 
-/** A TCP port nobody listens on just now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
+export { freePort } from '../../src/bundle/freeswitch.js'
 
 export function startAppProcess(env: Record<string, string>): AppProcess {
   // node --import tsx, not the tsx CLI: the CLI runs the app in a child of its own, which a

@@ -1,9 +1,14 @@
 /**
  * Makes sure the real Postgres and Redis the tests use are up, starting the machine's
  * own servers when they are not (DEVELOPERS.md). DATABASE_URL / REDIS_URL are honoured.
+ * With the FreeSWITCH bundle installed, makes the keys its instances share (tests/freeswitch
+ * start one switch per file); without it those tests fail, each saying how to install it.
  */
 import { execSync } from 'node:child_process'
+import fs from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
+import { BUNDLE, prepareSharedCerts } from '../../src/bundle/freeswitch.js'
 
 function reachable(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
@@ -41,4 +46,5 @@ export default async function setup(): Promise<void> {
     execSync(`redis-server --daemonize yes --bind 127.0.0.1 --port ${redisPort} --save "" --appendonly no`, { stdio: 'inherit' })
     await waitFor(redisHost, redisPort, 'Redis')
   }
+  if (fs.existsSync(path.join(BUNDLE, 'bin', 'freeswitch'))) await prepareSharedCerts()
 }

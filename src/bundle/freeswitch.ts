@@ -1,0 +1,184 @@
+/**
+ * A real FreeSWITCH 1.11.1 of our own, for the tests, the benchmarks and the demo: the bundle
+ * installed by `bash ../shared/freeswitch/install.sh` (/opt/freeswitch, or FREESWITCH_BUNDLE),
+ * started from a private copy of its test configuration (or of freeswitch/conf) with ports of
+ * its own, so several instances and a developer's own switch run side by side. The copy gets
+ * the extensions asked for (extensions.ts) in context "default"; the rest is the bundle's.
+ */
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+export const BUNDLE = process.env.FREESWITCH_BUNDLE ?? '/opt/freeswitch'
+/** The bundle's DTLS and WSS keys, made once by the test setup and shared by every instance. */
+export const SHARED_CERTS = path.join(os.tmpdir(), 'opencc-freeswitch-certs')
+export const INSTALL_HINT = 'install it with `bash ../shared/freeswitch/install.sh` (as .ci/run does), or set FREESWITCH_BUNDLE'
+
+/** A TCP port nobody listens on just now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export interface SwitchPorts {
+  esl: number
+  sip: number
+  sipTls: number
+  externalSip: number
+  externalTls: number
+  ws: number
+  wss: number
+}
+
+export interface StartOptions {
+  /** Names the instance's directory, for the reader of a failure. */
+  name: string
+  /** XML put into context "default" (extensions), see extensions.ts. */
+  extensions?: string
+  /** Core log level (default debug: the log is where a failure is explained). */
+  logLevel?: 'debug' | 'info' | 'notice' | 'warning' | 'err'
+  /** Start from this configuration directory instead of the bundle's test configuration. */
+  confDir?: string
+  /** Environment for the freeswitch process (the project's freeswitch/conf reads secrets from it). */
+  env?: Record<string, string>
+  /** Event-socket password of the started switch (default ClueCon, the test configuration's). */
+  password?: string
+  /** Rewrite the copied configuration's ports (default true; false for a configuration that takes them from `env`). */
+  rewritePorts?: boolean
+  /** Ports to use instead of free ones. */
+  ports?: Partial<SwitchPorts>
+}
+
+export interface TestSwitch {
+  readonly ports: SwitchPorts
+  readonly password: string
+  readonly dir: string
+  readonly confDir: string
+  readonly logFile: string
+  /** `host:port` of the event socket, as FREESWITCH_NODES wants it. */
+  readonly eslAddress: string
+  /** Runs an api command through fs_cli and returns its output. */
+  cli(command: string): Promise<string>
+  /** The last `lines` lines of FreeSWITCH's log, for failure messages. */
+  logTail(lines?: number): string
+  stop(): Promise<void>
+}
+
+/** Throws, saying how to install it, when the bundle is not there. */
+export function requireBundle(): void {
+  if (!fs.existsSync(path.join(BUNDLE, 'bin', 'freeswitch'))) {
+    throw new Error(`FreeSWITCH is not installed at ${BUNDLE}: ${INSTALL_HINT}`)
+  }
+}
+
+export async function startSwitch(options: StartOptions): Promise<TestSwitch> {
+  requireBundle()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fs-${options.name.replace(/[^a-z0-9-]/gi, '-')}-`))
+  const confDir = path.join(dir, 'conf')
+  fs.cpSync(options.confDir ?? path.join(BUNDLE, 'etc', 'freeswitch'), confDir, { recursive: true, filter: (src) => path.basename(src) !== 'tls' })
+  const ports: SwitchPorts = {
+    esl: options.ports?.esl ?? (await freePort()),
+    sip: options.ports?.sip ?? (await freePort()),
+    sipTls: options.ports?.sipTls ?? (await freePort()),
+    externalSip: options.ports?.externalSip ?? (await freePort()),
+    externalTls: options.ports?.externalTls ?? (await freePort()),
+    ws: options.ports?.ws ?? (await freePort()),
+    wss: options.ports?.wss ?? (await freePort()),
+  }
+  if (options.rewritePorts !== false) rewritePorts(confDir, ports, options.logLevel ?? 'debug')
+  if (options.extensions) {
+    const target = path.join(confDir, 'dialplan', 'default')
+    fs.mkdirSync(target, { recursive: true })
+    fs.writeFileSync(path.join(target, '00_opencc_tests.xml'), `<include>\n${options.extensions}\n</include>\n`)
+  }
+  const env = {
+    ...process.env,
+    ...options.env,
+    FS_CONF_DIR: confDir,
+    FS_RUN_DIR: path.join(dir, 'run'),
+    FS_LOG_DIR: path.join(dir, 'log'),
+    FS_DB_DIR: path.join(dir, 'db'),
+    FS_CERTS_DIR: SHARED_CERTS,
+    FS_ESL_HOST: '127.0.0.1',
+    FS_ESL_PORT: String(ports.esl),
+    FS_ESL_PASSWORD: options.password ?? 'ClueCon',
+  }
+  const logFile = path.join(dir, 'log', 'freeswitch.log')
+  const logTail = (lines = 60): string => {
+    try {
+      return fs.readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n')
+    } catch {
+      return '(no log)'
+    }
+  }
+  try {
+    await run(path.join(BUNDLE, 'bin', 'fs-start'), [], { env, timeout: 60_000 })
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string }
+    throw new Error(`FreeSWITCH did not start (${options.name}): ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+  }
+  const password = options.password ?? 'ClueCon'
+  return {
+    ports,
+    password,
+    dir,
+    confDir,
+    logFile,
+    eslAddress: `127.0.0.1:${ports.esl}`,
+    logTail,
+    async cli(command) {
+      const { stdout } = await run(path.join(BUNDLE, 'bin', 'fs-cli'), ['-H', '127.0.0.1', '-P', String(ports.esl), '-p', password, '-x', command], { timeout: 20_000 })
+      return stdout
+    },
+    async stop() {
+      await run(path.join(BUNDLE, 'bin', 'fs-stop'), [], { env, timeout: 60_000 }).catch(() => {})
+      if (!process.env.KEEP_FREESWITCH_DIRS) fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Gives the copy its own ports (event socket, SIP, TLS, WS, WSS) and the log level asked for. */
+function rewritePorts(confDir: string, ports: SwitchPorts, logLevel: string): void {
+  const edit = (rel: string, change: (text: string) => string, mustChange = true): void => {
+    const file = path.join(confDir, rel)
+    const before = fs.readFileSync(file, 'utf8')
+    const after = change(before)
+    if (after === before && mustChange) throw new Error(`harness: nothing to change in ${rel} (has the bundle's configuration changed?)`)
+    fs.writeFileSync(file, after)
+  }
+  edit('autoload_configs/event_socket.conf.xml', (t) => t.replace(/(name="listen-port" value=")\d+/, `$1${ports.esl}`))
+  edit('vars.xml', (t) =>
+    t
+      .replace(/data="internal_sip_port=\d+"/, `data="internal_sip_port=${ports.sip}"`)
+      .replace(/data="internal_tls_port=\d+"/, `data="internal_tls_port=${ports.sipTls}"`)
+      .replace(/data="external_sip_port=\d+"/, `data="external_sip_port=${ports.externalSip}"`)
+      .replace(/data="external_tls_port=\d+"/, `data="external_tls_port=${ports.externalTls}"`),
+  )
+  edit('sip_profiles/internal.xml', (t) =>
+    t.replace(/(name="ws-binding"\s+value=":)\d+/, `$1${ports.ws}`).replace(/(name="wss-binding"\s+value=":)\d+/, `$1${ports.wss}`),
+  )
+  edit('autoload_configs/switch.conf.xml', (t) => t.replace(/(name="loglevel" value=")\w+/, `$1${logLevel}`), false)
+}
+
+/**
+ * Makes the DTLS and WSS keys every instance shares, once (FreeSWITCH makes them at its
+ * first start: 6-13 s). Run by the test setup before any test file starts a switch.
+ */
+export async function prepareSharedCerts(): Promise<void> {
+  requireBundle()
+  if (fs.existsSync(path.join(SHARED_CERTS, 'wss.pem')) && fs.existsSync(path.join(SHARED_CERTS, 'dtls-srtp.pem'))) return
+  fs.mkdirSync(SHARED_CERTS, { recursive: true })
+  const sw = await startSwitch({ name: 'certs', logLevel: 'warning' })
+  await sw.stop()
+}
