@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino'
 import { CallRegister } from './calls/call-register.js'
+import { Conversations } from './calls/conversations.js'
 import { trackCall } from './calls/track-call.js'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/database.js'
@@ -35,6 +36,8 @@ export interface AppParts {
   recorder: CallRecorder
   /** The queues, when the app was given queue settings. */
   queues: Queues | undefined
+  /** Conversations that must outlive this process: closed by whichever process is there at their end. */
+  conversations: Conversations
 }
 
 export interface App extends AppParts {
@@ -78,6 +81,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let controls: ControlClient[] = []
   // Known once the outbound server listens (port 0 picks one).
   let outboundPort = config.eslListen.port
+  const conversations = new Conversations({ redis: redis.client, prefix: config.redisPrefix, clock, log, register, controls: () => controls })
   const queues = options.queues
     ? await startQueues(
         {
@@ -93,11 +97,12 @@ export async function startApp(options: AppOptions): Promise<App> {
           register,
           prompts,
           recorder,
+          conversations,
         },
         options.queues,
       )
     : undefined
-  const parts: AppParts = { config, log, clock, database, redis, register, prompts, recorder, queues }
+  const parts: AppParts = { config, log, clock, database, redis, register, prompts, recorder, queues, conversations }
   const flow = typeof options.flow === 'function' ? options.flow : await options.flow.build(parts)
   const dialer = options.scripts
     ? new Dialer({
@@ -115,8 +120,16 @@ export async function startApp(options: AppOptions): Promise<App> {
   const preview = dialer
     ? new PreviewDesk({ db: database.db, dialer, queues, clock, appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`, globalMaxLines: config.dialerMaxLines })
     : undefined
-  const campaignCalls = dialer ? new CampaignCalls({ db: database.db, dialer, scripts: options.scripts!, ivr: ivrServices(parts), queues }) : undefined
+  const campaignCalls = dialer ? new CampaignCalls({ db: database.db, dialer, scripts: options.scripts!, ivr: ivrServices(parts), queues, conversations }) : undefined
+  if (dialer) {
+    // A campaign call an operator was talking on when its process went: the attempt reached a person.
+    conversations.onClose(async (_call, books) => {
+      const campaign = books.attempt ? await dialer.campaigns.get(books.attempt.campaignId) : undefined
+      if (campaign && books.attempt) await dialer.finished(campaign, books.attempt.attemptId, { outcome: 'human', agentId: books.agent })
+    })
+  }
   controls = options.control === false ? [] : config.freeswitch.map((n) => new ControlClient({ host: n.host, port: n.port, password: n.password, log }))
+  await conversations.start()
   const outbound = await OutboundServer.listen({
     host: config.eslListen.host,
     port: config.eslListen.port,
@@ -147,6 +160,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       // What the handlers still write (register, queues) lands before those close.
       await outbound.handlersDone()
       await queues?.stop()
+      await conversations.stop()
       for (const c of controls) c.end()
       await register.flush()
       register.close()

@@ -150,6 +150,30 @@ export class CallRegister {
     this.touch(callUuid)
   }
 
+  /**
+   * The end of a call whose conversation went on after its process lost it (Conversations):
+   * the row may be in this process's memory (its own socket went) or only in the database.
+   */
+  endedLater(callUuid: string, at: Date, hangupCause: string, answeredBy?: string): void {
+    const row = this.rows.get(callUuid)
+    if (row) {
+      row.answeredBy ??= answeredBy ?? null
+      return this.ended(callUuid, at, hangupCause)
+    }
+    const write = async (attempt: number): Promise<void> => {
+      try {
+        // Who answered may not have reached the row before its process went.
+        const set = answeredBy ? { endedAt: at, hangupCause, answeredBy: sql`coalesce(${calls.answeredBy}, ${answeredBy})` } : { endedAt: at, hangupCause }
+        await this.db.update(calls).set(set).where(sql`${calls.callUuid} = ${callUuid} and ${calls.endedAt} is null`)
+      } catch (err) {
+        if (attempt >= 5) return this.log.error({ call: callUuid, err: (err as Error).message }, 'call register: the end of a handed-over call could not be written')
+        await this.clock.sleep(250 * 2 ** attempt)
+        return write(attempt + 1)
+      }
+    }
+    void this.clock.track(write(0))
+  }
+
   /** Resolves when everything noted so far is in the database. */
   flush(): Promise<void> {
     if (this.dirty.size === 0 && !this.flushing) return Promise.resolve()

@@ -17,6 +17,8 @@ export function trackCall(call: Call, register: CallRegister, clock: Clock, deta
   call.on('answer', () => register.answered(call.uuid, new Date(call.answeredAt ?? clock.now())))
   void call.finished.then((summary) => {
     if (summary.answeredAt !== undefined) register.answered(call.uuid, new Date(summary.answeredAt))
-    register.ended(call.uuid, new Date(summary.endedAt), summary.hangupCause)
+    // A conversation going on without us: its end is written by whoever watches it (Conversations).
+    if (summary.detached) register.note(call.uuid, { detached: true })
+    else register.ended(call.uuid, new Date(summary.endedAt), summary.hangupCause)
   })
 }

@@ -7,6 +7,7 @@
  * or the call ends to be tried again. The attempt's outcome is written when the call ends.
  */
 import { eq, sql } from 'drizzle-orm'
+import type { ConversationBooks, Conversations } from '../calls/conversations.js'
 import type { Db } from '../db/database.js'
 import { attempts, contacts, surveyAnswers } from '../db/schema/index.js'
 import { RINGING_TONE, type Call } from '../esl/call.js'
@@ -33,6 +34,8 @@ export interface CampaignCallsOptions {
   scripts: Flow[]
   ivr: IvrServices
   queues: Queues | undefined
+  /** Conversations that must outlive this process (src/calls/conversations.ts). */
+  conversations?: Conversations
 }
 
 export function isCampaignCall(call: Call): boolean {
@@ -72,6 +75,8 @@ export class CampaignCalls {
       call.log.error({ err }, 'campaign call failed')
       result = { outcome: 'failed', cause: 'APP_ERROR' }
     }
+    // Talking with an operator without our socket: the conversation's end finishes the attempt.
+    if (call.isDetached && this.o.conversations) return
     if (!call.ended) await call.hangup()
     await dialer.finished(campaign, attemptId, { ...result, cause: result.cause ?? call.hangupCause })
   }
@@ -105,13 +110,20 @@ export class CampaignCalls {
       const dial = dialString([endpointFromTemplate(s.dialTemplate, a.phone)], {
         vars: { origination_uuid: a.callUuid, origination_caller_id_number: s.callerId, originate_timeout: s.ringTimeoutSeconds, [CAMPAIGN_VARS.campaign]: campaign.id, [CAMPAIGN_VARS.contact]: a.contactId },
       })
+      let books: ConversationBooks | undefined
       const onBridge = (): void => {
         talkFrom = ivr.clock.now()
-        void ivr.clock.track(db.update(attempts).set({ answeredAt: now() }).where(eq(attempts.id, attemptId)))
+        books = { answeredAt: talkFrom, agent: a.agentId ?? undefined, direct: { token }, attempt: { campaignId: campaign.id, attemptId } }
+        void ivr.clock.track(Promise.all([db.update(attempts).set({ answeredAt: now() }).where(eq(attempts.id, attemptId)), this.o.conversations?.begin(call.uuid, books)]))
       }
       call.once('bridge', onBridge)
       const r = await call.bridge(dial, { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
+      if (books && call.isDetached && this.o.conversations) {
+        this.o.conversations.detached(call.uuid, books)
+        return
+      }
+      if (books && this.o.conversations && !(await this.o.conversations.end(call.uuid))) return
       if (isOk(r) && r.ok) result = { outcome: 'human', agentId: a.agentId ?? undefined }
       else if (isOk(r) && !r.hungUp) result = { outcome: outcomeOfFailure(r.cause), cause: r.cause, agentId: a.agentId ?? undefined }
       else result = talkFrom !== undefined ? { outcome: 'human', agentId: a.agentId ?? undefined } : { outcome: 'failed', cause: 'AGENT_HUNG_UP' }
@@ -187,6 +199,7 @@ export class CampaignCalls {
       options: {
         maxWaitMs: s.connectWithinSeconds * 1000,
         silent: true,
+        books: { attempt: { campaignId: campaign.id, attemptId } },
         onAnswered: (a) => {
           agent = a
           void this.o.ivr.clock.track(this.o.db.update(attempts).set({ agentId: a }).where(eq(attempts.id, attemptId)))

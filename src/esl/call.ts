@@ -37,6 +37,20 @@ export interface CallSummary {
   endedAt: number
   /** The CHANNEL_HANGUP_COMPLETE event when FreeSWITCH sent one (not in static socket mode). */
   final: EslEvent | undefined
+  /**
+   * Our socket went while the call was bridged to someone: the conversation goes on without
+   * us (FreeSWITCH keeps the bridge), and nobody here knows yet when it ends.
+   */
+  detached: boolean
+}
+
+export interface CallOptions {
+  /**
+   * Whether FreeSWITCH goes on with the dialplan (its fallback) when our socket goes while
+   * the call is in our hands: the handshake set `socket_resume=true` (default true). Bridges
+   * switch it off for the time of a conversation, so that it never depends on this process.
+   */
+  resumeOnLoss?: boolean
 }
 
 export interface DigitsRequest {
@@ -128,6 +142,9 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   private exitSent = false
   /** The transfer_ringback last set on the channel. */
   private ringback: string | undefined
+  /** The leg this call is bridged to just now (CHANNEL_BRIDGE until CHANNEL_UNBRIDGE). */
+  private bridgedTo: string | undefined
+  private detached = false
   /** Cause of a hangup FreeSWITCH accepted (+OK) before reporting the channel gone. */
   private hangupAccepted: string | undefined
   /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
@@ -139,6 +156,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     readonly channel: ReplyHeaders,
     log: Logger,
     private readonly now: () => number,
+    private readonly options: CallOptions = {},
   ) {
     super()
     this.uuid = channel.get('Unique-ID') ?? channel.get('Channel-Unique-ID') ?? 'unknown'
@@ -177,6 +195,14 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   }
   get hangupCause(): string | undefined {
     return this.endedCause
+  }
+  /** Bridged to someone just now: a conversation that no longer needs us to go on. */
+  get inConversation(): boolean {
+    return this.bridgedTo !== undefined && this.endedCause === undefined
+  }
+  /** Our socket went during a conversation, which goes on without us (see CallSummary). */
+  get isDetached(): boolean {
+    return this.detached
   }
 
   // --- applications --------------------------------------------------------------------
@@ -239,7 +265,12 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     const r = await this.execute('play_and_get_digits', arg)
     if (!isCompletion(r)) return r
     const result = r.event.variable('read_result') ?? 'failure'
-    const digits = result === 'success' ? (r.event.variable(DIGITS_VAR) ?? '') : ''
+    // FreeSWITCH 1.11 says `timeout` when fewer than `max` digits came without a terminator,
+    // yet accepts them when they are at least `min` and match the regex (a mismatch clears
+    // the variable): switch_play_and_get_digits. A shorter, rejected entry may linger in the
+    // variable with `failure`.
+    const typed = r.event.variable(DIGITS_VAR) ?? ''
+    const digits = result === 'success' || (result === 'timeout' && typed.length >= Math.max(1, req.min)) ? typed : ''
     return { digits, result, completion: r }
   }
 
@@ -288,7 +319,14 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       const set = await this.setRingback(options.ringback)
       if (set !== undefined && !isCompletion(set)) return set
     }
+    // A conversation with a person must outlive this process: should our socket go, FreeSWITCH
+    // keeps the bridge (no resume) and, once it ends, hangs the caller up instead of running
+    // the dialplan's fallback (hangup_after_bridge).
+    await this.setVars({ socket_resume: 'false', hangup_after_bridge: 'true' })
     const r = await this.execute('bridge', dialString)
+    if (this.endedCause === undefined && this.options.resumeOnLoss !== false && !(isCompletion(r) && r.event.variable('originate_disposition') === 'SUCCESS')) {
+      await this.setVars({ socket_resume: 'true' })
+    }
     if (r instanceof CommandFailed) return r
     const completion = r instanceof CallEnded ? r.completion : r
     if (completion === undefined) return r as CallEnded
@@ -353,6 +391,13 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     return (await this.session.send(text)) ?? new CommandFailed(command, 'socket closed')
   }
 
+  /** Sets channel variables at once, not queued behind what the channel is doing (uuid_setvar_multi). */
+  private async setVars(vars: Record<string, string>): Promise<void> {
+    const list = Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(';')
+    const r = await this.api(`uuid_setvar_multi ${this.uuid} ${list}`)
+    if (r instanceof CommandFailed || !r.ok) this.log.warn({ vars, reply: r instanceof CommandFailed ? r.reply : r.text }, 'channel variables not set')
+  }
+
   /** Adds events to this socket's subscription (e.g. `CUSTOM avmd::beep`). */
   async subscribe(names: string[]): Promise<boolean> {
     return (await this.session.send(eventCommand(this.session.eventFormat, names)))?.ok ?? false
@@ -397,9 +442,11 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
         this.endLinger()
         break
       case 'CHANNEL_BRIDGE':
+        this.bridgedTo = event.get('Other-Leg-Unique-ID') ?? ''
         this.emit('bridge', event.get('Other-Leg-Unique-ID'))
         break
       case 'CHANNEL_UNBRIDGE':
+        this.bridgedTo = undefined
         this.emit('unbridge')
         break
     }
@@ -417,7 +464,11 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   }
 
   onClose(): void {
-    this.markEnded(this.hangupAccepted ?? 'CONNECTION_LOST')
+    if (this.inConversation) {
+      this.detached = true
+      this.log.info({ with: this.bridgedTo }, 'socket closed during a conversation: it goes on without us')
+    }
+    this.markEnded(this.hangupAccepted ?? (this.detached ? 'DETACHED' : 'CONNECTION_LOST'))
     this.settleAll()
     this.settleFinished({
       uuid: this.uuid,
@@ -426,6 +477,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       answeredAt: this.answeredAt,
       endedAt: this.endedAt ?? this.now(),
       final: this.final,
+      detached: this.detached,
     })
   }
 

@@ -1,9 +1,12 @@
 /**
  * Our end of FreeSWITCH's outbound event socket: the dialplan's
  * `socket <app>:8084 async full` connects here once per call. Per connection we send
- * `connect` (the reply is the channel dump), `myevents`, `linger` and, by default,
- * `resume` (if this process dies, the dialplan goes on to its fallback instead of leaving
- * the caller in silence), then hand a Call to the domain handler.
+ * `connect` (the reply is the channel dump), `myevents`, `linger` and, by default, set the
+ * channel variable `socket_resume=true` (if this process dies, the dialplan goes on to its
+ * fallback instead of leaving the caller in silence), then hand a Call to the domain handler.
+ * Not the `resume` command: it cannot be taken back, and a conversation (a bridge) must
+ * survive us; Call.bridge switches the variable off for its time (mod_event_socket.c reads
+ * `LFLAG_RESUME || socket_resume`).
  */
 import net from 'node:net'
 import type { Logger } from 'pino'
@@ -19,7 +22,7 @@ export interface OutboundServerOptions {
   log: Logger
   clock: Clock
   handler: CallHandler
-  /** Send `resume` during the handshake (default true). */
+  /** Let FreeSWITCH continue the dialplan when our socket goes (default true), except during conversations. */
   resume?: boolean
   /** Event encoding asked of FreeSWITCH (default plain: cheapest to read). */
   eventFormat?: 'plain' | 'json'
@@ -85,12 +88,16 @@ export class OutboundServer {
     this.server.close()
   }
 
-  /** Waits for calls in progress up to `graceMs`, then closes every socket. */
+  /**
+   * Waits up to `graceMs` for calls in progress to end or to become conversations (which go on
+   * without us), then closes every socket.
+   */
   async close(graceMs = 0): Promise<void> {
     this.stopAccepting()
     if (graceMs > 0 && this.calls.size > 0) {
-      const all = Promise.all(Array.from(this.calls, (c) => c.finished))
-      await Promise.race([all, this.options.clock.sleep(graceMs)])
+      const settled = (c: Call): Promise<unknown> =>
+        c.inConversation ? Promise.resolve() : Promise.race([c.finished, new Promise((r) => c.once('bridge', r))])
+      await Promise.race([Promise.all(Array.from(this.calls, settled)), this.options.clock.sleep(graceMs)])
     }
     for (const s of this.sessions) s.destroy()
     await Promise.all(Array.from(this.sessions, (s) => s.done))
@@ -131,10 +138,10 @@ export class OutboundServer {
     session.eventFormat = this.options.eventFormat ?? 'plain'
     const myevents = session.eventFormat === 'json' ? 'myevents json\n\n' : 'myevents\n\n'
     const setup = [session.send(myevents), session.send('linger\n\n')]
-    if (this.options.resume !== false) setup.push(session.send('resume\n\n'))
+    if (this.options.resume !== false) setup.push(session.send(`api uuid_setvar ${uuid} socket_resume true\n\n`))
     const replies = await Promise.all(setup)
     for (const r of replies) if (r && !r.ok) log.debug({ call: uuid, reply: r.text }, 'socket setup command refused')
-    const call = new Call(session, channel.headers, log, () => clock.now())
+    const call = new Call(session, channel.headers, log, () => clock.now(), { resumeOnLoss: this.options.resume !== false })
     this.calls.add(call)
     this.stats.active++
     try {

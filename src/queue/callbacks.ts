@@ -9,6 +9,7 @@
 import { Queue, Worker, type Job } from 'bullmq'
 import type { Logger } from 'pino'
 import type { CallRegister } from '../calls/call-register.js'
+import type { ConversationBooks, Conversations } from '../calls/conversations.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import { RINGING_TONE, type Call } from '../esl/call.js'
 import type { ControlClient } from '../esl/control-client.js'
@@ -33,6 +34,8 @@ export interface CallbackOptions {
   register: CallRegister
   clock: Clock
   log: Logger
+  /** Conversations that must outlive this process (src/calls/conversations.ts). */
+  conversations?: Conversations
 }
 
 /** Channel variables that mark an agent leg as a callback, and carry what it needs. */
@@ -128,12 +131,26 @@ export class Callbacks {
       call.log.error({ err: (err as Error).message }, 'callback: the number cannot be dialled')
       customer = ''
     }
-    const startedAt = clock.now()
     let talkMs = 0
     if (customer && !call.ended) {
+      let books: ConversationBooks | undefined
+      const onBridge = (): void => {
+        books = { answeredAt: clock.now(), agent, queue: { entry, wrapUpMs: settings.wrapUpSeconds * 1000 } }
+        void clock.track(this.o.conversations?.begin(call.uuid, books) ?? Promise.resolve())
+      }
+      call.once('bridge', onBridge)
       const r = await call.bridge(dialString([customer], { vars: { originate_timeout: 45, instant_ringback: true } }), { ringback: RINGING_TONE })
-      if (isOk(r) && r.ok) talkMs = clock.now() - startedAt
-      register.facts(call.uuid, { routedTo: `external:${number}`, routeResult: isOk(r) ? (r.ok ? 'connected' : r.cause) : r instanceof CallEnded ? 'agent-hangup' : 'failed' })
+      call.off('bridge', onBridge)
+      register.facts(call.uuid, { routedTo: `external:${number}`, routeResult: books || (isOk(r) && r.ok) ? 'connected' : isOk(r) ? r.cause : r instanceof CallEnded ? 'agent-hangup' : 'failed' })
+      if (books && call.isDetached && this.o.conversations) {
+        // The agent and the customer talk on without our socket: their end closes the books.
+        this.o.conversations.detached(call.uuid, books)
+        return
+      }
+      if (books) {
+        if (this.o.conversations && !(await this.o.conversations.end(call.uuid))) return
+        talkMs = clock.now() - books.answeredAt
+      }
     }
     const wrapUntil = await store.callEnded(entry, agent, talkMs, settings.wrapUpSeconds * 1000)
     if (wrapUntil > 0) this.onWrapUp(agent, wrapUntil)

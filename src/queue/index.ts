@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { CallRegister } from '../calls/call-register.js'
+import type { Conversations } from '../calls/conversations.js'
 import type { Database } from '../db/database.js'
 import type { PromptLibrary } from '../ivr/prompts.js'
 import type { CallRecorder } from '../recording/recorder.js'
@@ -47,6 +48,8 @@ export interface QueueParts {
   register: CallRegister
   prompts: PromptLibrary
   recorder: CallRecorder
+  /** Conversations that must outlive this process: the queues close the agents' side of them. */
+  conversations?: Conversations
 }
 
 export async function startQueues(parts: QueueParts, settings: QueueSettings[]): Promise<Queues> {
@@ -63,6 +66,7 @@ export async function startQueues(parts: QueueParts, settings: QueueSettings[]):
     register: parts.register,
     clock: parts.clock,
     log: parts.log,
+    conversations: parts.conversations,
   })
   const service = new QueueService({
     instance: parts.instance,
@@ -75,6 +79,13 @@ export async function startQueues(parts: QueueParts, settings: QueueSettings[]):
     clock: parts.clock,
     log: parts.log,
     callbacks,
+    conversations: parts.conversations,
+  })
+  // The agent's side of a conversation that ended after its process went.
+  parts.conversations?.onClose(async (_call, books, end) => {
+    if (!books.agent) return
+    if (books.queue) await store.callEnded(books.queue.entry, books.agent, end.talkMs, books.queue.wrapUpMs)
+    if (books.direct) await store.directResult(books.agent, books.direct.token, 'ended', end.talkMs)
   })
   const desk = new AgentDesk(parts.database.db, store, settings)
   const recoverIfLost = async (options: { restoreDelayMs?: number } = {}): Promise<boolean> => {

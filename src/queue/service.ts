@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { CallRegister } from '../calls/call-register.js'
+import type { Conversations } from '../calls/conversations.js'
 import type { Call } from '../esl/call.js'
 import type { PromptLibrary } from '../ivr/prompts.js'
 import type { CallRecorder } from '../recording/recorder.js'
@@ -32,6 +33,8 @@ export interface QueueServiceOptions {
   log: Logger
   /** Rings agents for callbacks (see callbacks.ts); without it, this instance leaves callbacks to others. */
   callbacks?: Callbacks
+  /** Conversations that must outlive this process (src/calls/conversations.ts). */
+  conversations?: Conversations
 }
 
 /** Services in this process, by inbox: a change that makes an offer wakes its target directly. */
@@ -120,6 +123,7 @@ export class QueueService implements QueueGateway {
       enqueue: (call, queue, caller) => this.enqueue({ call, queue, caller }),
       wrapUpUntil: (agent, at) => this.endWrapUpAt(agent, at),
       done: (entry) => this.waiters.delete(entry),
+      conversations: this.options.conversations,
     }, request.options)
     this.waiters.set(waiter.entry, waiter)
     return waiter.run()

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { CallRegister } from '../calls/call-register.js'
+import type { ConversationBooks, Conversations } from '../calls/conversations.js'
 import { dialString, endpoint, leg } from '../esl/dial-string.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import type { Call } from '../esl/call.js'
@@ -27,6 +28,8 @@ export interface WaitOptions {
   silent?: boolean
   /** Told the moment an agent answers (the dialer counts the call as connected from then). */
   onAnswered?: (agent: string) => void
+  /** More to close when the conversation ends without this process (a campaign attempt). */
+  books?: Pick<ConversationBooks, 'attempt'>
 }
 
 export interface WaiterContext {
@@ -42,6 +45,8 @@ export interface WaiterContext {
   wrapUpUntil(agent: string, at: number): void
   /** Forget this waiter (its call is settled). */
   done(entry: string): void
+  /** Where a conversation's books wait, should this process go before it ends. */
+  conversations?: Conversations
 }
 
 /** Every prompt a waiting caller may hear: each must exist in the languages callers wait in. */
@@ -257,13 +262,33 @@ export class Waiter {
     for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'ringing' })
     this.ringing = { agents: offer.agents.map((a) => a.id) }
     this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id) }, 'queue: ringing agent')
+    // A caller who must reach a person by a deadline (a campaign contact, the 2-second rule)
+    // does not wait out an agent's ringing phone: at the deadline the ring is cancelled.
+    let cutShort = false
+    const giveUpAt = this.options.maxWaitMs === undefined ? undefined : this.enteredAt + this.options.maxWaitMs
+    const cancel =
+      giveUpAt === undefined
+        ? undefined
+        : clock.setTimeout(() => {
+            if (answered) return
+            cutShort = true
+            this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), waitedMs: this.waitedMs() }, 'queue: deadline reached while the agent’s phone rang; cancelling the ring')
+            for (const uuid of byLeg.keys()) void call.api(`uuid_kill ${uuid} ORIGINATOR_CANCEL`)
+          }, Math.max(0, giveUpAt - clock.now()))
 
-    let answered: { agent: string; at: number; recorded: Promise<unknown> } | undefined
+    let answered: { agent: string; at: number; books: ConversationBooks; recorded: Promise<unknown> } | undefined
     const onBridge = (other: string | undefined): void => {
       if (answered) return
       const agent = (other && byLeg.get(other)) ?? (offer.agents.length === 1 ? offer.agents[0]!.id : undefined)
       if (!agent) return
-      answered = { agent, at: clock.now(), recorded: clock.track(store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs)) }
+      const at = clock.now()
+      const books: ConversationBooks = { answeredAt: at, agent, queue: { entry: this.entry, wrapUpMs: queue.wrapUpSeconds * 1000 }, ...this.options.books }
+      answered = {
+        agent,
+        at,
+        books,
+        recorded: clock.track(Promise.all([store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs), ctx.conversations?.begin(call.uuid, books)])),
+      }
       this.ringing = { agents: [agent], answeredBy: agent }
       const waited = Math.round(answered.at - this.enteredAt)
       register.facts(call.uuid, { answeredBy: agent, queueWaitMs: waited, queueOutcome: 'answered' })
@@ -275,11 +300,19 @@ export class Waiter {
     const bridging = call.bridge(dial, { ringback: queue.music })
     if (playing) void this.stopPlaying(playing, true)
     const r = await bridging
+    if (cancel !== undefined) clock.clearTimeout(cancel)
     call.off('bridge', onBridge)
     this.ringing = undefined
     if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
     if (answered) {
       await answered.recorded
+      if (call.isDetached && ctx.conversations) {
+        // The conversation goes on without our socket: its end closes the books, not us.
+        ctx.conversations.detached(call.uuid, answered.books)
+        return { result: 'answered', agentId: answered.agent }
+      }
+      // Taken over by another process (this one looked gone): it closes the books.
+      if (ctx.conversations && !(await ctx.conversations.end(call.uuid))) return { result: 'answered', agentId: answered.agent }
       const talkMs = clock.now() - answered.at
       const wrapUntil = await store.callEnded(this.entry, answered.agent, talkMs, queue.wrapUpSeconds * 1000)
       if (wrapUntil > 0) ctx.wrapUpUntil(answered.agent, wrapUntil)
@@ -290,6 +323,12 @@ export class Waiter {
       for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'caller-hangup' })
       await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
       return this.abandoned()
+    }
+    if (cutShort) {
+      // Not the agent's miss: the caller's time ran out.
+      for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'cancelled:deadline' })
+      await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
+      return this.timedOut('max-wait')
     }
     const cause = isOk(r) ? r.cause : 'FAILED'
     for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: `missed:${cause}` })

@@ -9,6 +9,7 @@ import { RINGING_TONE, type Call } from '../esl/call.js'
 import { dialString, endpoint, endpointFromTemplate, leg, variableValue, type Variables } from '../esl/dial-string.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import { CallEnded, CommandFailed, isOk } from '../esl/results.js'
+import type { ConversationBooks, Conversations } from '../calls/conversations.js'
 import type { Clock } from '../time/clock.js'
 import type { Agent, AgentDirectory } from './agents.js'
 import { randomUUID } from 'node:crypto'
@@ -29,6 +30,8 @@ export interface DirectRouterOptions {
   clock: Clock
   /** The agents' shared states, when there are queues: busy people are skipped and held while rung. */
   presence?: AgentPresence
+  /** Conversations that must outlive this process (src/calls/conversations.ts). */
+  conversations?: Conversations
 }
 
 /** People to ring, and which of them the shared agent states hold for this call. */
@@ -81,18 +84,32 @@ export class DirectRouter implements Router {
         continue
       }
       const { call } = request
+      const { clock, conversations } = this.options
       let answered: { agent: Agent; at: number } | undefined
+      let books: ConversationBooks | undefined
       const onBridge = (other: string | undefined): void => {
-        if (answered || people.kind !== 'agents') return
-        const agent = (other && people.agents.find((a) => ring.legs.get(a.id) === other)) || (people.agents.length === 1 ? people.agents[0] : undefined)
-        if (!agent) return
-        answered = { agent, at: this.options.clock.now() }
-        // The others stop ringing now: they are free for the next call at once.
-        void this.options.clock.track(this.settle(people, agent.id, -1))
+        if (books) return
+        books = { answeredAt: clock.now() }
+        const agent = people.kind !== 'agents' ? undefined : (other && people.agents.find((a) => ring.legs.get(a.id) === other)) || (people.agents.length === 1 ? people.agents[0] : undefined)
+        if (agent && people.kind === 'agents') {
+          answered = { agent, at: books.answeredAt }
+          books.agent = agent.id
+          if (people.held.includes(agent.id)) books.direct = { token: people.token }
+          // The others stop ringing now: they are free for the next call at once.
+          void clock.track(this.settle(people, agent.id, -1))
+        }
+        void clock.track(conversations?.begin(call.uuid, books) ?? Promise.resolve())
       }
       call.on('bridge', onBridge)
       const result = await call.bridge(ring.dial, { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
+      if (books && call.isDetached && conversations) {
+        // The conversation goes on without our socket: its end closes the books, not us.
+        conversations.detached(call.uuid, books)
+        return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
+      }
+      // Taken over by another process (this one looked gone): it closes the books.
+      if (books && conversations && !(await conversations.end(call.uuid))) return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
       if (!answered && isOk(result) && result.ok && people.kind === 'agents') {
         const uuid = result.completion.event.variable('bridge_uuid')
         answered = { agent: people.agents.find((a) => ring.legs.get(a.id) === uuid) ?? this.whoAnswered(people.agents, result.completion.event.variable('bridge_channel'))!, at: this.options.clock.now() }

@@ -2,7 +2,7 @@
  * The api commands the simulator answers, with FreeSWITCH 1.11's reply texts as the
  * transcripts recorded them (trailing newline or not): status, originate, uuid_kill,
  * uuid_break, uuid_bridge, uuid_broadcast, uuid_record, uuid_transfer, uuid_getvar,
- * uuid_setvar, uuid_exists, uuid_send_dtmf, show channels, hupall, version.
+ * uuid_setvar, uuid_setvar_multi, uuid_exists, uuid_send_dtmf, show channels, hupall, version.
  */
 import { startSessionRecording, stopSessionRecording } from './apps/record.js'
 import type { SimChannel } from './channel.js'
@@ -97,6 +97,8 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       ch.setVar(a[1], a.slice(2).join(' ') || undefined)
       return '+OK\n'
     }
+    case 'uuid_setvar_multi':
+      return setvarMulti(sw, args)
     case 'uuid_exists':
       return chan(a[0]) ? 'true' : 'false'
     case 'uuid_send_dtmf': {
@@ -146,6 +148,28 @@ async function apiOriginate(sw: SimSwitch, args: string): Promise<string> {
     }
   })
   return `+OK ${ch.uuid}\n`
+}
+
+/** uuid_setvar_multi <uuid> a=1;b=2 (an unknown channel gets the error and the usage, as FreeSWITCH writes both). */
+function setvarMulti(sw: SimSwitch, args: string): string {
+  const usage = '-USAGE: <uuid> <var>=<value>;<var>=<value>...\n'
+  const space = args.indexOf(' ')
+  if (space < 0) return usage
+  const ch = sw.channel(args.slice(0, space))
+  if (!ch) return `${NO_CHANNEL}${usage}`
+  let out = ''
+  let set = 0
+  for (const pair of args.slice(space + 1).split(';')) {
+    const eq = pair.indexOf('=')
+    const name = eq < 0 ? pair : pair.slice(0, eq)
+    if (name === '') {
+      out += '-ERR No variable specified\n'
+      continue
+    }
+    ch.setVar(name, eq < 0 ? undefined : pair.slice(eq + 1))
+    set++
+  }
+  return set > 0 ? `${out}+OK\n` : `${out}${usage}`
 }
 
 function status(sw: SimSwitch): string {

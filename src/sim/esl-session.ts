@@ -54,6 +54,7 @@ export abstract class EslSession implements EventSink {
       }
     })
     socket.on('error', () => undefined)
+    socket.on('end', () => this.onPeerEnd())
     socket.on('close', () => {
       this.closed = true
       this.sw.removeSink(this)
@@ -70,6 +71,8 @@ export abstract class EslSession implements EventSink {
     this.socket.destroy()
   }
   protected onSocketClosed(): void {}
+  /** The client shut down its side (FIN); the socket may still be written when half-open. */
+  protected onPeerEnd(): void {}
 
   /** Events held back while a blocking command runs (static socket mode). */
   protected held: SimEvent[] | undefined
@@ -91,14 +94,43 @@ export abstract class EslSession implements EventSink {
     if (this.closed) return false
     if (this.onlyUuid !== undefined && channel?.uuid !== this.onlyUuid) return false
     if (this.allEvents) return true
-    if (name === 'CUSTOM') return this.names.has('CUSTOM') && (this.subclasses.size === 0 || this.subclasses.has(subclass ?? ''))
+    // A CUSTOM event with a subclass goes only to sessions that named the subclass.
+    if (name === 'CUSTOM') return this.names.has('CUSTOM') && (subclass === undefined || this.subclasses.has(subclass))
     return this.names.has(name)
   }
 
   protected wants(event: SimEvent, channel: SimChannel | undefined): boolean {
     if (!this.interested(event.name, event.get('Event-Subclass'), channel)) return false
-    if (this.filters.length === 0) return true
-    return this.filters.some(([h, v]) => event.get(h) === v)
+    return this.filters.length === 0 || passesFilters(this.filters, event)
+  }
+
+  /**
+   * `filter <header> <value>` (or `filter add ...`), `filter delete <header> [<value>]`,
+   * `filter delete all`, with mod_event_socket's replies.
+   */
+  private filter(args: string): string {
+    const space = args.indexOf(' ')
+    let name = space < 0 ? args : args.slice(0, space)
+    let value: string | undefined = space < 0 ? undefined : args.slice(space + 1)
+    if (name.toLowerCase() === 'delete' && value !== undefined) {
+      const at = value.indexOf(' ')
+      ;[name, value] = at < 0 ? [value, undefined] : [value.slice(0, at), value.slice(at + 1)]
+      if (name.toLowerCase() === 'all') this.filters.length = 0
+      else {
+        for (let i = this.filters.length - 1; i >= 0; i--) {
+          const [h, v] = this.filters[i]!
+          if (h.toLowerCase() === name.toLowerCase() && (value === undefined || v === value)) this.filters.splice(i, 1)
+        }
+      }
+      return `+OK filter deleted. [${name}][${value ?? ''}]`
+    }
+    if (value === undefined) return '-ERR invalid syntax'
+    if (name.toLowerCase() === 'add') {
+      const at = value.indexOf(' ')
+      ;[name, value] = at < 0 ? [value, undefined] : [value.slice(0, at), value.slice(at + 1)]
+    }
+    this.filters.push([name, value ?? ''])
+    return `+OK filter added. [${name}]=[${value ?? ''}]`
   }
 
   /** Commands every session understands; false when `cmd` is not one of them. */
@@ -127,20 +159,9 @@ export abstract class EslSession implements EventSink {
         this.writer.reply(had ? '+OK no longer listening for events' : '-ERR not listening for events')
         return true
       }
-      case 'filter': {
-        if (rest[0] === 'delete') {
-          const [h, v] = rest.slice(1)
-          for (let i = this.filters.length - 1; i >= 0; i--) {
-            const f = this.filters[i]!
-            if (h === 'all' || (f[0] === h && (v === undefined || f[1] === v))) this.filters.splice(i, 1)
-          }
-          this.writer.reply(`+OK filter deleted. [${h ?? ''}]${v !== undefined ? `=[${v}]` : ''}`)
-        } else if (rest.length >= 2) {
-          this.filters.push([rest[0]!, rest.slice(1).join(' ')])
-          this.writer.reply(`+OK filter added. [${rest[0]}]=[${rest.slice(1).join(' ')}]`)
-        } else this.writer.reply('-ERR invalid syntax')
+      case 'filter':
+        this.writer.reply(this.filter(args))
         return true
-      }
       case 'api':
         this.writer.api(await this.sw.api(args))
         return true
@@ -192,4 +213,46 @@ export abstract class EslSession implements EventSink {
     this.closed = true
     this.sw.removeSink(this)
   }
+}
+
+/**
+ * mod_event_socket's event filters: an event passes when one of its headers equals a
+ * filter's value (case-insensitive; `/regex/` matches); a value starting with `-` excludes
+ * instead. Headers the event lacks do not count either way.
+ */
+function passesFilters(filters: Array<[string, string]>, event: SimEvent): boolean {
+  let send = false
+  for (const [name, raw] of filters) {
+    const have = eventHeader(event, name)
+    if (have === undefined) continue
+    let value = raw
+    let positive = true
+    while (value.length > 0 && '+- '.includes(value[0]!)) {
+      if (value[0] === '+') positive = true
+      else if (value[0] === '-') positive = false
+      value = value.slice(1)
+    }
+    if (send && positive) continue
+    let matches: boolean
+    if (raw.startsWith('/')) {
+      try {
+        matches = new RegExp(value.replace(/^\/|\/$/g, '')).test(have)
+      } catch {
+        matches = false
+      }
+    } else matches = have.toLowerCase() === value.toLowerCase()
+    if (!matches) continue
+    if (!positive) return false
+    send = true
+  }
+  return send
+}
+
+/** A header by name, as switch_event_get_header finds it (case-insensitive). */
+function eventHeader(event: SimEvent, name: string): string | undefined {
+  const exact = event.get(name)
+  if (exact !== undefined) return exact
+  const lower = name.toLowerCase()
+  for (const [k, v] of event.headers) if (k.toLowerCase() === lower) return v
+  return undefined
 }

@@ -10,6 +10,7 @@ import type { SimChannel } from './channel.js'
 import type { EslCommand } from './command-reader.js'
 import { EslSession } from './esl-session.js'
 import type { SimSwitch } from './switch.js'
+import { switchTrue } from './variables.js'
 import { waitFor } from './wait.js'
 
 /** The events `myevents` turns on (mod_event_socket.c). */
@@ -58,6 +59,8 @@ export class OutboundSocketSession extends EslSession {
   readonly controlEnded: Promise<'hangup' | 'closed' | 'detached'>
   private endControl!: (why: 'hangup' | 'closed' | 'detached') => void
   private hangupSeen = false
+  /** The app's connection has ended (closed, or FreeSWITCH dropped it). */
+  private gone = false
 
   private constructor(
     sw: SimSwitch,
@@ -75,7 +78,8 @@ export class OutboundSocketSession extends EslSession {
   static connect(sw: SimSwitch, channel: SimChannel, host: string, port: number, mode: SocketMode): Promise<OutboundSocketSession | undefined> {
     return sw.clock.track(
       new Promise((resolve) => {
-        const socket = net.connect({ host, port })
+        // Half-open allowed: when the app shuts down its side, FreeSWITCH still says goodbye.
+        const socket = net.connect({ host, port, allowHalfOpen: true })
         socket.once('connect', () => resolve(new OutboundSocketSession(sw, socket, channel, mode)))
         socket.once('error', () => resolve(undefined))
       }),
@@ -154,8 +158,10 @@ export class OutboundSocketSession extends EslSession {
     let out = event.plain().replace(/\n$/, '')
     out += `Content-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: ${this.mode.async ? 'async' : 'static'}\nControl: ${this.mode.full ? 'full' : 'single-channel'}\n\n`
     this.writer.raw(out)
-    // An inbound call's socket app parks the channel now, before the client subscribes.
-    if (this.mode.async && this.channel.profile.direction === 'inbound') this.park()
+    // The async socket app parks the channel as soon as it sees `connect` (it polls for it
+    // about every millisecond): before an app that subscribes after the reply. Whether a
+    // subscription sent within that millisecond sees CHANNEL_PARK is a race.
+    if (this.mode.async) this.park()
   }
 
   private park(): void {
@@ -193,7 +199,6 @@ export class OutboundSocketSession extends EslSession {
       void target.execute(app, arg, appUuid)
       return
     }
-    if (this.mode.async && this.channel.profile.direction === 'outbound') this.park()
     if (!this.sw.apps.has(app)) {
       // Unknown application: FreeSWITCH hangs the channel up without EXECUTE events.
       this.writer.reply('+OK')
@@ -244,28 +249,47 @@ export class OutboundSocketSession extends EslSession {
     }
   }
 
+  /**
+   * The app closed its side (FIN): FreeSWITCH's listener reads the end, says goodbye on the
+   * half-open connection (an app that only shut down its writing reads it) and closes.
+   */
+  protected override onPeerEnd(): void {
+    this.disconnect({ uuid: this.channel.uuid })
+  }
+
   protected override onSocketClosed(): void {
     if (this.hangupSeen) return
-    // The app went away. With `resume` the running application is cut at once; without it,
-    // what runs now plays to its end. Either way the dialplan then goes on.
+    this.appGone()
+  }
+
+  /**
+   * The app went away. With `resume` (or the channel variable socket_resume) the running
+   * application is cut at once (CS_RESET); without it, what runs now goes on to its end.
+   * Either way the dialplan then goes on.
+   */
+  private appGone(): void {
+    if (this.gone) return
+    this.gone = true
     this.dropQueued = true
-    if (this.resume) {
+    if (this.resumes()) {
       // The channel resets (CS_RESET pending) and the running application is cut.
       this.channel.stateNumber = 9
       const cur = this.channel.current
       if (cur && cur.name !== 'socket') cur.controller.abort('transfer')
     }
     void this.inner.then(() => {
-      if (this.resume) this.channel.stateNumber = 4
+      if (this.channel.stateNumber === 9) this.channel.stateNumber = 4
       this.endControl('closed')
     })
   }
 
+  /** mod_event_socket: LFLAG_RESUME (the `resume` command) or a true socket_resume variable. */
+  private resumes(): boolean {
+    return this.resume || switchTrue(this.channel.getVar('socket_resume'))
+  }
+
   protected override disconnect(withSession: { uuid: string } = { uuid: this.channel.uuid }): void {
     super.disconnect(withSession)
-    if (!this.hangupSeen) {
-      this.dropQueued = true
-      void this.inner.then(() => this.endControl('closed'))
-    }
+    if (!this.hangupSeen) this.appGone()
   }
 }

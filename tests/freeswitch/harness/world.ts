@@ -137,6 +137,12 @@ export class World {
     return app
   }
 
+  /** Kills every app still running (after a test, failed or not). */
+  async killApps(): Promise<void> {
+    for (const app of this.apps) if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL')
+    await Promise.all(this.apps.map((a) => a.exited))
+  }
+
   /** Stops an app process: SIGTERM (a deploy) or SIGKILL (a crash); resolves once it is gone. */
   async stopApp(app: AppProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number | string> {
     if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill(signal)
@@ -181,8 +187,7 @@ export class World {
   }
 
   async stop(): Promise<void> {
-    for (const app of this.apps) if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL')
-    await Promise.all(this.apps.map((a) => a.exited))
+    await this.killApps()
     this.driver.close()
     await this.sw.stop()
     await this.db.drop()
