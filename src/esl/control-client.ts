@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events'
 import { FreeSwitchClient, type FreeSwitchEventData } from 'esl-lite'
 import type { Logger } from 'pino'
+import { probeAuth } from './auth-probe.js'
 import { channelUuid, originateToPark, originateToSocket } from './dial-string.js'
 import { CommandFailed } from './results.js'
 
@@ -74,6 +75,11 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     // esl-lite logs every reconnect attempt at error level; ours are enough.
     const libLog = this.log.child({ lib: 'esl-lite' }, { level: 'silent' })
     this.client = new FreeSwitchClient({ host: options.host, port: options.port, password: options.password, logger: libLog })
+    // esl-lite subscribes to every channel's CHANNEL_EXECUTE_COMPLETE and to every CUSTOM
+    // event: filtered at FreeSWITCH, only the events we listen to cross the connection (a
+    // listener whose queue overflows under load is dropped by FreeSWITCH).
+    this.client.filter('Event-Name', 'BACKGROUND_JOB')
+    this.client.on('BACKGROUND_JOB', () => this.jobEvents++)
     const ping = options.pingIntervalMs ?? 2000
     this.timers.push(setInterval(() => void this.ping(), ping).unref())
     this.timers.push(setInterval(() => this.watchReconnects(), 100).unref())
@@ -83,6 +89,9 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   get isUp(): boolean {
     return this.state === 'up'
   }
+
+  /** Why the node is down, when known: 'password refused' or 'unreachable'. */
+  downReason: string | undefined
 
   get node(): string {
     return `${this.options.host}:${this.options.port}`
@@ -180,13 +189,22 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
 
   /** Subscribes to an event (esl-lite sends `event json <name>` and repeats it after a reconnect). */
   onEvent(name: EventNameArg, handler: (event: ControlEvent) => void): void {
+    this.client.filter('Event-Name', name)
     this.client.on(name, (data: FreeSwitchEventData) => handler(new ControlEvent(data.body.data)))
   }
 
   /** Subscribes to a CUSTOM event subclass such as `avmd::beep`. */
   onCustom(subclass: string, handler: (event: ControlEvent) => void): void {
+    this.client.filter('Event-Subclass', subclass)
     this.client.custom.on(subclass, (data: FreeSwitchEventData) => handler(new ControlEvent(data.body.data)))
   }
+
+  /** Events received on this connection so far, api commands' results (ours and others') aside: to see what crosses it. */
+  get channelEventsReceived(): bigint {
+    return this.client.stats.events - this.jobEvents
+  }
+
+  private jobEvents = 0n
 
   end(): void {
     this.ended = true
@@ -214,18 +232,21 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     if (again) {
       // Replies to what was sent on the old connection will never come.
       for (const fail of [...this.pending]) fail(new CommandFailed('', 'FreeSWITCH connection lost (reconnected since)'))
-      this.log.info('FreeSWITCH control connection re-established')
+      // 'reconnected' once FreeSWITCH answers on the new connection (then listeners may send
+      // commands at once); not before: a refused password reconnects too.
+      this.reconnectedAt = count
     }
-    // 'reconnected' once FreeSWITCH answers on the new connection: then the client is up and
-    // listeners may send commands at once.
-    const announce = (): void => {
-      if (this.lastAuthCount === count && !this.ended) this.emit('reconnected')
-    }
-    void this.ping().then(() => {
-      if (!again) return
-      if (this.state === 'up') announce()
-      else this.once('up', announce)
-    })
+    void this.ping()
+  }
+
+  /** The connection whose coming back is still to be announced, once a ping confirms it. */
+  private reconnectedAt: bigint | undefined
+
+  private announceReconnect(): void {
+    if (this.reconnectedAt === undefined || this.reconnectedAt !== this.lastAuthCount || this.ended) return
+    this.reconnectedAt = undefined
+    this.log.info('FreeSWITCH control connection re-established')
+    this.emit('reconnected')
   }
 
   /** Asks `status`; its answer marks the connection up or down. One at a time per connection. */
@@ -236,10 +257,19 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     const done = (async () => {
       const timeout = Math.max(500, (this.options.pingIntervalMs ?? 2000) - 100)
       const r = await this.api('status', timeout)
-      // A ping sent on a connection that has since been replaced says nothing about the new one.
-      if (this.ended || connection !== this.lastAuthCount) return
-      if (!(r instanceof CommandFailed) && r.text.includes('UP')) this.markUp()
-      else this.markDown(r instanceof CommandFailed ? r.reply : 'unexpected status reply')
+      if (this.ended) return
+      const ok = !(r instanceof CommandFailed) && r.text.includes('UP')
+      // A ping sent on a connection that has since been replaced says nothing about the new
+      // one, unless no connection has held since: a node that takes the connection and drops
+      // it at once (a refused password) is down.
+      if (connection !== this.lastAuthCount) {
+        if (!ok && this.state !== 'up') this.markDown(r instanceof CommandFailed ? r.reply : 'unexpected status reply')
+        return
+      }
+      if (ok) {
+        this.markUp()
+        this.announceReconnect()
+      } else this.markDown(r instanceof CommandFailed ? r.reply : 'unexpected status reply')
     })().finally(() => {
       if (this.pinging?.done === done) this.pinging = undefined
     })
@@ -250,6 +280,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private markUp(): void {
     if (this.state === 'up') return
     this.state = 'up'
+    this.downReason = undefined
     this.log.info('FreeSWITCH control connection up')
     this.emit('up')
   }
@@ -259,8 +290,23 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
     this.state = 'down'
     // An originate waiting on a node that is gone would wait out its whole timeout.
     for (const fail of [...this.pending]) fail(new CommandFailed('', `FreeSWITCH connection lost (${reason})`))
-    this.log.warn({ reason }, 'FreeSWITCH control connection down (unreachable, or wrong FREESWITCH_PASSWORD)')
+    this.log.warn({ reason }, 'FreeSWITCH control connection down')
     this.emit('down', reason)
+    void this.diagnose()
+  }
+
+  /** Says why the node is down when FreeSWITCH itself can tell: a refused password. */
+  private async diagnose(): Promise<void> {
+    const { host, port, password } = this.options
+    const r = await probeAuth(host, port, password, this.log.child({}, { level: 'silent' }))
+    if (this.state !== 'down' || this.ended) return
+    if (r === 'refused') {
+      this.downReason = 'password refused'
+      this.log.error({ node: this.node }, `FreeSWITCH at ${this.node} refused the event-socket password: set FREESWITCH_PASSWORD to the password in its event_socket.conf.xml`)
+    } else if (r === 'unreachable') {
+      this.downReason = 'unreachable'
+      this.log.error({ node: this.node }, `FreeSWITCH event socket at ${this.node} does not answer: check FREESWITCH_NODES and that FreeSWITCH runs with mod_event_socket`)
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import { startSessionRecording, stopSessionRecording } from './apps/record.js'
 import type { SimChannel } from './channel.js'
 import { localStamp } from './channel.js'
 import { parseDialString, splitArgs } from './dial-string.js'
+import { requestBreak } from './media-break.js'
 import { originate } from './originate.js'
 import type { SimSwitch } from './switch.js'
 
@@ -39,7 +40,7 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       const ch = chan(a[0])
       if (!a[0]) return '-USAGE: <uuid> [all]\n'
       if (!ch) return NO_CHANNEL
-      sw.afterReply(() => ch.breakMedia())
+      sw.afterReply(() => requestBreak(ch, (a[1] ?? '').includes('all')))
       return '+OK\n'
     }
     case 'uuid_bridge': {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { profileHeaders, type CallerProfile } from './caller-profile.js'
 import { EVENTS_WITH_VARIABLES, SimEvent, type HeaderList } from './event.js'
+import { drainSessionEvents } from './session-events.js'
 import type { SimSwitch } from './switch.js'
 
 export type RunningState =
@@ -58,7 +59,7 @@ const Q850: Record<string, number> = {
   MANAGER_REQUEST: 503,
 }
 
-export type StopReason = 'hangup' | 'break' | 'transfer'
+export type StopReason = 'hangup' | 'transfer'
 
 /** The application a channel is running now. */
 export interface RunningApp {
@@ -109,6 +110,8 @@ export interface ChannelEvents {
   hangup: [cause: string]
   /** Before its hangup sequence ends (events fired), for the peer logic. */
   gone: [cause: string]
+  /** uuid_break's flag reaches the media loop (media-break.ts). */
+  break: []
 }
 
 interface EventOptions {
@@ -152,8 +155,10 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   answeredBy: 'person' | 'machine' = 'person'
   /** Answering-machine detection running on the channel (avmd_start). */
   avmd: { direction: 'read' | 'write'; startedAt: number; detected: boolean } | undefined
-  /** Playbacks running on the channel now (avmd's second event copy is lost meanwhile). */
-  playing = 0
+  /** uuid_break's CF_BREAK (2 with `all`), until a media loop takes it or an application starts. */
+  breakFlag: 0 | 1 | 2 = 0
+  /** The channel's own event queue (session-events.ts). */
+  readonly sessionEvents: Array<() => void> = []
   /** The negotiated codec; undefined until a SIP channel has media. */
   codec: { name: string; rate: string; bitRate: string } | undefined = { name: 'L16', rate: '8000', bitRate: '128000' }
   presenceId: string | undefined
@@ -423,9 +428,11 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     const appHeaders: HeaderList = [['Application', app]]
     if (arg !== '') appHeaders.push(['Application-Data', arg])
     this.fire('CHANNEL_EXECUTE', { after: [...appHeaders, ['Application-UUID', appUuid]] })
+    this.breakFlag = 0
     this.setVar('current_application', app)
     const running: RunningApp = { name: app, arg, uuid: appUuid, controller: new AbortController() }
     this.stack.push(running)
+    drainSessionEvents(this)
     this.emit('app', app)
     let response = '_none_'
     const work = impl ? impl(this, arg, running.controller.signal) : Promise.resolve('_none_')
@@ -448,6 +455,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
       this.vars.delete('current_loop')
       this.vars.delete('total_loops')
     }
+    drainSessionEvents(this)
     return { response }
   }
 
@@ -470,16 +478,6 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   /** Stops every running application (hangup, or uuid_bridge/transfer taking the channel). */
   abortAll(reason: StopReason): void {
     for (const app of [...this.stack].reverse()) app.controller.abort(reason)
-  }
-
-  /** uuid_break: stops what is playing; `all` also clears what is queued behind it. */
-  breakMedia(): boolean {
-    const cur = this.current
-    if (!cur || !MEDIA_APPS.has(cur.name)) return false
-    // The media loop notices the break at its next frame; a uuid_bridge or hangup that
-    // lands within that frame wins (done + PLAYBACK ERROR, as recorded).
-    this.sw.clock.setTimeout(() => cur.controller.abort('break' satisfies StopReason), this.sw.frameMs)
-    return true
   }
 
   /** The far end talks for `ms` from now (audio a recording would capture). */
@@ -658,9 +656,6 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     if (p.source === 'mod_loopback') this.setVar('is_loopback', '1')
   }
 }
-
-/** Applications uuid_break stops. */
-const MEDIA_APPS = new Set(['playback', 'play_and_get_digits', 'speak', 'sleep', 'record', 'read', 'gentones'])
 
 /** `2026-11-22 11:06:06` in the switch's local time (UTC here). */
 export function localStamp(us: number): string {

@@ -24,7 +24,8 @@ export class InboundSession extends EslSession {
     const [verb = '', ...rest] = cmd.line.split(' ')
     const v = verb.toLowerCase()
     if (!this.authed) {
-      if (v === 'auth') {
+      // `auth` needs its space and password (strncasecmp "auth "); bare `auth` is no command.
+      if (v === 'auth' && rest.length > 0) {
         if (rest.join(' ') === this.password) {
           this.authed = true
           this.writer.reply('+OK accepted')

@@ -112,9 +112,10 @@ async function dialLeg(
     callerIdNumber,
     destination,
     source: 'mod_sofia',
-    vars: channelVars,
+    vars: [...channelVars, ...fromCaller(options.caller, false)],
     originated: true,
   })
+  if (options.caller) ch.otherLeg = { type: 'originator', channel: options.caller }
   if (endpoint.tech === 'user') {
     ch.setVar('dialed_user', endpoint.user)
     ch.setVar('dialed_domain', sw.domain)
@@ -205,9 +206,10 @@ export function startLoopback(sw: SimSwitch, exten: string, context: string, o: 
     callerIdNumber: o.callerIdNumber,
     destination: exten,
     context,
-    vars: [...o.channelVars, ['originate_early_media', 'false'], ['originate_endpoint', 'loopback']],
+    vars: [...o.channelVars, ...fromCaller(o.caller, true), ['originate_early_media', 'false'], ['originate_endpoint', 'loopback']],
     originated: true,
   })
+  if (o.caller) a.otherLeg = { type: 'originator', channel: o.caller }
   const b = new SimChannel(sw, {
     name: `loopback/${exten}-b`,
     direction: 'inbound',
@@ -215,7 +217,13 @@ export function startLoopback(sw: SimSwitch, exten: string, context: string, o: 
     callerIdNumber: o.callerIdNumber,
     destination: exten,
     context,
-    vars: [...o.channelVars, ['other_loopback_leg_uuid', a.uuid], ['loopback_leg', 'B'], ['DP_MATCH', `ARRAY::${exten}|:${exten}`]],
+    vars: [
+      ...o.channelVars,
+      ['other_loopback_leg_uuid', a.uuid],
+      ...(o.caller ? ([['other_loopback_from_uuid', o.caller.uuid]] as Array<[string, string]>) : []),
+      ['loopback_leg', 'B'],
+      ['DP_MATCH', `ARRAY::${exten}|:${exten}`],
+    ],
   })
   a.setVar('other_loopback_leg_uuid', b.uuid)
   a.setVar('loopback_leg', 'A')
@@ -228,6 +236,23 @@ export function startLoopback(sw: SimSwitch, exten: string, context: string, o: 
   b.loopbackPeer = a
   a.once('progress', () => o.caller?.noteProgress())
   return { a, b, result: runLoopback(sw, a, b, actions, o) }
+}
+
+/**
+ * What a leg originated from a channel (the bridge application) notes about it from the
+ * start (switch_core_session_outgoing_channel, mod_loopback): the originator, its codec,
+ * the signal bond; its events name the caller as the originator (Other-Leg-*).
+ */
+function fromCaller(caller: SimChannel | undefined, loopback: boolean): Array<[string, string]> {
+  if (!caller) return []
+  return [
+    ...(loopback ? ([['loopback_from_uuid', caller.uuid]] as Array<[string, string]>) : []),
+    ['max_forwards', '70'],
+    ['originator_codec', 'L16@8000h@20i'],
+    ['originator', caller.uuid],
+    ['signal_bond', caller.uuid],
+    ['originating_leg_uuid', caller.uuid],
+  ]
 }
 
 async function runLoopback(sw: SimSwitch, a: SimChannel, b: SimChannel, actions: DialplanActions | undefined, o: LoopbackOptions): Promise<LegOutcome> {

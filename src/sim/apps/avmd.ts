@@ -1,5 +1,6 @@
 import type { SimChannel } from '../channel.js'
 import { SimEvent, type HeaderList } from '../event.js'
+import { queueSessionEvent } from '../session-events.js'
 import type { AppImpl } from './types.js'
 
 /**
@@ -7,7 +8,8 @@ import type { AppImpl } from './types.js'
  * event); `inbound_channel=1` makes it listen to what the channel plays (write), and on an
  * originated (outbound) leg it listens to the far end (read), where a machine's beep is.
  * Every avmd event comes twice with one Event-Sequence: a bare copy, then one with the
- * channel's data, which is lost while a playback runs on the channel.
+ * channel's data, queued on the channel (session-events.ts: a playback drops it, a
+ * play_and_get_digits holds it back until it ends).
  */
 export const avmdStart: AppImpl = async (ch, arg) => {
   const inboundChannel = /(?:^|,)inbound_channel=1(?:,|$)/.test(arg)
@@ -53,7 +55,5 @@ export function beepDetected(ch: SimChannel, beep: { frequency: number; amplitud
 function fireAvmd(ch: SimChannel, subclass: string, fields: HeaderList): void {
   const head: HeaderList = [...ch.sw.baseHeaders('CUSTOM', 'CUSTOM', subclass), ['Unique-ID', ch.uuid], ['Call-command', 'avmd'], ...fields]
   ch.sw.publish(new SimEvent('CUSTOM', head), ch)
-  ch.sw.clock.setTimeout(() => {
-    if (ch.playing === 0 && ch.isUp) ch.sw.publish(ch.eventAfter(head, 'CUSTOM'), ch)
-  }, 0)
+  queueSessionEvent(ch, () => ch.sw.publish(ch.eventAfter(head, 'CUSTOM'), ch))
 }

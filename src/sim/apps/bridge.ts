@@ -1,6 +1,7 @@
 import type { SimChannel } from '../channel.js'
 import { parseDialString } from '../dial-string.js'
 import { originate } from '../originate.js'
+import { switchTrue } from '../variables.js'
 import type { AppImpl } from './types.js'
 
 const DIALSTATUS: Record<string, string> = { SUCCESS: 'SUCCESS', USER_BUSY: 'BUSY', NO_ANSWER: 'NOANSWER' }
@@ -44,18 +45,62 @@ export const bridge: AppImpl = async (ch, arg, signal) => {
   appendArray(ch, 'originate_causes', `${other.uuid};NONE`)
   ch.setVar('signal_bond', other.uuid)
   ch.bridgeWith(other)
-  const cause = await untilEither(ch, other)
-  ch.setVar('last_bridge_to', other.uuid)
-  ch.setVar('bridge_channel', other.name)
-  ch.setVar('bridge_uuid', other.uuid)
+  const forget = noteBridge(ch, other)
+  await untilEither(ch, other)
+  forget()
+  // The bridge ends: the side still up is hung up; the caller notes why the other side went.
+  other.setVar('bridge_to', undefined)
+  const otherDone = other.isUp ? other.hangup('NORMAL_CLEARING') : undefined
+  ch.setVar('bridge_to', undefined)
+  if (other.hangupCause) ch.setVar('bridge_hangup_cause', other.hangupCause)
+  if (ch.partner === other) ch.unbridge()
+  await otherDone
+  if (ch.isUp && switchTrue(ch.getVar('hangup_after_bridge'))) void ch.hangup('NORMAL_CLEARING')
+  return '_none_'
+}
+
+/**
+ * What switch_ivr_multi_threaded_bridge notes once CHANNEL_BRIDGE is out: each leg's
+ * bridge_to, last_bridge_to, bridge_channel, bridge_uuid, signal_bond and the callee ID
+ * sent to it; the called leg moves to CS_EXCHANGE_MEDIA. The first leg to hang up while
+ * bridged notes its role, and its cause lands on the other (switch_channel_perform_hangup).
+ */
+function noteBridge(ch: SimChannel, other: SimChannel): () => void {
+  for (const [x, y] of [
+    [ch, other],
+    [other, ch],
+  ] as const) {
+    x.setVar('bridge_to', y.uuid)
+    x.setVar('last_bridge_to', y.uuid)
+  }
   ch.setVar('last_sent_callee_id_name', other.profile.calleeIdName)
   ch.setVar('last_sent_callee_id_number', other.profile.calleeIdNumber)
-  ch.setVar('last_bridge_hangup_cause', cause)
-  ch.setVar('bridge_hangup_cause', cause)
-  if (ch.partner === other) ch.unbridge()
-  if (other.isUp) await other.hangup('NORMAL_CLEARING')
-  if (ch.isUp && ch.getVar('hangup_after_bridge') === 'true') void ch.hangup('NORMAL_CLEARING')
-  return '_none_'
+  other.setVar('last_sent_callee_id_name', ch.profile.callerIdName)
+  other.setVar('last_sent_callee_id_number', ch.profile.callerIdNumber)
+  for (const [x, y] of [
+    [ch, other],
+    [other, ch],
+  ] as const) {
+    x.setVar('bridge_channel', y.name)
+    x.setVar('bridge_uuid', y.uuid)
+    x.setVar('signal_bond', y.uuid)
+  }
+  other.enterState('CS_EXCHANGE_MEDIA')
+  const firstDown = (x: SimChannel, y: SimChannel, role: string) => (cause: string) => {
+    ch.off('hangingUp', chDown)
+    other.off('hangingUp', otherDown)
+    if (x.partner !== y) return
+    x.setVar('last_bridge_role', role)
+    if (y.isUp) y.setVar('last_bridge_hangup_cause', cause)
+  }
+  const chDown = firstDown(ch, other, 'originator')
+  const otherDown = firstDown(other, ch, 'originatee')
+  ch.once('hangingUp', chDown)
+  other.once('hangingUp', otherDown)
+  return () => {
+    ch.off('hangingUp', chDown)
+    other.off('hangingUp', otherDown)
+  }
 }
 
 /** Resolves with the hangup cause of whichever side ends first. */

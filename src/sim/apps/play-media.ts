@@ -4,7 +4,7 @@
  */
 import type { SimChannel } from '../channel.js'
 import type { HeaderList } from '../event.js'
-import { abortReason, waitFor } from '../wait.js'
+import { mediaWait } from '../media-break.js'
 import { beepDetected } from './avmd.js'
 
 /** How long avmd listens to a steady tone before it calls it a beep. */
@@ -34,12 +34,12 @@ export async function playMedia(ch: SimChannel, spec: string, signal: AbortSigna
   const media = ch.sw.media.resolve(spec)
   if (!media.found) return { status: 'notfound', playedMs: 0 }
   const fileHeaders: HeaderList = []
-  if (media.kind !== 'file' && media.kind !== 'file_string') fileHeaders.push(['Playback-File-Type', media.kind])
+  // Only these two are named (switch_ivr_play_file); silence_stream is not.
+  if (media.kind === 'tone_stream' || media.kind === 'local_stream') fileHeaders.push(['Playback-File-Type', media.kind])
   fileHeaders.push(['Playback-File-Path', spec])
   ch.fire('PLAYBACK_START', { after: fileHeaders })
   const started = ch.sw.clock.now()
-  const wait = waitFor(ch.sw.clock, media.durationMs, signal)
-  ch.playing++
+  const wait = mediaWait(ch, media.durationMs, signal)
   // A detector listening to what this channel plays, or to what its other side hears.
   const detectors = [ch.avmd?.direction === 'write' ? ch : undefined, (ch.loopbackPeer ?? ch.partner)?.avmd?.direction === 'read' ? (ch.loopbackPeer ?? ch.partner) : undefined]
   const beepTimers = detectors.flatMap((d) =>
@@ -58,12 +58,10 @@ export async function playMedia(ch: SimChannel, spec: string, signal: AbortSigna
     }
   }
   const end = await wait.done
-  ch.playing--
   for (const t of beepTimers) ch.sw.clock.clearTimeout(t)
   if (cur) cur.onDigit = previousReader
   const playedMs = Math.min(media.durationMs, ch.sw.clock.now() - started)
-  const stopped = end === 'woken' || (end === 'aborted' && abortReason(signal) === 'break')
-  const status: PlayResult['status'] = end === 'timeout' ? 'done' : stopped ? 'break' : 'hangup'
+  const status: PlayResult['status'] = end === 'timeout' ? 'done' : end === 'woken' || end === 'break' ? 'break' : 'hangup'
   // A file is read ahead: after a break playback_ms still says the whole file, while
   // playback_last_offset_pos is where it really was. Streams report what was played.
   const frames = Math.round((playedMs * SAMPLES_PER_MS) / 160) * 160

@@ -1,5 +1,5 @@
 import type { MediaBug, SimChannel } from '../channel.js'
-import { waitFor } from '../wait.js'
+import { mediaWait } from '../media-break.js'
 import type { AppImpl } from './types.js'
 
 const SAMPLES_PER_MS = 8
@@ -39,7 +39,7 @@ export const record: AppImpl = async (ch, arg, signal) => {
   for (;;) {
     const silenceAt = Math.max(started, ch.speakingUntil) + hitsMs
     const limitAt = started + limitMs
-    const wait = waitFor(clock, Math.min(silenceAt, limitAt) - clock.now(), signal)
+    const wait = mediaWait(ch, Math.min(silenceAt, limitAt) - clock.now(), signal)
     let terminated = false
     const onSpeech = (): void => wait.wake()
     ch.on('speech', onSpeech)
@@ -55,7 +55,7 @@ export const record: AppImpl = async (ch, arg, signal) => {
     if (cur) cur.onDigit = undefined
     heardMs = Math.max(0, Math.min(ch.speakingUntil, clock.now()) - started)
     if (r === 'aborted') end = 'hangup'
-    else if (terminated) end = 'terminator'
+    else if (terminated || r === 'break') end = 'terminator'
     else if (r === 'timeout') end = clock.now() >= limitAt ? 'limit' : 'silence'
     else continue
     break

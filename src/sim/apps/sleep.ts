@@ -1,10 +1,12 @@
+import { mediaWait } from '../media-break.js'
 import { waitFor } from '../wait.js'
 import type { AppImpl } from './types.js'
 
 /** sleep <ms> */
 export const sleep: AppImpl = async (ch, arg, signal) => {
   const ms = Number(arg)
-  await waitFor(ch.sw.clock, Number.isFinite(ms) && ms > 0 ? ms : 0, signal).done
+  // uuid_break ends a sleep too (switch_ivr_sleep tests CF_BREAK).
+  await mediaWait(ch, Number.isFinite(ms) && ms > 0 ? ms : 0, signal).done
   return '_none_'
 }
 

@@ -1,4 +1,4 @@
-import { waitFor } from '../wait.js'
+import { mediaWait } from '../media-break.js'
 import type { AppImpl } from './types.js'
 
 /**
@@ -8,6 +8,6 @@ import type { AppImpl } from './types.js'
  */
 export const speak: AppImpl = async (ch, arg, signal) => {
   const text = arg.split('|').slice(2).join('|')
-  await waitFor(ch.sw.clock, Math.round(text.length * 96), signal).done
+  await mediaWait(ch, Math.round(text.length * 96), signal).done
   return '_none_'
 }
