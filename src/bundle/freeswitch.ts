@@ -58,6 +58,8 @@ export interface StartOptions {
   rewritePorts?: boolean
   /** Ports to use instead of free ones. */
   ports?: Partial<SwitchPorts>
+  /** 8 kHz WAV files for local_stream://moh (the bundle ships no sounds: silence otherwise). */
+  holdMusicDir?: string
 }
 
 export interface TestSwitch {
@@ -97,6 +99,10 @@ export async function startSwitch(options: StartOptions): Promise<TestSwitch> {
     wss: options.ports?.wss ?? (await freePort()),
   }
   if (options.rewritePorts !== false) rewritePorts(confDir, ports, options.logLevel ?? 'debug')
+  if (options.holdMusicDir) {
+    const file = path.join(confDir, 'autoload_configs', 'local_stream.conf.xml')
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('$${sounds_dir}/music/8000', options.holdMusicDir))
+  }
   if (options.extensions) {
     const target = path.join(confDir, 'dialplan', 'default')
     fs.mkdirSync(target, { recursive: true })

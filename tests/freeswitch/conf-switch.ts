@@ -32,6 +32,8 @@ export interface ConfSwitch extends TestSwitch {
 
 export interface ConfStartOptions {
   name: string
+  /** Another configuration directory (default freeswitch/conf). */
+  confDir?: string
   /** The settings vars.xml reads; nothing of the test process's own environment reaches it. */
   env: Record<string, string>
   /** The event-socket password, when the test chose it (else read from freeswitch.xml.fsxml). */
@@ -42,7 +44,7 @@ export async function startConf(options: ConfStartOptions): Promise<ConfSwitch> 
   requireBundle()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fs-conf-${options.name.replace(/[^a-z0-9-]/gi, '-')}-`))
   const confDir = path.join(dir, 'conf')
-  fs.cpSync(CONF_DIR, confDir, { recursive: true })
+  fs.cpSync(options.confDir ?? CONF_DIR, confDir, { recursive: true })
   const ports = { esl: await freePort(), sip: await freePort(), sipTls: await freePort(), externalSip: await freePort(), externalTls: await freePort(), ws: 0, wss: 0 }
   const env: Record<string, string> = {}
   const read = new Set(variablesVarsXmlReads())

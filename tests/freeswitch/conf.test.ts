@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SAMPLE_AGENTS } from '../../src/demo/sample-data.js'
+import { assemble, CORE_VARIABLE_NAMES, LATE_VARIABLE_NAMES } from '../deploy/freeswitch-xml.js'
 import { register } from './conf-sip.js'
 import { CONF_DIR, type ConfSwitch, eslApi, eslExchange, REPO, startConf } from './conf-switch.js'
 import { SwitchDriver, type SwitchEvent } from './harness/driver.js'
@@ -27,9 +28,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 /** The app's outbound-socket server, reduced to what FreeSWITCH needs: it answers `connect`. */
 class AppSocket {
-  private readonly server = net.createServer((s) => this.waiting.shift()?.(s) ?? this.early.push(s))
+  private readonly server = net.createServer((s) => {
+    this.open.add(s)
+    s.on('close', () => this.open.delete(s))
+    const waiter = this.waiting.shift()
+    if (waiter) waiter(s)
+    else this.early.push(s)
+  })
   private readonly waiting: Array<(s: net.Socket) => void> = []
   private readonly early: net.Socket[] = []
+  private readonly open = new Set<net.Socket>()
   port = 0
 
   async listen(): Promise<void> {
@@ -41,19 +49,26 @@ class AppSocket {
   async take(): Promise<{ data: Map<string, string>; send(command: string): Promise<string>; drop(): void }> {
     const sock = this.early.shift() ?? (await new Promise<net.Socket>((r) => this.waiting.push(r)))
     let buffer = ''
-    const messages: string[] = []
     let wake = (): void => {}
     sock.on('data', (d) => {
       buffer += d.toString('utf8')
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        messages.push(buffer.slice(0, end))
-        buffer = buffer.slice(end + 2)
-      }
       wake()
     })
+    /** The next message: its headers (values URL-decoded), and its body's text as "_body". */
     const next = async (): Promise<Map<string, string>> => {
-      while (messages.length === 0) await new Promise<void>((r) => (wake = r))
-      return new Map(messages.shift()!.split('\n').map((l) => [l.slice(0, l.indexOf(':')), decodeURIComponent(l.slice(l.indexOf(':') + 1).trim())] as [string, string]))
+      for (;;) {
+        const end = buffer.indexOf('\n\n')
+        if (end >= 0) {
+          const headers = new Map(buffer.slice(0, end).split('\n').map((l) => [l.slice(0, l.indexOf(':')), decodeURIComponent(l.slice(l.indexOf(':') + 1).trim())] as [string, string]))
+          const length = Number(headers.get('Content-Length') ?? 0)
+          if (buffer.length >= end + 2 + length) {
+            headers.set('_body', buffer.slice(end + 2, end + 2 + length))
+            buffer = buffer.slice(end + 2 + length)
+            return headers
+          }
+        }
+        await new Promise<void>((r) => (wake = r))
+      }
     }
     sock.write('connect\n\n')
     const data = await next()
@@ -61,13 +76,16 @@ class AppSocket {
       data,
       send: async (command) => {
         sock.write(`${command}\n\n`)
-        return (await next()).get('Reply-Text') ?? ''
+        const reply = await next()
+        return reply.get('Reply-Text') ?? reply.get('_body') ?? ''
       },
       drop: () => sock.destroy(),
     }
   }
 
+  /** Stops listening (FreeSWITCH's connect is then refused) and drops every connection. */
   close(): Promise<void> {
+    for (const s of this.open) s.destroy()
     return new Promise((r) => this.server.close(() => r()))
   }
 }
@@ -82,14 +100,26 @@ async function phoneRegisters(sw: ConfSwitch, user: string, password: string): P
   return register({ host, port: sw.ports.sip, user, domain, password })
 }
 
+/** The carrier gateway's password and every account's, as the running switch holds them. */
+async function passwords(sw: ConfSwitch): Promise<{ carrier: string | undefined; accounts: Map<string, string> }> {
+  const api = (command: string) => eslApi(sw.ports.esl, sw.password, command)
+  const sofia = await api('xml_locate configuration configuration name sofia.conf')
+  const directory = await api(`xml_locate directory domain name ${await api('global_getvar domain')}`)
+  const accounts = new Map(
+    [...directory.matchAll(/<user id="([a-z]+)">\s*<params>\s*<param name="password" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as [string, string]),
+  )
+  return { carrier: /<gateway name="carrier">[\s\S]*?<param name="password" value="([^"]*)"/.exec(sofia)?.[1], accounts }
+}
+
 describe('freeswitch/conf with its secrets set', () => {
   const app = new AppSocket()
-  const recordings = fs.mkdtempSync(path.join(os.tmpdir(), 'conf-recordings-'))
+  let recordings: string
   let sw: ConfSwitch
   let d: SwitchDriver
   let domain: string
 
   beforeAll(async () => {
+    recordings = fs.mkdtempSync(path.join(os.tmpdir(), 'conf-recordings-'))
     await app.listen()
     sw = await startConf({
       name: 'secrets-set',
@@ -104,7 +134,7 @@ describe('freeswitch/conf with its secrets set', () => {
     d?.close()
     await sw?.stop()
     await app.close()
-    fs.rmSync(recordings, { recursive: true, force: true })
+    if (recordings) fs.rmSync(recordings, { recursive: true, force: true })
   }, 60_000)
 
   it('starts with every module of modules.conf.xml and both SIP profiles, and nothing complains', async () => {
@@ -137,7 +167,7 @@ describe('freeswitch/conf with its secrets set', () => {
     for (const a of SAMPLE_AGENTS) expect(`${a.id}: ${await d.api(`user_exists id ${a.id} ${domain}`)}`).toBe(`${a.id}: true`)
     expect(await d.api(`user_data ivan@${domain} param password`)).toBe(SECRETS.AGENT_PASSWORD_IVAN)
     expect(await d.api(`user_data maria@${domain} param password`)).toBe(SECRETS.AGENT_PASSWORD_DEFAULT)
-    expect(await d.api(`sofia status gateway carrier`)).toMatch(/Password\s+yes/)
+    expect((await passwords(sw)).carrier).toBe(SECRETS.CARRIER_PASSWORD)
     // ana, not an operator: a registered operator would be rung by the fallback below.
     expect(await phoneRegisters(sw, 'ana', SECRETS.AGENT_PASSWORD_DEFAULT)).toBe(200)
     expect(await phoneRegisters(sw, 'boris', '')).toBe(403)
@@ -157,12 +187,17 @@ describe('freeswitch/conf with its secrets set', () => {
       expect(call.data.get('Caller-Caller-ID-Number')).toBe('+38761100001')
       expect(call.data.get('Answer-State')).toBe('ringing')
       expect((await d.executing(bLeg, 'socket'))['Application-Data']).toBe(`127.0.0.1:${app.port} async full`)
-      // The app takes it, says "resume" (as it does on every call) and goes away.
-      expect(await call.send('resume')).toMatch(/^\+OK/)
+      // The app takes it as src/esl/outbound-server.ts does (linger, socket_resume=true), plays
+      // something endless, and goes away: FreeSWITCH cuts the playback and falls back at once.
+      expect(await call.send('linger')).toMatch(/^\+OK/)
+      expect(await call.send(`api uuid_setvar ${bLeg} socket_resume true`)).toMatch(/^\+OK/)
+      const play = `sendmsg\ncall-command: execute\nexecute-app-name: endless_playback\nexecute-app-arg: ${PROMPTS_DIR}/music/hold.wav`
+      expect(await call.send(play)).toMatch(/^\+OK/)
+      await d.executing(bLeg, 'endless_playback')
       const droppedAt = Date.now()
       call.drop()
       await d.executing(bLeg, 'log', /did not keep call/, 5000)
-      expect(Date.now() - droppedAt).toBeLessThan(2000)
+      expect(Date.now() - droppedAt).toBeLessThan(3000)
       await d.hangup(bLeg)
       await d.hungUp(bLeg)
     }
@@ -170,8 +205,11 @@ describe('freeswitch/conf with its secrets set', () => {
 
   it('with the app down: answers, says "connecting", rings the operators (none registered), takes a message ended by #, hangs up', async () => {
     await app.close()
-    const caller = await d.call('+38761100002', '5000')
-    const b = caller.bLeg
+    // The caller makes a sound all along (our hold music), so the message has something in it.
+    const reply = await d.api(`originate {origination_caller_id_number=+38761100002}loopback/5000/default &endless_playback(${PROMPTS_DIR}/music/hold.wav)`)
+    const aLeg = /^\+OK ([0-9a-f-]{36})/.exec(reply)?.[1]
+    expect(aLeg, reply).toBeDefined()
+    const b = await d.otherLoopbackLeg(aLeg!)
     const completed = (application: string, data?: RegExp): Promise<SwitchEvent> =>
       d.waitForEvent(
         `${application} ${data ?? ''} completed on ${b}`,
@@ -189,7 +227,7 @@ describe('freeswitch/conf with its secrets set', () => {
     expect((await completed('playback', prompt('record-after-beep.wav')))['Application-Response']).toBe('FILE PLAYED')
     const record = await d.executing(b, 'record', undefined, 10_000)
     await new Promise((r) => setTimeout(r, 1000))
-    await d.press(caller.aLeg, '#')
+    await d.press(aLeg!, '#')
     await completed('record')
     expect((await completed('playback', prompt('message-saved.wav')))['Application-Response']).toBe('FILE PLAYED')
     expect((await d.hungUp(b))['Hangup-Cause']).toBe('NORMAL_CLEARING')
@@ -197,25 +235,29 @@ describe('freeswitch/conf with its secrets set', () => {
     const file = record['Application-Data']!.split(' ')[0]!
     expect(path.dirname(file)).toBe(recordings)
     expect(path.basename(file)).toMatch(new RegExp(`^fallback-\\d{8}-\\d{6}-${b}\\.wav$`))
-    expect(fs.statSync(file).size).toBeGreaterThan(44)
+    // About a second of 8 kHz 16-bit sound after the 44-byte header.
+    expect(fs.statSync(file).size).toBeGreaterThan(44 + 8000)
   }, 60_000)
 })
 
-describe.each([
-  ['unset', {}],
-  ['empty', { FREESWITCH_PASSWORD: '', AGENT_PASSWORD_DEFAULT: '', AGENT_PASSWORD_IVAN: '', CARRIER_PASSWORD: '' }],
-] as const)('freeswitch/conf with its secrets %s', (how, secrets) => {
+describe.each<{ how: string; env: Record<string, string>; others: RegExp }>([
+  // Unset: every secret is a random UUID of its own.
+  { how: 'unset', env: {}, others: UUID },
+  // Exported but empty: the event socket's is still random; the agents' and the carrier's are
+  // empty, and the directory refuses an empty password.
+  { how: 'empty', env: { FREESWITCH_PASSWORD: '', AGENT_PASSWORD_DEFAULT: '', AGENT_PASSWORD_IVAN: '', CARRIER_PASSWORD: '' }, others: /^$/ },
+])('freeswitch/conf with its secrets $how', ({ how, env, others }) => {
   let sw: ConfSwitch
 
   beforeAll(async () => {
-    sw = await startConf({ name: `secrets-${how}`, env: { ...secrets, PROMPTS_DIR, RECORDINGS_DIR: os.tmpdir(), APP_SOCKET: '127.0.0.1:9' } })
+    sw = await startConf({ name: `secrets-${how}`, env: { ...env, PROMPTS_DIR, RECORDINGS_DIR: os.tmpdir(), APP_SOCKET: '127.0.0.1:9' } })
   }, 60_000)
 
   afterAll(async () => {
     await sw?.stop()
   }, 60_000)
 
-  it('keeps the event socket shut: its password is random, ClueCon and the empty password are refused', async () => {
+  it('keeps the event socket shut: its password is a random UUID, ClueCon and the empty password are refused', async () => {
     // The password FreeSWITCH runs with, as the pre-processor left it (startConf read it back).
     expect(sw.password).toMatch(UUID)
     expect((await eslExchange(sw.ports.esl, sw.password)).auth).toBe('+OK accepted')
@@ -223,15 +265,66 @@ describe.each([
     expect((await eslExchange(sw.ports.esl, '')).auth).toBe('-ERR invalid')
   })
 
-  it('gives the operators and the carrier random passwords of their own, so a phone with an empty one is refused', async () => {
-    const domain = await eslApi(sw.ports.esl, sw.password, 'global_getvar domain')
-    const ivan = await eslApi(sw.ports.esl, sw.password, `user_data ivan@${domain} param password`)
-    const maria = await eslApi(sw.ports.esl, sw.password, `user_data maria@${domain} param password`)
-    expect(maria).toMatch(UUID)
-    expect(ivan).toBe(maria)
-    expect(maria).not.toBe(sw.password)
-    expect(await eslApi(sw.ports.esl, sw.password, 'sofia status gateway carrier')).toMatch(/Password\s+yes/)
+  it("leaves no account open: the operators' and the carrier's passwords are random, or empty and refused", async () => {
+    const { carrier, accounts } = await passwords(sw)
+    expect([...accounts.keys()].sort()).toEqual(SAMPLE_AGENTS.map((a) => a.id).sort())
+    expect(new Set(accounts.values()).size).toBe(1)
+    const agentPassword = accounts.get('ivan')!
+    expect(agentPassword).toMatch(others)
+    expect(carrier).toMatch(others)
+    if (agentPassword) expect(new Set([sw.password, agentPassword, carrier]).size).toBe(3)
     expect(await phoneRegisters(sw, 'ivan', '')).toBe(403)
     expect(await phoneRegisters(sw, 'ana', '')).toBe(403)
   })
+})
+
+describe("FreeSWITCH's pre-processor and the model of it in tests/deploy", () => {
+  // Directives whose outcome the model must reproduce, then every variable seen in brackets.
+  const directives = [
+    'set|kept=before', 'exec-set|kept=printenv PROBE_UNSET | grep .',
+    'env-set|emptied=$PROBE_EMPTY',
+    'set|overridden=default', 'env-set|overridden=$PROBE_SET',
+    "exec-set|trimmed = printf 'a b  \\n\\n'",
+    'exec-set|guarded=printenv PROBE_EMPTY | grep -q . || echo random',
+  ]
+  const probed = ['kept', 'emptied', 'overridden', 'trimmed', 'guarded']
+  const names = [...CORE_VARIABLE_NAMES, ...LATE_VARIABLE_NAMES, ...probed]
+
+  it('agree: the core variables a configuration sees (core_uuid is not one), env-set, exec-set', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conf-probe-'))
+    const line = (cmd: string, data: string) => `  <X-PRE-PROCESS cmd="${cmd}" data="${data}"/>`
+    fs.writeFileSync(
+      path.join(dir, 'freeswitch.xml'),
+      [
+        '<document type="freeswitch/xml">',
+        line('env-set', 'probe_port=$FS_ESL_PORT'),
+        ...directives.map((d) => line(d.split('|')[0]!, d.slice(d.indexOf('|') + 1))),
+        ...names.map((n) => line('set', `seen_${n}=[$\${${n}}]`)),
+        '  <section name="configuration">',
+        '    <configuration name="modules.conf"><modules><load module="mod_event_socket"/><load module="mod_commands"/></modules></configuration>',
+        '    <configuration name="event_socket.conf"><settings><param name="listen-ip" value="127.0.0.1"/>',
+        '      <param name="listen-port" value="$${probe_port}"/><param name="password" value="probe"/></settings></configuration>',
+        '  </section>',
+        '</document>',
+        '',
+      ].join('\n'),
+    )
+    const env = { PROBE_EMPTY: '', PROBE_SET: 'from-env' }
+    const sw = await startConf({ name: 'probe', confDir: dir, env, password: 'probe' })
+    try {
+      const model = assemble({ env }, dir).globals
+      const real = new Map<string, string>()
+      for (const n of names) real.set(n, await eslApi(sw.ports.esl, 'probe', `global_getvar seen_${n}`))
+      // The core variables' values differ (the model has stand-ins); whether they are set must not.
+      const isSet = (v: string | undefined) => (v === '[]' ? 'empty' : 'set')
+      for (const n of [...CORE_VARIABLE_NAMES, ...LATE_VARIABLE_NAMES]) expect(`${n}: ${isSet(real.get(n))}`).toBe(`${n}: ${isSet(model.get(`seen_${n}`))}`)
+      expect(real.get('core_uuid')).toBe('[]')
+      expect(Object.fromEntries(probed.map((n) => [n, real.get(n)]))).toEqual(Object.fromEntries(probed.map((n) => [n, model.get(`seen_${n}`)])))
+      expect(real.get('guarded')).toBe('[random]')
+      expect(real.get('trimmed')).toBe('[a b]')
+    } finally {
+      await sw.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -30,7 +30,7 @@ export const TEST_QUEUES = {
     ringTimeoutSeconds: 10,
     maxMissedOffers: 3,
     wrapUpSeconds: 0,
-    announceEverySeconds: 5,
+    announceEverySeconds: 30,
     serviceLevelSeconds: 20,
     maxWaitSeconds: 120,
     onMaxWait: 'voicemail',
@@ -42,7 +42,7 @@ export const TEST_QUEUES = {
     members: { groups: ['sales'] },
     ringTimeoutSeconds: 10,
     wrapUpSeconds: 0,
-    announceEverySeconds: 5,
+    announceEverySeconds: 30,
     maxWaitSeconds: 60,
     onMaxWait: { queue: 'operators' },
     onNoAgents: { queue: 'operators' },
@@ -84,7 +84,7 @@ export class World {
     const db = await createTestDatabase()
     let sw: TestSwitch | undefined
     try {
-      sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort) })
+      sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort), holdMusicDir: path.join(ROOT, 'prompts', 'music') })
       const driver = await SwitchDriver.connect(sw)
       const base = fs.mkdtempSync(path.join(os.tmpdir(), `world-${options.name}-`))
       const dirs = { flows: path.join(base, 'flows'), queuesFile: path.join(base, 'queues.yaml'), recordings: path.join(base, 'recordings'), data: path.join(base, 'data') }
