@@ -88,6 +88,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           instance: config.instanceId,
           redisPrefix: config.redisPrefix,
           gatewayTemplate: config.gatewayTemplate,
+          outboundCallerId: config.outboundCallerId,
           controls: () => controls,
           appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`,
           log,
@@ -115,12 +116,13 @@ export async function startApp(options: AppOptions): Promise<App> {
         appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`,
         queues,
         globalMaxLines: config.dialerMaxLines,
+        outboundCallerId: config.outboundCallerId,
       })
     : undefined
   const preview = dialer
     ? new PreviewDesk({ db: database.db, dialer, queues, clock, appAddress: () => `${config.eslAdvertiseHost}:${outboundPort}`, globalMaxLines: config.dialerMaxLines })
     : undefined
-  const campaignCalls = dialer ? new CampaignCalls({ db: database.db, dialer, scripts: options.scripts!, ivr: ivrServices(parts), queues, conversations }) : undefined
+  const campaignCalls = dialer ? new CampaignCalls({ db: database.db, dialer, scripts: options.scripts!, ivr: ivrServices(parts), queues, conversations, outboundCallerId: config.outboundCallerId }) : undefined
   if (dialer) {
     // A campaign call an operator was talking on when its process went: the attempt reached a person.
     conversations.onClose(async (_call, books) => {

@@ -35,6 +35,11 @@ export interface Config {
   defaultCountry: string
   /** How outside numbers are dialled: a dial-string template with {number}. */
   gatewayTemplate: string
+  /**
+   * The number people outside see when we call them (callbacks, calls put through to an
+   * outside number, campaigns that name none): the center's own, never the caller's.
+   */
+  outboundCallerId: string
   /** How long a caller may wait in a queue before the queue's timeout action, ms. */
   /** The queue settings file. */
   queuesFile: string
@@ -118,6 +123,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     return v
   }
 
+  const callerId = (v: string): string => {
+    if (!/^\+?[0-9]{3,20}$/.test(v)) problems.push(`OUTBOUND_CALLER_ID must be a phone number, digits with an optional leading + (got '${v}')`)
+    return v
+  }
+
   const secret = (name: string, minLength: number): string | undefined => {
     const v = env[name]
     if (v === undefined || v === '') return undefined
@@ -154,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     instanceId: str('INSTANCE_ID', `app-${process.pid}`),
     defaultCountry: country(str('DEFAULT_COUNTRY', 'BA')),
     gatewayTemplate: template(str('GATEWAY_TEMPLATE', 'sofia/gateway/carrier/{number}')),
+    outboundCallerId: callerId(str('OUTBOUND_CALLER_ID', '+38733200200')),
     queuesFile: dir('QUEUES_FILE', 'queues/queues.yaml'),
     scriptsDir: dir('SCRIPTS_DIR', 'campaigns/scripts'),
     dialerMaxLines: whole('DIALER_MAX_LINES', 100),

@@ -36,6 +36,8 @@ export interface CampaignCallsOptions {
   queues: Queues | undefined
   /** Conversations that must outlive this process (src/calls/conversations.ts). */
   conversations?: Conversations
+  /** The number contacts see when their campaign names none. */
+  outboundCallerId?: string
 }
 
 export function isCampaignCall(call: Call): boolean {
@@ -108,7 +110,7 @@ export class CampaignCalls {
     let talkFrom: number | undefined
     try {
       const dial = dialString([endpointFromTemplate(s.dialTemplate, a.phone)], {
-        vars: { origination_uuid: a.callUuid, origination_caller_id_number: s.callerId, originate_timeout: s.ringTimeoutSeconds, [CAMPAIGN_VARS.campaign]: campaign.id, [CAMPAIGN_VARS.contact]: a.contactId },
+        vars: { origination_uuid: a.callUuid, origination_caller_id_number: s.callerId ?? this.o.outboundCallerId, originate_timeout: s.ringTimeoutSeconds, [CAMPAIGN_VARS.campaign]: campaign.id, [CAMPAIGN_VARS.contact]: a.contactId },
       })
       let books: ConversationBooks | undefined
       const onBridge = (): void => {

@@ -35,6 +35,8 @@ export interface DialerOptions {
   appAddress: () => string
   queues: Queues | undefined
   globalMaxLines: number
+  /** The number contacts see when their campaign names none. */
+  outboundCallerId?: string
 }
 
 interface DialJob {
@@ -230,7 +232,7 @@ export class Dialer {
       dial = dialString([endpointFromTemplate(s.dialTemplate, row.phone)], {
         vars: {
           origination_uuid: row.callUuid,
-          origination_caller_id_number: s.callerId,
+          origination_caller_id_number: s.callerId ?? this.o.outboundCallerId,
           originate_timeout: s.ringTimeoutSeconds,
           ignore_early_media: true,
           [CAMPAIGN_VARS.campaign]: campaignId,

@@ -30,7 +30,7 @@ export function ivrServices(parts: AppParts): IvrServices {
   const agents = new AgentDirectory(database.db)
   return {
     clients: new ClientDirectory(database.db, config.defaultCountry as CountryCode),
-    router: new DirectRouter({ agents, queues: parts.queues?.service ?? NO_QUEUES, presence: presenceOf(parts), conversations: parts.conversations, gatewayTemplate: config.gatewayTemplate, log, clock }),
+    router: new DirectRouter({ agents, queues: parts.queues?.service ?? NO_QUEUES, presence: presenceOf(parts), conversations: parts.conversations, gatewayTemplate: config.gatewayTemplate, outboundCallerId: config.outboundCallerId, log, clock }),
     prompts,
     recorder,
     register,

@@ -30,6 +30,8 @@ export interface CallbackOptions {
   /** host:port where FreeSWITCH reaches our outbound socket. */
   appAddress: () => string
   gatewayTemplate: string
+  /** The number the customer sees when we call them back: the center's. */
+  outboundCallerId: string
   prompts: PromptLibrary
   register: CallRegister
   clock: Clock
@@ -139,7 +141,7 @@ export class Callbacks {
         void clock.track(this.o.conversations?.begin(call.uuid, books) ?? Promise.resolve())
       }
       call.once('bridge', onBridge)
-      const r = await call.bridge(dialString([customer], { vars: { originate_timeout: 45, instant_ringback: true } }), { ringback: RINGING_TONE })
+      const r = await call.bridge(dialString([customer], { vars: { originate_timeout: 45, instant_ringback: true, origination_caller_id_number: this.o.outboundCallerId } }), { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
       register.facts(call.uuid, { routedTo: `external:${number}`, routeResult: books || (isOk(r) && r.ok) ? 'connected' : isOk(r) ? r.cause : r instanceof CallEnded ? 'agent-hangup' : 'failed' })
       if (books && call.isDetached && this.o.conversations) {

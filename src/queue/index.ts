@@ -37,6 +37,8 @@ export interface QueueParts {
   instance: string
   redisPrefix: string
   gatewayTemplate: string
+  /** The number people outside see when we call them. */
+  outboundCallerId: string
   /** The FreeSWITCH control connections (for callbacks), once they exist. */
   controls: () => ControlClient[]
   /** host:port of our outbound socket, as FreeSWITCH reaches it. */
@@ -62,6 +64,7 @@ export async function startQueues(parts: QueueParts, settings: QueueSettings[]):
     controls: parts.controls,
     appAddress: parts.appAddress,
     gatewayTemplate: parts.gatewayTemplate,
+    outboundCallerId: parts.outboundCallerId,
     prompts: parts.prompts,
     register: parts.register,
     clock: parts.clock,

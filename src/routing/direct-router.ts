@@ -25,6 +25,8 @@ export interface DirectRouterOptions {
   queues: QueueGateway
   /** How an outside number is dialled, e.g. `sofia/gateway/carrier/{number}`. */
   gatewayTemplate: string
+  /** The number an outside number sees when a call is put through to it: the center's. */
+  outboundCallerId?: string
   log: Logger
   /** Database look-ups are tracked by it, so simulated time waits for them. */
   clock: Clock
@@ -175,8 +177,9 @@ export class DirectRouter implements Router {
   private dial(people: Reserved | { kind: 'external'; number: string }, request: RouteRequest): { dial: string; legs: Map<string, string> } | UnsafeCommandError {
     const vars: Variables = { originate_timeout: Math.max(1, Math.round(request.ringTimeoutMs / 1000)), ignore_early_media: true, instant_ringback: true }
     try {
-      // Show the caller's number on the phone that rings, when it can be shown safely.
-      vars.origination_caller_id_number = variableValue('caller number', request.caller.number)
+      // Our people's phones show who calls; an outside number sees the center's own number.
+      vars.origination_caller_id_number =
+        people.kind === 'external' ? this.options.outboundCallerId : variableValue('caller number', request.caller.number)
     } catch {
       // An unshowable caller ID (a SIP URI, odd characters) rings as the default.
     }

@@ -21,9 +21,11 @@ import {
   configuration,
   findAll,
   params,
+  extensions,
   parseXml,
   pcre,
   REPO,
+  wavFormat,
   wellFormed,
   type Element,
 } from './freeswitch-xml.js'
@@ -113,28 +115,6 @@ function loadedModules(doc: Element): string[] {
   return findAll(configuration(doc, 'modules.conf'), 'load').map((l) => l.attrs.module!)
 }
 
-interface Action {
-  application: string
-  data: string
-}
-
-function extensions(doc: Element, context: string): Array<{ name: string; expression: string; field: string; actions: Action[] }> {
-  const section = child(doc, 'section', ['name', 'dialplan'])!
-  const ctx = findAll(section, 'context').find((c) => c.attrs.name === context)
-  if (!ctx) throw new Error(`no context ${context}`)
-  return ctx.children
-    .filter((e) => e.name === 'extension')
-    .map((e) => {
-      const cond = child(e, 'condition')!
-      return {
-        name: e.attrs.name!,
-        field: cond.attrs.field!,
-        expression: cond.attrs.expression!,
-        actions: cond.children.filter((a) => a.name === 'action').map((a) => ({ application: a.attrs.application!, data: a.attrs.data ?? '' })),
-      }
-    })
-}
-
 /** The environment docker-compose.yml gives the "freeswitch" service, with test secrets. */
 const TEST_SECRETS = {
   POSTGRES_PASSWORD: 'pg-test-secret',
@@ -197,17 +177,28 @@ describe('the configuration assembled as FreeSWITCH assembles it', () => {
     expect(doc.children.filter((s) => s.name === 'section').map((s) => s.attrs.name)).toEqual(['configuration', 'directory', 'dialplan'])
   })
 
-  it('reads the environment only through env-set, the way 1.10/1.11 support it', () => {
+  it('reads the environment through env-set, and makes random secrets with exec-set, the way 1.10/1.11 support them', () => {
     const cmds = new Set(bare.directives.map((d) => d.cmd))
-    expect([...cmds].sort()).toEqual(['env-set', 'include', 'set'])
+    expect([...cmds].sort()).toEqual(['env-set', 'exec-set', 'include', 'set'])
     const setBefore = new Set<string>()
+    const readFrom = new Map<string, string>()
     for (const d of bare.directives) {
-      if (d.cmd === 'set') setBefore.add(d.data.split('=')[0]!.trim())
+      const name = d.data.split('=')[0]!.trim()
+      if (d.cmd === 'set') setBefore.add(name)
       if (d.cmd === 'env-set') {
         // Exactly name=$ENV: preprocess_env_set trims nothing and needs the '$'.
         expect(d.data).toMatch(/^[a-z][a-z0-9_]*=\$[A-Z][A-Z0-9_]*$/)
         // Every variable has a default, so a missing environment variable leaves a value.
-        expect(setBefore, `${d.data} has no default set before it`).toContain(d.data.split('=')[0])
+        expect(setBefore, `${d.data} has no default set before it`).toContain(name)
+        readFrom.set(name, d.data.slice(d.data.indexOf('$') + 1))
+      }
+      if (d.cmd === 'exec-set') {
+        // Only these two commands, both in any Linux image: a random UUID, or one when the
+        // variable's environment variable (read just before) is empty.
+        const m = /^([a-z][a-z0-9_]*)=(?:printenv ([A-Z][A-Z0-9_]*) \| grep -q \. \|\| )?cat \/proc\/sys\/kernel\/random\/uuid$/.exec(d.data)
+        expect(m, d.data).not.toBeNull()
+        if (m![2]) expect(readFrom.get(name), d.data).toBe(m![2])
+        setBefore.add(name)
       }
     }
   })
@@ -377,12 +368,15 @@ describe('the configuration assembled as FreeSWITCH assembles it', () => {
 
 describe('secrets', () => {
   const SECRET = /pass(word)?|secret|token|key/i
+  /** Settings about passwords that are not themselves secret. */
+  const NOT_SECRET = new Set(['allow-empty-password'])
 
   it('no password or secret is written in the files: every one is a $${variable}', () => {
     const problems: string[] = []
     for (const file of confFiles()) {
       const root = parseXml(fs.readFileSync(file, 'utf8'))
       for (const e of [...findAll(root, 'param'), ...findAll(root, 'variable')]) {
+        if (NOT_SECRET.has(e.attrs.name ?? '')) continue
         if (SECRET.test(e.attrs.name ?? '') && !/^\$\$\{[a-z0-9_]+\}$/.test(e.attrs.value ?? '')) problems.push(`${path.relative(CONF_DIR, file)}: ${e.attrs.name}="${e.attrs.value}"`)
       }
     }
@@ -395,23 +389,46 @@ describe('secrets', () => {
       cmd: m[1]!,
       data: m[2]!,
     }))
-    const secretSets = directives.filter((d) => d.cmd === 'set' && SECRET.test(d.data.split('=')[0]!))
-    expect(secretSets.length).toBeGreaterThan(0)
-    for (const d of secretSets) expect(d.data).toMatch(/^[a-z0-9_]+=\$\$\{(core_uuid|agent_password_default)\}$/)
-    for (const name of new Set(secretSets.map((d) => d.data.split('=')[0]!))) {
-      expect(directives.some((d) => d.cmd === 'env-set' && d.data.startsWith(`${name}=$`)), `${name} is never read from the environment`).toBe(true)
+    const secretNames = [...new Set(directives.map((d) => d.data.split('=')[0]!).filter((n) => SECRET.test(n)))]
+    expect(secretNames.length).toBeGreaterThan(0)
+    for (const name of secretNames) {
+      const mine = directives.filter((d) => d.data.startsWith(`${name}=`))
+      // The default: a random UUID, or (an agent's own) the shared agent password. Never
+      // core_uuid, which is still empty while the configuration is read.
+      expect([`${name}=cat /proc/sys/kernel/random/uuid`, `${name}=$\${agent_password_default}`], `${name}'s default`).toContain(mine[0]!.data)
+      expect(mine.some((d) => d.cmd === 'env-set' && d.data.startsWith(`${name}=$`)), `${name} is never read from the environment`).toBe(true)
+      expect(mine.map((d) => d.data).join(' ')).not.toContain('core_uuid')
     }
   })
 
-  it('without the environment every secret is the per-start random value (fail closed)', () => {
-    const core = 'f00dfeed-0000-4000-8000-random'
-    const doc = parseXml(assemble({ core: { core_uuid: core } }).xml)
-    expect(params(child(configuration(doc, 'event_socket.conf'), 'settings')).get('password')).toBe(core)
-    const gateway = findAll(configuration(doc, 'sofia.conf'), 'gateway')[0]!
-    expect(params(gateway).get('password')).toBe(core)
-    const passwords = findAll(child(doc, 'section', ['name', 'directory'])!, 'param').filter((p) => p.attrs.name === 'password')
-    expect(passwords.length).toBe(SAMPLE_AGENTS.length)
-    for (const p of passwords) expect(p.attrs.value).toBe(core)
+  it('without the environment every secret is its own random value, new at every start (fail closed)', () => {
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    const secrets = (a: ReturnType<typeof assemble>) => {
+      const doc = parseXml(a.xml)
+      const passwords = findAll(child(doc, 'section', ['name', 'directory'])!, 'param').filter((p) => p.attrs.name === 'password')
+      expect(passwords.length).toBe(SAMPLE_AGENTS.length)
+      return {
+        esl: params(child(configuration(doc, 'event_socket.conf'), 'settings')).get('password')!,
+        carrier: params(findAll(configuration(doc, 'sofia.conf'), 'gateway')[0]!).get('password')!,
+        agents: [...new Set(passwords.map((p) => p.attrs.value!))],
+      }
+    }
+    const one = secrets(assemble())
+    expect(one.esl).toMatch(UUID)
+    expect(one.carrier).toMatch(UUID)
+    expect(one.agents).toHaveLength(1)
+    expect(one.agents[0]).toMatch(UUID)
+    expect(new Set([one.esl, one.carrier, one.agents[0]]).size).toBe(3)
+    const two = secrets(assemble())
+    expect(two.esl).not.toBe(one.esl)
+    expect(two.agents[0]).not.toBe(one.agents[0])
+    // Exported but empty: the event socket still gets a random password (an empty one would
+    // be "ClueCon"); the agents' passwords are empty, which the directory refuses.
+    const empty = assemble({ env: { FREESWITCH_PASSWORD: '', AGENT_PASSWORD_DEFAULT: '', CARRIER_PASSWORD: '' } })
+    expect(secrets(empty).esl).toMatch(UUID)
+    expect(secrets(empty).agents).toEqual([''])
+    const domain = child(child(parseXml(empty.xml), 'section', ['name', 'directory'])!, 'domain')!
+    expect(params(child(domain, 'params')).get('allow-empty-password')).toBe('false')
   })
 
   it('with the environment docker-compose.yml passes, each value lands where it should', () => {
@@ -451,16 +468,3 @@ describe('secrets', () => {
     expect([core.get('rtp-start-port'), core.get('rtp-end-port')]).toEqual(['16600', '16799'])
   })
 })
-
-/** The format of a PCM WAV file, from its "fmt " chunk. */
-function wavFormat(file: string): { rate: number; channels: number; bits: number } {
-  const b = fs.readFileSync(file)
-  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${file}: not a WAV file`)
-  for (let off = 12; off + 8 <= b.length; ) {
-    const id = b.toString('ascii', off, off + 4)
-    const size = b.readUInt32LE(off + 4)
-    if (id === 'fmt ') return { channels: b.readUInt16LE(off + 10), rate: b.readUInt32LE(off + 12), bits: b.readUInt16LE(off + 22) }
-    off += 8 + size + (size % 2)
-  }
-  throw new Error(`${file}: no fmt chunk`)
-}

@@ -1,16 +1,20 @@
 /**
  * FreeSWITCH's configuration as FreeSWITCH reads it, for the deployment tests: a port of
  * the XML pre-processor of FreeSWITCH 1.10/1.11 (src/switch_xml.c: preprocess(),
- * expand_vars(), preprocess_glob(), preprocess_env_set()) that assembles freeswitch.xml and
- * its includes into one document, and a small element tree over fast-xml-parser's output.
+ * expand_vars(), preprocess_glob(), preprocess_env_set(), preprocess_exec_set()) that assembles
+ * freeswitch.xml and its includes into one document, and a small element tree over
+ * fast-xml-parser's output.
  *
  * What is ported, line for line: lines are read one at a time; "$${name}" is replaced by the
  * global variable (nothing when it is unset); a line whose raw text holds "<include>",
  * "</include>" or "<?" is dropped; a line naming the X-PRE-PROCESS tag anywhere but right
- * after "<" is dropped; a directive line runs its command (set, env-set, include; exec-set,
+ * after "<" is dropped; a directive line runs its command (set, env-set, exec-set, include;
  * stun-set and exec are recorded, not run) and is itself dropped; "<!--#" comments are not
- * ported (the configuration must not use them; the tests check).
+ * ported (the configuration must not use them; the tests check). exec-set really runs its
+ * command with /bin/sh, in the environment given, as FreeSWITCH does (popen).
+ * tests/freeswitch/conf.test.ts checks this model against the real switch.
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,12 +23,19 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser'
 export const REPO = fileURLToPath(new URL('../../', import.meta.url))
 export const CONF_DIR = path.join(REPO, 'freeswitch/conf')
 
-/** Global variables FreeSWITCH sets itself before reading vars.xml (FreeSWITCH 1.8 book, "Global variables"). */
+/**
+ * Global variables FreeSWITCH has set when it reads the configuration (switch_core_init in
+ * src/switch_core.c, 1.11.1). core_uuid is not among them: it is set after switch_xml_init, so
+ * "$${core_uuid}" is empty in the configuration (tests/freeswitch/conf.test.ts shows it).
+ */
 export const CORE_VARIABLE_NAMES = [
-  'hostname', 'local_ip_v4', 'local_mask_v4', 'local_ip_v6', 'switch_serial', 'base_dir', 'recordings_dir', 'sound_prefix',
-  'sounds_dir', 'conf_dir', 'log_dir', 'run_dir', 'db_dir', 'mod_dir', 'htdocs_dir', 'script_dir', 'temp_dir', 'grammar_dir',
-  'certs_dir', 'storage_dir', 'cache_dir', 'core_uuid', 'zrtp_enabled', 'nat_public_addr', 'nat_private_addr', 'nat_type',
+  'hostname', 'local_ip_v4', 'local_mask_v4', 'local_ip_v6', 'base_dir', 'recordings_dir', 'sound_prefix', 'sounds_dir', 'conf_dir', 'log_dir',
+  'run_dir', 'db_dir', 'mod_dir', 'htdocs_dir', 'script_dir', 'temp_dir', 'grammar_dir', 'fonts_dir', 'images_dir', 'certs_dir', 'storage_dir',
+  'cache_dir', 'data_dir', 'localstate_dir',
 ] as const
+
+/** Global variables FreeSWITCH sets only later (or never, with -nonat): empty while pre-processing. */
+export const LATE_VARIABLE_NAMES = ['core_uuid', 'switch_serial', 'zrtp_enabled', 'nat_public_addr', 'nat_private_addr', 'nat_type'] as const
 
 export interface Directive {
   file: string
@@ -48,7 +59,7 @@ export interface Assembled {
 export interface AssembleOptions {
   /** The process environment FreeSWITCH starts with (what env-set reads). */
   env?: Record<string, string>
-  /** Values of FreeSWITCH's own global variables (core_uuid, local_ip_v4 ...). */
+  /** Values of FreeSWITCH's own global variables (local_ip_v4, conf_dir ...). */
   core?: Record<string, string>
 }
 
@@ -105,7 +116,6 @@ export function assemble(options: AssembleOptions = {}, confDir = CONF_DIR): Ass
   const globals = new Map<string, string>()
   for (const name of CORE_VARIABLE_NAMES) globals.set(name, `core-${name}`)
   globals.set('local_ip_v4', '172.28.10.2')
-  globals.set('core_uuid', '6f1c0a52-core-uuid-of-this-start')
   for (const [k, v] of Object.entries(options.core ?? {})) globals.set(k, v)
 
   const result: Assembled = { xml: '', globals, directives: [], undefinedReferences: [], files: [] }
@@ -143,11 +153,22 @@ export function assemble(options: AssembleOptions = {}, confDir = CONF_DIR): Ass
             }
             break
           }
+          case 'exec-set': {
+            // preprocess_exec_set: "name = command", spaces around "=" trimmed; the command's exit
+            // status is ignored; its output, when there is any, set with trailing spaces and
+            // newlines cut (not tabs or CRs).
+            const eq = data.indexOf('=')
+            if (eq < 0) break
+            const shellEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }
+            const output = spawnSync('/bin/sh', ['-c', data.slice(eq + 1).replace(/^ +/, '')], { env: shellEnv, encoding: 'utf8' }).stdout
+            if (output !== '') globals.set(data.slice(0, eq).replace(/ +$/, ''), output.replace(/[ \n]+$/, ''))
+            break
+          }
           case 'include':
             for (const f of globFiles(cwd, data)) preprocess(path.dirname(f), f, level + 1)
             break
           default:
-            // exec-set, stun-set, exec: recorded in `directives`; this configuration uses none.
+            // stun-set, exec: recorded in `directives`; this configuration uses neither.
             break
         }
         return
@@ -241,4 +262,40 @@ export function configuration(doc: Element, name: string): Element {
 /** FreeSWITCH's dialplan regular expressions are PCRE; the ones we write are also valid JavaScript. */
 export function pcre(expression: string): RegExp {
   return new RegExp(expression)
+}
+
+export interface Action {
+  application: string
+  data: string
+}
+
+/** The extensions of a dialplan context: each one's condition and actions. */
+export function extensions(doc: Element, context: string): Array<{ name: string; expression: string; field: string; actions: Action[] }> {
+  const section = child(doc, 'section', ['name', 'dialplan'])!
+  const ctx = findAll(section, 'context').find((c) => c.attrs.name === context)
+  if (!ctx) throw new Error(`no context ${context}`)
+  return ctx.children
+    .filter((e) => e.name === 'extension')
+    .map((e) => {
+      const cond = child(e, 'condition')!
+      return {
+        name: e.attrs.name!,
+        field: cond.attrs.field!,
+        expression: cond.attrs.expression!,
+        actions: cond.children.filter((a) => a.name === 'action').map((a) => ({ application: a.attrs.application!, data: a.attrs.data ?? '' })),
+      }
+    })
+}
+
+/** The format of a PCM WAV file, from its "fmt " chunk. */
+export function wavFormat(file: string): { rate: number; channels: number; bits: number } {
+  const b = fs.readFileSync(file)
+  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${file}: not a WAV file`)
+  for (let off = 12; off + 8 <= b.length; ) {
+    const id = b.toString('ascii', off, off + 4)
+    const size = b.readUInt32LE(off + 4)
+    if (id === 'fmt ') return { channels: b.readUInt16LE(off + 10), rate: b.readUInt32LE(off + 12), bits: b.readUInt16LE(off + 22) }
+    off += 8 + size + (size % 2)
+  }
+  throw new Error(`${file}: no fmt chunk`)
 }

@@ -26,6 +26,7 @@ import { realClock } from '../../src/time/clock.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { reportChaos } from './chaos-report.js'
+import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let db: TestDatabase | undefined
@@ -92,9 +93,9 @@ it('reconnects with back-off, re-subscribes and reconciles the calls out within 
   await waitFor('control connection up', () => control.isUp, 5000)
 
   const store = app.dialer!.campaigns
-  const created = await store.create({ name: 'control drop', kind: 'informational', settings: { maxAttempts: 1, callsPerSecond: 20, window: { start: '00:00', end: '23:59' } } })
+  const created = await store.create({ name: 'control drop', kind: 'informational', settings: { maxAttempts: 1, callsPerSecond: 20, window: OPEN_WINDOW } })
   if (isCampaignError(created)) throw new Error(created.message)
-  await db.db.insert(contacts).values(Object.keys(plans).map((phone) => ({ campaignId: created.id, phone, timezone: 'UTC' })))
+  await db.db.insert(contacts).values(Object.keys(plans).map((phone) => ({ campaignId: created.id, phone, timezone: middayZone() })))
   await store.setStatus(created.id, 'running', new Date())
   app.dialer!.kick(created.id)
   await waitFor('three calls out', () => dialled.length === 3, 5000)

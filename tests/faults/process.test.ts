@@ -17,6 +17,7 @@ import type { Endpoint } from '../../src/sim/dial-string.js'
 import { startSimulator, type PartyPlan, type Simulator } from '../../src/sim/index.js'
 import { realClock } from '../../src/time/clock.js'
 import { freePort, startAppProcess, type AppProcess } from '../helpers/app-process.js'
+import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js'
 import { reportChaos } from './chaos-report.js'
 
@@ -31,15 +32,6 @@ afterEach(async () => {
   sim = undefined
   db = undefined
 })
-
-/** A fixed-offset zone where it is midday now, so the default calling window is open whenever this runs. */
-function middayZone(now = new Date()): string {
-  let offset = 12 - now.getUTCHours()
-  if (offset > 14) offset -= 24
-  if (offset < -12) offset += 24
-  // Etc/GMT zones count the other way round: Etc/GMT-3 is UTC+3.
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`
-}
 
 async function world(plan: (endpoint: Endpoint) => PartyPlan): Promise<{ sim: Simulator; dialled: Array<{ number: string; at: number }> }> {
   const dialled: Array<{ number: string; at: number }> = []
@@ -75,7 +67,7 @@ describe('the app process', () => {
     const w = await world((endpoint) => (endpoint.tech === 'sofia' ? { outcome: 'answer', ringMs: 400, answeredBy: 'person', talkMs: 2500 } : { outcome: 'not-registered', ringMs: 0 }))
     sim = w.sim
     const store = new Campaigns(db.db)
-    const created = await store.create({ name: 'kill test', kind: 'informational', settings: { maxLines: 6, callsPerSecond: 4, maxAttemptsPerDay: 3 } })
+    const created = await store.create({ name: 'kill test', kind: 'informational', settings: { maxLines: 6, callsPerSecond: 4, maxAttemptsPerDay: 3, window: OPEN_WINDOW } })
     if (isCampaignError(created)) throw new Error(created.message)
     const zone = middayZone()
     const people = Array.from({ length: 36 }, (_, i) => `+3876120${String(i).padStart(4, '0')}`)

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { contactNumber, personEndpoint, type ContactKind } from '../../src/bundle/extensions.js'
 import { attempts, calls, clients, contacts, surveyAnswers } from '../../src/db/schema/index.js'
 import { loadDormantClients } from '../../src/lists/dormant.js'
+import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
 import { eventually, TEST_QUEUES, World } from './harness/world.js'
 
 let w: World
@@ -42,22 +43,13 @@ beforeEach(async () => {
   await w.driver.drain()
 })
 
-/** A fixed-offset zone where it is midday now, so the calling window is open whenever this runs. */
-function middayZone(now = new Date()): string {
-  let offset = 12 - now.getUTCHours()
-  if (offset > 14) offset -= 24
-  if (offset < -12) offset += 24
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`
-}
-
-const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
 let next = 0
 
 async function createCampaign(kind: string, settings: Record<string, unknown> = {}): Promise<number> {
   const r = await w.http('POST', '/campaigns', {
     name: `${kind} ${++next}`,
     kind,
-    settings: { dialTemplate: 'loopback/{number}/default', window: { start: '08:00', end: '18:00', days: EVERY_DAY }, ringTimeoutSeconds: 5, maxAttempts: 1, maxLines: 10, callsPerSecond: 10, ...settings },
+    settings: { dialTemplate: 'loopback/{number}/default', window: OPEN_WINDOW, ringTimeoutSeconds: 5, maxAttempts: 1, maxLines: 10, callsPerSecond: 10, ...settings },
   })
   expect(r.status, JSON.stringify(r.json)).toBe(201)
   return r.json.id as number
@@ -129,6 +121,9 @@ describe('each campaign kind meets a person, a machine, no answer and a busy lin
     const said = w.driver.of(p.person!.callUuid).filter((e) => e['Event-Name'] === 'CHANNEL_EXECUTE' && e.Application === 'playback').map((e) => e['Application-Data'] ?? '')
     expect(said.some((d) => /reminder-intro/.test(d) && /say-/.test(d))).toBe(true)
     expect(said.some((d) => /reminder-due/.test(d) && /say-/.test(d))).toBe(true)
+    // A campaign that names no caller ID shows the center's number (OUTBOUND_CALLER_ID), not a default.
+    const seen = w.driver.events.find((e) => e['Event-Name'] === 'CHANNEL_CREATE' && e['Channel-Name'] === `loopback/${[...remindContacts].find(([, k]) => k === 'person')![0]}-b`)
+    expect(seen?.['Caller-Caller-ID-Number']).toBe('+38733200200')
     // Recorded ("recording: all") and in the call register.
     const [row] = await w.db.db.select().from(calls).where(eq(calls.callUuid, p.person!.callUuid))
     expect(row).toMatchObject({ campaignId: remind, direction: 'outbound' })

@@ -6,7 +6,7 @@
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { personEndpoint } from '../../src/bundle/extensions.js'
+import { contactNumber, personEndpoint } from '../../src/bundle/extensions.js'
 import { calls } from '../../src/db/schema/index.js'
 import { loudness, longestSilenceMs } from './harness/audio.js'
 import { eventually, World } from './harness/world.js'
@@ -20,7 +20,11 @@ beforeAll(async () => {
   await w.seed({
     agents: [{ id: 'ivan', name: 'Ivan Marić', endpoint: personEndpoint('answers', 'ivan'), groups: ['operators'] }],
     // Known retail clients with a manager, so the main menu is where they land; one is a VIP.
-    clients: [1, 2, 3].map((n) => ({ name: `Client ${n}`, phone: CLIENT(n), type: 'retail' as const, managerId: 'ivan', language: 'en', vip: n === 3 })),
+    clients: [
+      ...[1, 2, 3].map((n) => ({ name: `Client ${n}`, phone: CLIENT(n), type: 'retail' as const, managerId: 'ivan', language: 'en', vip: n === 3 })),
+      // A client whose number reaches a person who answers (the callback dials it back).
+      { name: 'Callback Client', phone: contactNumber('person', 77), type: 'retail' as const, managerId: 'ivan', language: 'en' },
+    ],
   })
   await w.startApp()
   await w.loginAgents('ivan')
@@ -37,8 +41,8 @@ beforeEach(async () => {
 const row = async (uuid: string) => (await w.db.db.select().from(calls).where(eq(calls.callUuid, uuid)))[0]
 
 /** A caller who asks for an operator (main menu, 0) and records what they hear from then on. */
-async function toOperator(n: number): Promise<{ aLeg: string; bLeg: string; heard: string }> {
-  const caller = await w.driver.call(CLIENT(n))
+async function toOperator(n: number | string): Promise<{ aLeg: string; bLeg: string; heard: string }> {
+  const caller = await w.driver.call(typeof n === 'string' ? n : CLIENT(n))
   await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
   const heard = path.join(w.sw.dir, `heard-${caller.aLeg}.wav`)
   await w.driver.api(`uuid_record ${caller.aLeg} start ${heard}`)
@@ -89,5 +93,28 @@ describe('a queue on the real switch', () => {
     await w.driver.hangup(vip.aLeg)
     await bridged(regular.bLeg)
     await w.driver.hangup(regular.aLeg)
+  }, 90_000)
+
+  // Risk: a callback bridged from the operator's leg showed the customer their own number.
+  it('a caller who asks to be called back is called back when the operator is free, and sees the center’s number', async () => {
+    const busy = await toOperator(1)
+    await bridged(busy.bLeg)
+    const caller = await toOperator(contactNumber('person', 77))
+    await w.driver.executing(caller.bLeg, 'playback', /queue-hold\.wav/)
+    await w.driver.press(caller.aLeg, '2')
+    await w.driver.executing(caller.bLeg, 'playback', /queue-callback-confirmed\.wav/)
+    await w.driver.hangup(caller.aLeg)
+    await w.driver.hangup(busy.aLeg)
+    // Ivan is rung first, then the customer: the leg that reaches them runs the person extension.
+    const customer = await w.driver.waitForEvent(
+      'the customer called back',
+      (e) => e['Event-Name'] === 'CHANNEL_CREATE' && e['Channel-Name'] === `loopback/${contactNumber('person', 77)}-b`,
+      40_000,
+    )
+    expect(customer['Caller-Caller-ID-Number']).toBe('+38733200200')
+    const other = customer['Unique-ID']!
+    await w.driver.waitForEvent('the customer answers', (e) => e['Event-Name'] === 'CHANNEL_ANSWER' && e['Unique-ID'] === other, 20_000)
+    await new Promise((r) => setTimeout(r, 500))
+    await w.driver.hangup(other)
   }, 90_000)
 })

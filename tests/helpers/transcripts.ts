@@ -1,7 +1,8 @@
 /**
- * The golden ESL transcripts of a real FreeSWITCH 1.11.1 (tests/fixtures/esl-transcripts,
- * a copy of ../shared/esl-transcripts): their chunks exactly as read or written, and a
- * message-level view (each direction of each connection framed into messages).
+ * The golden ESL transcripts of a real FreeSWITCH 1.11.1 (tests/fixtures/esl-transcripts:
+ * a copy of ../shared/esl-transcripts, and those scripts/record-transcript.ts made): their
+ * chunks exactly as read or written, and a message-level view (each direction of each
+ * connection framed into messages).
  */
 import fs from 'node:fs'
 import path from 'node:path'

@@ -101,3 +101,12 @@ export async function until(cond: () => boolean, replay: Replay, ms = 5000): Pro
     await new Promise((r) => setTimeout(r, 5))
   }
 }
+
+/**
+ * What our outbound sessions send that the recorded apps did not (the replay peer answers
+ * `+OK` as FreeSWITCH does): socket_resume on at the start (OutboundServer), off with
+ * hangup_after_bridge before each bridge and on again after a failed one (Call.bridge).
+ */
+export const resumeOn = (uuid: string): string => `api uuid_setvar ${uuid} socket_resume true`
+export const beforeBridge = (uuid: string): string => `api uuid_setvar_multi ${uuid} socket_resume=false;hangup_after_bridge=true`
+export const afterFailedBridge = (uuid: string): string => `api uuid_setvar_multi ${uuid} socket_resume=true`

@@ -6,7 +6,7 @@
  * and commands the transcript lacks can get the reply FreeSWITCH would have given.
  */
 import type { CmdItem } from './replay-script.js'
-import type { Framed } from './replay-wire.js'
+import { apiResponse, commandReply, type Framed } from './replay-wire.js'
 
 export interface OurCommand {
   line: string
@@ -31,6 +31,8 @@ export interface Match {
   replacements: Array<[string, string]>
   /** bgapi job: the transcript's Job-UUID (if it ran a bgapi) becomes ours. */
   job?: { ours: string; recorded: string | undefined; fromApi: boolean; command: string }
+  /** What FreeSWITCH answers our command instead of the recorded reply. */
+  reply?: Buffer[]
 }
 
 export type Side = 'outbound' | 'inbound'
@@ -48,6 +50,11 @@ export function match(side: Side, ours: OurCommand, theirs: CmdItem, appUuid: (c
     if (jobUuid === undefined) return theirVerb === 'bgapi' ? none : undefined
     const recorded = theirVerb === 'bgapi' ? theirs.reply?.raw.toString('utf8').match(/^Job-UUID: (\S+)$/m)?.[1] : undefined
     return { replacements: [], job: { ours: jobUuid, recorded, fromApi: theirVerb === 'api', command } }
+  }
+  // `resume` and the channel variable socket_resume=true are one flag to mod_event_socket
+  // (LFLAG_RESUME || socket_resume): our sessions set the variable; FreeSWITCH answers the api.
+  if (side === 'outbound' && theirVerb === 'resume' && /^api uuid_setvar \S+ socket_resume true$/.test(ours.line)) {
+    return { replacements: [], reply: [apiResponse('+OK\n')] }
   }
   if (ours.verb !== theirVerb) return undefined
   switch (ours.verb) {
@@ -133,7 +140,28 @@ export function setupReply(ours: OurCommand): string | undefined {
       return `+OK event listener enabled ${ours.line.split(' ')[1] ?? 'plain'}`
     case 'exit':
       return '+OK bye'
+    case 'filter':
+      return filterReply(ours.line.slice('filter '.length))
     default:
       return undefined
   }
+}
+
+/**
+ * Our outbound sessions set socket_resume (and, around bridges, hangup_after_bridge) on
+ * their own channel: FreeSWITCH answers `+OK` (socket-resume-variable); a static socket
+ * (`Control: single-channel`) takes no api command (as recorded for linger).
+ */
+export function sessionVarsReply(ours: OurCommand, singleChannel: boolean): Buffer | undefined {
+  if (!/^api uuid_setvar(_multi)? \S+ (socket_resume|hangup_after_bridge)[ =]/.test(ours.line)) return undefined
+  return singleChannel ? commandReply('-ERR command not found') : apiResponse('+OK\n')
+}
+
+/** mod_event_socket's reply to `filter <header> <value>` / `filter delete <header> [<value>]` (inbound-event-filters). */
+function filterReply(args: string): string {
+  const [first = '', ...rest] = args.split(' ')
+  if (first.toLowerCase() === 'delete' && rest.length > 0) return `+OK filter deleted. [${rest[0]}][${rest.slice(1).join(' ')}]`
+  if (rest.length === 0) return '-ERR invalid syntax'
+  const [name, value] = first.toLowerCase() === 'add' ? [rest[0], rest.slice(1).join(' ')] : [first, rest.join(' ')]
+  return `+OK filter added. [${name}]=[${value}]`
 }

@@ -9,7 +9,7 @@ import { dialString, leg } from '../../src/esl/dial-string.js'
 import { CallEnded } from '../../src/esl/results.js'
 import { loadTranscript } from '../helpers/transcripts.js'
 import { OUTBOUND_CASES } from './replay-cases.js'
-import { controlClient, nextEvent, ok, outboundServer, until, within, type Harness } from './replay-harness.js'
+import { afterFailedBridge, beforeBridge, controlClient, nextEvent, ok, outboundServer, resumeOn, until, within, type Harness } from './replay-harness.js'
 import { Replay } from './replay-peer.js'
 
 const cleanup: Array<() => Promise<void>> = []
@@ -55,7 +55,7 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      expect(replay.report('conn1')).toMatchObject({ unconsumed: [], extras: ['resume'], late: [], closedByApp: false })
+      expect(replay.report('conn1')).toMatchObject({ unconsumed: [], extras: [resumeOn(call.uuid)], late: [], closedByApp: false })
       expect(call.uuid).toBe('e28fc7de-852b-4216-86ea-cc6ebb8bf32e')
       expect(call.callerNumber).toBe('1001')
       expect(r.subscribed).toBe(true)
@@ -94,7 +94,7 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      expect(replay.report('conn1')).toMatchObject({ unconsumed: [], extras: ['resume'], late: [] })
+      expect(replay.report('conn1')).toMatchObject({ unconsumed: [], extras: [resumeOn(call.uuid)], late: [] })
       expect(r.first).toMatchObject({ digits: '', result: 'failure' })
       expect(r.second).toMatchObject({ digits: '1', result: 'success' })
       // hangup() resolves only once FreeSWITCH reported the channel gone.
@@ -129,7 +129,7 @@ const cases: Record<string, () => void> = {
       expect(report.unconsumed).toEqual([])
       // The recorded app (`linger 2`) sent nothing more; our Call sends `exit` after
       // CHANNEL_HANGUP_COMPLETE, which races FreeSWITCH's recorded close.
-      expect(report.extras.filter((c) => c !== 'exit')).toEqual(['resume'])
+      expect(report.extras.filter((c) => c !== 'exit')).toEqual([resumeOn(call.uuid)])
       expect([...report.extras, ...report.late].filter((c) => c === 'exit')).toHaveLength(1)
       expect(r.playback).toBeInstanceOf(CallEnded)
       const ended = r.playback as CallEnded
@@ -163,7 +163,7 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      expect(replay.report('conn1')).toMatchObject({ unconsumed: [], extras: ['resume'], late: [] })
+      expect(replay.report('conn1')).toMatchObject({ unconsumed: [], extras: [resumeOn(call.uuid)], late: [] })
       expect(call.channel.get('Channel-Name')).toBe('sofia/internal/sipp@127.0.0.1:5070')
       expect(r.digits).toMatchObject({ digits: '1', result: 'success' })
       expect(presses).toEqual([{ digit: '1', durationMs: 280, source: 'RTP' }])
@@ -200,7 +200,7 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      expect(replay.report('out1')).toMatchObject({ unconsumed: [], extras: ['resume'], late: [] })
+      expect(replay.report('out1')).toMatchObject({ unconsumed: [], extras: [resumeOn(call.uuid)], late: [] })
       expect(r.full).toMatchObject({ response: 'FILE PLAYED', terminator: undefined })
       expect(r.interrupted).toMatchObject({ response: 'FILE PLAYED', terminator: '#' })
       expect(presses.map((p) => [p.digit, p.source])).toEqual([
@@ -243,7 +243,9 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      expect(replay.report('out1')).toMatchObject({ unconsumed: [], extras: ['resume'], late: [] })
+      // Each bridge turns socket_resume off (the conversation outlives the app); a failed one turns it back on.
+      const failed = [beforeBridge(call.uuid), afterFailedBridge(call.uuid)]
+      expect(replay.report('out1')).toMatchObject({ unconsumed: [], extras: [resumeOn(call.uuid), beforeBridge(call.uuid), ...failed, ...failed, ...failed], late: [] })
       expect(bridged).toEqual([agent])
       expect(await (r.kill as Promise<unknown>)).toMatchObject({ ok: true, text: '+OK\n' })
       expect(r.b1).toMatchObject({ ok: true, disposition: 'SUCCESS', dialStatus: 'SUCCESS', cause: 'NORMAL_CLEARING' })
@@ -274,7 +276,7 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      expect(replay.report('out1')).toMatchObject({ unconsumed: [], extras: ['resume'], late: [] })
+      expect(replay.report('out1')).toMatchObject({ unconsumed: [], extras: [resumeOn(call.uuid)], late: [] })
       expect(r.message).toMatchObject({ path: `/srv/fsw/recordings/${call.uuid}.wav`, ms: 2960, silenceStopped: true, hungUp: false })
       expect(r.speak).toMatchObject({ app: 'speak', response: '_none_' })
       expect(summary.hangupCause).toBe('NORMAL_CLEARING')
@@ -333,7 +335,7 @@ const cases: Record<string, () => void> = {
 
       expect(h.failures).toEqual([])
       expect(replay.errors).toEqual([])
-      for (const conn of ['out1', 'out2']) expect(replay.report(conn)).toMatchObject({ unconsumed: [], extras: ['resume'], late: [] })
+      for (const [conn, c] of [['out1', call1], ['out2', call2]] as const) expect(replay.report(conn)).toMatchObject({ unconsumed: [], extras: [resumeOn(c.uuid)], late: [] })
       expect(r.subscribed1).toBe(true)
       expect(r.plainStart).toMatchObject({ app: 'avmd_start', response: '_none_' })
       expect(r.startsAfterPlain).toBe(0)

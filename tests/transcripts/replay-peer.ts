@@ -14,13 +14,14 @@
  * as everything before it has.
  *
  * Our commands the transcript lacks get the reply FreeSWITCH would give (`resume` ->
- * `+OK`, the ControlClient's `bgapi status` ping -> a status job); anything else unmatched
+ * `+OK`, `api uuid_setvar[_multi] <uuid> socket_resume ...` -> `+OK`, the ControlClient's
+ * `bgapi status` ping -> a status job); anything else unmatched
  * is an error. `report()` tells the test what was claimed, made up and left over.
  */
 import net from 'node:net'
 import { EventEmitter } from 'node:events'
 import type { Transcript } from '../helpers/transcripts.js'
-import { match, ourCommand, REORDERABLE, setupReply, verbOf, type Match, type OurCommand, type Side } from './replay-match.js'
+import { match, ourCommand, REORDERABLE, sessionVarsReply, setupReply, verbOf, type Match, type OurCommand, type Side } from './replay-match.js'
 import { buildScript, deferred, type CmdItem, type ConnScript, type Deferred, type OutItem } from './replay-script.js'
 import { backgroundJob, commandReply, eventField, frameAll, framingError, PLAUSIBLE_STATUS, reframe, replaceAll } from './replay-wire.js'
 
@@ -386,6 +387,10 @@ export class Replay {
       if (/^[0-9a-f-]{36}$/.test(from) && to.length !== 36) this.errors.push(`${run.conn}: Event-UUID ${to} is not 36 characters: Content-Length would change`)
       this.replacements.push([from, to])
     }
+    if (m.reply && cmd.reply) {
+      const instead = m.reply
+      cmd.reply.transform = () => instead
+    }
     const job = m.job
     if (!job) return
     if (job.recorded) this.replacements.push([job.recorded, job.ours])
@@ -406,6 +411,8 @@ export class Replay {
       const job = ours.headers.get('job-uuid') ?? ''
       return [commandReply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }), backgroundJob(this.jobTemplate, job, 'status', this.statusText)]
     }
+    const vars = run.side === 'outbound' ? sessionVarsReply(ours, run.script.items.some((i) => i.kind === 'out' && i.raw.includes('\nControl: single-channel\n'))) : undefined
+    if (vars) return [vars]
     const text = setupReply(ours)
     return text === undefined ? undefined : [commandReply(text)]
   }

@@ -114,6 +114,11 @@ export function commandReply(text: string, extra: Record<string, string> = {}): 
  * JSON BACKGROUND_JOB of the same transcript (its Core-UUID, host, calling function ...);
  * without one a minimal event with the fields esl-lite and FreeSWITCH's readers use.
  */
+/** An api/response as FreeSWITCH writes it (Content-Type first). */
+export function apiResponse(body: string): Buffer {
+  return Buffer.from(`Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`)
+}
+
 export function backgroundJob(template: Record<string, unknown> | undefined, jobUuid: string, command: string, body: string): Buffer {
   const [name, ...args] = command.split(' ')
   const data: Record<string, unknown> = { ...(template ?? { 'Event-Name': 'BACKGROUND_JOB', 'Event-Calling-File': 'mod_event_socket.c', 'Event-Calling-Function': 'api_exec' }) }

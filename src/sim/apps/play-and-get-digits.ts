@@ -30,8 +30,10 @@ export const playAndGetDigits: AppImpl = async (ch, arg, signal) => {
   const digitTimeout = Number(a[9]) > 0 ? Number(a[9]) : timeout
   if (regexSource && varName) ch.setVar(`${varName}_invalid`, undefined)
   while (ch.isUp && !signal.aborted && tries > 0) {
-    let { status, digits } = await ivrRead(ch, signal, { file, min, max, timeout, digitTimeout, terminators, varName })
-    if (status === 'timeout' && digits.length >= min) status = 'success'
+    const read = await ivrRead(ch, signal, { file, min, max, timeout, digitTimeout, terminators, varName })
+    const digits = read.digits
+    // Enough digits when the digit timeout struck: accepted (read_result keeps saying `timeout`).
+    const status = read.status === 'timeout' && digits.length >= min ? 'success' : read.status
     if (min === 0 && digits === '' && ch.getVar('read_terminator_used') !== undefined) return '_none_'
     if (status === 'success' && digits !== '') {
       if (regex === undefined || regex.test(digits)) return '_none_'
