@@ -13,7 +13,7 @@ export const FALLBACK_TONE = 'tone_stream://%(500,500,440);loops=30'
 export const CONTACT = {
   /** Answers and stays on the line until hung up. */
   person: 1,
-  /** An answering machine: greeting (flite), 1 s 1 kHz beep, 5 s, hangs up. */
+  /** An answering machine: greeting (flite), 1 s 1 kHz beep, records 20 s, hangs up. */
   machine: 2,
   /** Rings and never answers. */
   noAnswer: 3,
@@ -46,11 +46,12 @@ function extension(name: string, pattern: string, actions: Array<[string, string
   return `  <extension name="${name}">\n    <condition field="destination_number" expression="${pattern}">\n${body}\n    </condition>\n  </extension>`
 }
 
+/** An answering machine: greeting, beep, then it records for up to 20 s. */
 const MACHINE: Array<[string, string?]> = [
   ['answer'],
   ['speak', 'flite|kal|Hello, you have reached the answering machine of the test family. Please leave a message'],
   ['playback', 'tone_stream://%(1000,0,1000)'],
-  ['sleep', '5000'],
+  ['sleep', '20000'],
   ['hangup'],
 ]
 

@@ -153,7 +153,7 @@ export class CampaignCalls {
       if (e.name === 'CUSTOM' && e.get('Event-Subclass') === 'avmd::beep' && !machine.signal.aborted) {
         call.log.info('answering machine: beep heard')
         machine.abort()
-        void call.api(`uuid_break ${call.uuid}`)
+        void call.interrupt()
       }
     }
     call.on('event', onEvent)

@@ -120,6 +120,8 @@ export interface BridgeResult {
 
 interface PendingApp {
   app: string
+  /** The digit that ends it early, for play_and_get_digits. */
+  terminator?: string
   resolve: (v: Completion | CallEnded) => void
 }
 
@@ -208,7 +210,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   // --- applications --------------------------------------------------------------------
 
   /** Runs a dialplan application and waits for FreeSWITCH to report it complete. */
-  async execute(app: string, arg = ''): Promise<Completion | CallEnded | CommandFailed> {
+  async execute(app: string, arg = '', terminator?: string): Promise<Completion | CallEnded | CommandFailed> {
     if (this.endedCause !== undefined) return new CallEnded(this.endedCause)
     const eventUuid = randomUUID()
     let text: string
@@ -218,7 +220,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       if (err instanceof UnsafeCommandError) return new CommandFailed(app, err.message)
       throw err
     }
-    const completion = new Promise<Completion | CallEnded>((resolve) => this.pending.set(eventUuid, { app, resolve }))
+    const completion = new Promise<Completion | CallEnded>((resolve) => this.pending.set(eventUuid, { app, terminator, resolve }))
     const reply = await this.session.send(text)
     if (reply === undefined) return this.endedOr('CONNECTION_LOST', eventUuid)
     if (!reply.ok) {
@@ -262,7 +264,7 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       return new CommandFailed('play_and_get_digits', `min/max/tries/timeouts must be non-negative integers with min <= max and tries >= 1`)
     }
     const arg = [req.min, req.max, req.tries, req.timeoutMs, t, req.prompt, invalid, DIGITS_VAR, regex, req.digitTimeoutMs ?? req.timeoutMs].join(' ')
-    const r = await this.execute('play_and_get_digits', arg)
+    const r = await this.execute('play_and_get_digits', arg, t[0])
     if (!isCompletion(r)) return r
     const result = r.event.variable('read_result') ?? 'failure'
     // FreeSWITCH 1.11 says `timeout` when fewer than `max` digits came without a terminator,
@@ -389,6 +391,18 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       return new CommandFailed(command, (err as Error).message)
     }
     return (await this.session.send(text)) ?? new CommandFailed(command, 'socket closed')
+  }
+
+  /**
+   * Stops what the channel is doing for us at once: a playback (uuid_break), and a running
+   * play_and_get_digits, which uuid_break does not end (it only cuts the prompt, then waits
+   * out its digit timeout: transcript avmd-pagd-break): its own terminator, received as if
+   * the caller had pressed it, ends it.
+   */
+  async interrupt(): Promise<void> {
+    await this.api(`uuid_break ${this.uuid}`)
+    const reading = [...this.pending.values()].find((p) => p.app === 'play_and_get_digits')
+    if (reading?.terminator) await this.api(`uuid_recv_dtmf ${this.uuid} ${reading.terminator}`)
   }
 
   /** Sets channel variables at once, not queued behind what the channel is doing (uuid_setvar_multi). */

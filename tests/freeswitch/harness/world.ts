@@ -53,6 +53,8 @@ export interface WorldOptions {
   name: string
   /** Queue settings (default TEST_QUEUES). */
   queues?: Record<string, unknown>
+  /** Campaign scripts besides those in campaigns/scripts, by id. */
+  scripts?: Record<string, unknown>
   /** Changes to the default flow (node settings such as a route's ring time). */
   flow?: (flow: { nodes: Record<string, Record<string, unknown>> }) => void
 }
@@ -75,7 +77,7 @@ export class World {
     readonly appPort: number,
     readonly httpPort: number,
     readonly redisPrefix: string,
-    readonly dirs: { flows: string; queuesFile: string; recordings: string; data: string },
+    readonly dirs: { flows: string; scripts: string; queuesFile: string; recordings: string; data: string },
   ) {}
 
   static async start(options: WorldOptions): Promise<World> {
@@ -87,9 +89,11 @@ export class World {
       sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort), holdMusicDir: path.join(ROOT, 'prompts', 'music') })
       const driver = await SwitchDriver.connect(sw)
       const base = fs.mkdtempSync(path.join(os.tmpdir(), `world-${options.name}-`))
-      const dirs = { flows: path.join(base, 'flows'), queuesFile: path.join(base, 'queues.yaml'), recordings: path.join(base, 'recordings'), data: path.join(base, 'data') }
+      const dirs = { flows: path.join(base, 'flows'), scripts: path.join(base, 'scripts'), queuesFile: path.join(base, 'queues.yaml'), recordings: path.join(base, 'recordings'), data: path.join(base, 'data') }
       fs.mkdirSync(dirs.flows)
       fs.mkdirSync(dirs.recordings)
+      fs.cpSync(path.join(ROOT, 'campaigns/scripts'), dirs.scripts, { recursive: true })
+      for (const [id, script] of Object.entries(options.scripts ?? {})) fs.writeFileSync(path.join(dirs.scripts, `${id}.yaml`), YAML.stringify(script))
       // The default flow, open around the clock: the tests must not depend on the hour or the day.
       const flow = YAML.parse(fs.readFileSync(path.join(ROOT, 'flows/default.yaml'), 'utf8')) as Record<string, unknown>
       const allDay = ['00:00-24:00']
@@ -115,6 +119,7 @@ export class World {
       ESL_LISTEN_PORT: String(this.appPort),
       HTTP_PORT: String(this.httpPort),
       FLOWS_DIR: this.dirs.flows,
+      SCRIPTS_DIR: this.dirs.scripts,
       QUEUES_FILE: this.dirs.queuesFile,
       RECORDINGS_DIR: this.dirs.recordings,
       DATA_DIR: this.dirs.data,
