@@ -2,7 +2,7 @@
  * The api commands the simulator answers, with FreeSWITCH 1.11's reply texts as the
  * transcripts recorded them (trailing newline or not): status, originate, uuid_kill,
  * uuid_break, uuid_bridge, uuid_broadcast, uuid_record, uuid_transfer, uuid_getvar,
- * uuid_setvar, uuid_setvar_multi, uuid_exists, uuid_send_dtmf, show channels, hupall, version.
+ * uuid_setvar, uuid_setvar_multi, uuid_exists, uuid_send_dtmf, uuid_recv_dtmf, show channels, hupall, version.
  */
 import { startSessionRecording, stopSessionRecording } from './apps/record.js'
 import type { SimChannel } from './channel.js'
@@ -111,6 +111,14 @@ export async function runApi(sw: SimSwitch, line: string): Promise<string> {
       ch.setVar('last_dtmf_duration', '2000')
       sw.afterReply(() => void sw.sendDigits(to, a[1]!.replace(/@\d+$/, '')))
       return `+OK ${ch.uuid} sent DTMF ${a[1]}.\n`
+    }
+    case 'uuid_recv_dtmf': {
+      // DTMF the channel receives as if its far end had pressed it (mod_commands.c).
+      const ch = chan(a[0])
+      if (!a[0] || !a[1]) return '-USAGE: <uuid> <dtmf_data>\n'
+      if (!ch) return '-ERR Cannot locate session!\n'
+      sw.afterReply(() => void sw.sendDigits(ch, a[1]!))
+      return `+OK ${ch.uuid} received DTMF ${a[1]}.\n`
     }
     case 'hupall': {
       const cause = a[0] ?? 'MANAGER_REQUEST'

@@ -202,9 +202,11 @@ describe('the app image', () => {
     const user = instructions.filter((l) => l.startsWith('USER ')).at(-1)
     expect(user).toBe('USER node')
     expect(instructions.some((l) => l.startsWith('HEALTHCHECK') && l.includes('/health'))).toBe(true)
-    // npm run build writes dist/main.js (tsconfig.build.json: src -> dist).
+    // npm run build writes dist/main.js (tsconfig.build.json: src -> dist), with the files the
+    // compiled code reads beside it: the Redis Lua scripts and the pages' assets.
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json')
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json && cp -r src/calls/lua dist/calls/ && cp -r src/web/static dist/web/')
+    expect(instructions).toContain('COPY src/calls/lua ./dist/calls/lua')
     expect(pkg.scripts.start).toBe('node dist/main.js')
     const tsconfig = JSON.parse(fs.readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } }
     expect(tsconfig.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' })
