@@ -160,7 +160,7 @@ export class World {
   }
 
   /** An HTTP request to the running app as its admin. */
-  async http(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async http(method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     this.token ??= await this.login()
     const res = await fetch(`http://127.0.0.1:${this.httpPort}${url}`, {
       method,
@@ -168,9 +168,9 @@ export class World {
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()
-    let json: unknown = text
+    let json: Record<string, unknown> = { text }
     try {
-      json = JSON.parse(text)
+      json = JSON.parse(text) as Record<string, unknown>
     } catch {
       // not JSON: kept as text
     }
