@@ -6,12 +6,12 @@
  * extensions that behave like each kind of contact (src/bundle/extensions.ts).
  */
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { contactNumber, personEndpoint, type ContactKind } from '../../src/bundle/extensions.js'
 import { attempts, calls, clients, contacts, surveyAnswers } from '../../src/db/schema/index.js'
 import { loadDormantClients } from '../../src/lists/dormant.js'
 import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
-import { eventually, TEST_QUEUES, World } from './harness/world.js'
+import { aroundTests, eventually, TEST_QUEUES, World } from './harness/world.js'
 
 let w: World
 
@@ -52,13 +52,7 @@ beforeAll(async () => {
   await w.loginAgents('ivan', 'maria', 'lena')
 }, 120_000)
 
-afterAll(async () => {
-  await w?.stop()
-}, 60_000)
-
-beforeEach(async () => {
-  await w.driver.drain()
-})
+aroundTests(() => w)
 
 let next = 0
 

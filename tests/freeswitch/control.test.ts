@@ -2,10 +2,10 @@
  * The control connection (inbound event socket) on the real switch: a refused password is
  * said as such, and only the events the app listens to cross the connection.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/esl/control-client.js'
 import { silentLogger } from '../../src/log.js'
-import { World } from './harness/world.js'
+import { aroundTests, World } from './harness/world.js'
 
 let w: World
 
@@ -13,9 +13,7 @@ beforeAll(async () => {
   w = await World.start({ name: 'control' })
 }, 120_000)
 
-afterAll(async () => {
-  await w?.stop()
-}, 60_000)
+aroundTests(() => w)
 
 afterEach(async () => {
   await w.killApps()

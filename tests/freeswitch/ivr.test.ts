@@ -5,11 +5,11 @@
  */
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { agents, calls, recordings } from '../../src/db/schema/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { agents, recordings } from '../../src/db/schema/index.js'
 import { loudness, longestSilenceMs } from './harness/audio.js'
 import { personEndpoint } from '../../src/bundle/extensions.js'
-import { eventually, World } from './harness/world.js'
+import { aroundTests, eventually, World } from './harness/world.js'
 
 let w: World
 
@@ -39,16 +39,9 @@ beforeAll(async () => {
   await w.startApp()
 }, 120_000)
 
-afterAll(async () => {
-  await w?.stop()
-}, 60_000)
+aroundTests(() => w)
 
-beforeEach(async () => {
-  await w.driver.drain()
-})
-
-const row = async (uuid: string) => (await w.db.db.select().from(calls).where(eq(calls.callUuid, uuid)))[0]
-const ended = (uuid: string) => eventually(`the register's end of ${uuid}`, async () => ((await row(uuid))?.endedAt ? row(uuid) : undefined), 20_000, () => w.tail())
+const ended = (uuid: string) => w.endedRow(uuid)
 const setEndpoint = (id: string, endpoint: string) => w.db.db.update(agents).set({ endpoint }).where(eq(agents.id, id))
 
 describe('the default flow on the real switch', () => {

@@ -4,12 +4,10 @@
  * goes first. What callers heard is read from recordings of their own legs.
  */
 import path from 'node:path'
-import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { contactNumber, personEndpoint } from '../../src/bundle/extensions.js'
-import { calls } from '../../src/db/schema/index.js'
 import { loudness, longestSilenceMs } from './harness/audio.js'
-import { eventually, World } from './harness/world.js'
+import { aroundTests, World } from './harness/world.js'
 
 let w: World
 
@@ -30,15 +28,8 @@ beforeAll(async () => {
   await w.loginAgents('ivan')
 }, 120_000)
 
-afterAll(async () => {
-  await w?.stop()
-}, 60_000)
+aroundTests(() => w)
 
-beforeEach(async () => {
-  await w.driver.drain()
-})
-
-const row = async (uuid: string) => (await w.db.db.select().from(calls).where(eq(calls.callUuid, uuid)))[0]
 
 /** A caller who asks for an operator (main menu, 0) and records what they hear from then on. */
 async function toOperator(n: number | string): Promise<{ aLeg: string; bLeg: string; heard: string }> {
@@ -71,7 +62,7 @@ describe('a queue on the real switch', () => {
     await new Promise((r) => setTimeout(r, 500))
     await w.driver.api(`uuid_record ${second.aLeg} stop ${second.heard}`)
     await w.driver.hangup(second.aLeg)
-    const r = await eventually('the register', async () => ((await row(second.bLeg))?.endedAt ? row(second.bLeg) : undefined))
+    const r = await w.endedRow(second.bLeg)
     expect(r).toMatchObject({ queue: 'operators', queueOutcome: 'answered', answeredBy: 'ivan', routedTo: 'queue:operators' })
     expect(r!.queueWaitMs).toBeGreaterThan(10_000)
     expect(r!.queueOffers.map((o) => `${o.agent}:${o.result}`)).toEqual(['ivan:answered'])

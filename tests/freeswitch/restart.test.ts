@@ -4,11 +4,9 @@
  * not left in silence, and the next instance closes the books of what went on without it
  * (the call register's end, the agent's state).
  */
-import { eq } from 'drizzle-orm'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FALLBACK_TONE, personEndpoint } from '../../src/bundle/extensions.js'
-import { calls } from '../../src/db/schema/index.js'
-import { eventually, World } from './harness/world.js'
+import { aroundTests, eventually, World } from './harness/world.js'
 
 let w: World
 
@@ -29,19 +27,13 @@ beforeAll(async () => {
   })
 }, 120_000)
 
-afterAll(async () => {
-  await w?.stop()
-}, 60_000)
-
-beforeEach(async () => {
-  await w.driver.drain()
-})
+aroundTests(() => w)
 
 afterEach(async () => {
   await w.killApps()
 })
 
-const row = async (uuid: string) => (await w.db.db.select().from(calls).where(eq(calls.callUuid, uuid)))[0]
+const row = (uuid: string) => w.callRow(uuid)
 const fallbackPlayed = (uuid: string) => w.driver.of(uuid).some((e) => e['Event-Name'] === 'CHANNEL_EXECUTE' && e['Application-Data'] === FALLBACK_TONE)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -78,7 +70,7 @@ describe('the app stopping while callers talk and wait', () => {
     const second = await w.startApp()
     await sleep(1000)
     await w.driver.hangup(caller.aLeg)
-    const after = await eventually('the next app closes the record', async () => ((await row(caller.bLeg))?.endedAt ? row(caller.bLeg) : undefined), 20_000, () => w.tail())
+    const after = await w.endedRow(caller.bLeg)
     expect(after!.hangupCause).toBe('NORMAL_CLEARING')
     expect(after!.endedAt!.getTime()).toBeGreaterThan(from + 3000)
     await w.stopApp(second)
@@ -104,7 +96,7 @@ describe('the app stopping while callers talk and wait', () => {
       const a = await w.http('GET', '/agents/ivan')
       return a.json.state === 'available' ? a : undefined
     }, 40_000, () => w.tail())
-    const r = await eventually('the record closed', async () => ((await row(caller.bLeg))?.endedAt ? row(caller.bLeg) : undefined), 20_000)
+    const r = await w.endedRow(caller.bLeg)
     expect(r).toMatchObject({ queue: 'operators', answeredBy: 'ivan', hangupCause: 'NORMAL_CLEARING' })
     await w.http('POST', '/agents/ivan/logout')
     await w.stopApp(second)

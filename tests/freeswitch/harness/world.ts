@@ -8,8 +8,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeEach } from 'vitest'
 import YAML from 'yaml'
-import { agents, clients } from '../../../src/db/schema/index.js'
+import { agents, calls, clients } from '../../../src/db/schema/index.js'
 import { freePort, startAppProcess, type AppProcess } from '../../helpers/app-process.js'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js'
 import { testExtensions } from '../../../src/bundle/extensions.js'
@@ -185,6 +187,19 @@ export class World {
     }
   }
 
+  /** The call register's row of a call. */
+  async callRow(uuid: string): Promise<typeof calls.$inferSelect | undefined> {
+    return (await this.db.db.select().from(calls).where(eq(calls.callUuid, uuid)))[0]
+  }
+
+  /** The call register's row of a call once it says the call ended. */
+  endedRow(uuid: string, ms = 20_000): Promise<typeof calls.$inferSelect> {
+    return eventually(`the register's end of ${uuid}`, async () => {
+      const r = await this.callRow(uuid)
+      return r?.endedAt ? r : undefined
+    }, ms, () => this.tail())
+  }
+
   /** What a test failure should show: the app's last lines and the switch's log tail. */
   tail(): string {
     const app = this.apps.at(-1)
@@ -218,4 +233,14 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() - from > ms) throw new Error(`${what}: not within ${ms} ms${explain ? `\n${explain()}` : ''}`)
     await new Promise((r) => setTimeout(r, 100))
   }
+}
+
+/** What every test file on the real switch does around its tests: no call left from the last test, and the world stopped at the end. */
+export function aroundTests(world: () => World | undefined): void {
+  beforeEach(async () => {
+    await world()?.driver.drain()
+  })
+  afterAll(async () => {
+    await world()?.stop()
+  }, 60_000)
 }
