@@ -58,9 +58,9 @@ class FlowRun {
     const { call, flow, s } = this
     s.register.facts(call.uuid, { flowId: flow.id, language: this.state.language })
     if (!isOk(await call.answer())) return this.ended()
-    // The flow decides what follows a failed or finished bridge, not the dialplan.
+    // The flow decides what follows a failed bridge, not the dialplan (a finished one ends the
+    // call: Call.bridge).
     await call.set('continue_on_fail', 'true')
-    await call.set('hangup_after_bridge', 'false')
     if (flow.recording === 'all') await s.recorder.recordCall(call)
     let event: FlowEvent = { type: 'start' }
     while (!this.state.done) {
