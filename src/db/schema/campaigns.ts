@@ -41,6 +41,10 @@ export const contactLists = pgTable('contact_lists', {
   duplicates: integer('duplicates').notNull().default(0),
   doNotCall: integer('do_not_call').notNull().default(0),
   error: text('error'),
+  /** The character encoding the file was read in (utf-8, windows-1250 ...), as detected or as the uploader chose. */
+  encoding: text('encoding'),
+  /** What the loader made of the file beyond single rows: languages mapped to the prompts we have ({"hr": {"to": "bs", "rows": 3}}) ... */
+  notes: jsonb('notes').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
 })
@@ -91,6 +95,9 @@ export const contacts = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
     lastOutcome: text('last_outcome'),
     disposition: text('disposition'),
+    /** A callback the contact agreed with an operator: when (also nextAttemptAt) and with whom. */
+    callbackAt: timestamp('callback_at', { withTimezone: true, mode: 'date' }),
+    callbackAgentId: text('callback_agent_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
