@@ -19,6 +19,18 @@ import { fileURLToPath } from 'node:url'
 import type { ChaosRow } from '../tests/faults/chaos-report.js'
 import { textTable } from '../src/cli/text-table.js'
 import { loadTable, runLoad, type LoadResult } from './load.js'
+import { exitWithHelp } from '../src/cli/usage.js'
+
+exitWithHelp(`
+usage: npm run chaos [-- --quick | --no-load]
+
+The fault scenarios (tests/faults, tests/hostile) and the load run, with a table of what was
+injected and what came of it, written to docs/RELIABILITY.md.
+
+  --quick      a small load run (200 calls, 4 minutes)
+  --no-load    the faults only
+  -h, --help   this text
+`)
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')

@@ -39,6 +39,23 @@ import { runHandoffs, type HandoffResult } from './freeswitch/handoff.js'
 import { writeSection } from './freeswitch/doc.js'
 import { runIvrLevel, type IvrLevel, type LevelContext } from './freeswitch/ivr-load.js'
 import { cpuSeconds, otherLoad, postgresBackends, snapshot } from './freeswitch/proc.js'
+import { exitWithHelp } from '../src/cli/usage.js'
+
+exitWithHelp(`
+usage: npm run bench:freeswitch [-- options]
+
+The figures on the real FreeSWITCH 1.11.1 bundle (/opt/freeswitch): IVR callers under Lua and
+through the app, and the queue hand-off; written to docs/BENCHMARKS.md.
+
+  --levels=25,50,100   concurrency levels
+  --window=60          seconds during which new calls start at each level
+  --quick              levels 10,25, window 40 s, 40 queue callers (figures not written)
+  --no-lua / --no-app / --no-queue   leave a part out
+  --operators=3 --callers=130        the hand-off part
+  --profile            the app runs with --cpu-prof
+  --no-write           print only
+  -h, --help           this text
+`)
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const LUA = path.join(ROOT, 'bench/freeswitch/ivr-menu.lua')

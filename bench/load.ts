@@ -7,7 +7,7 @@
  *
  *   node --expose-gc --import tsx bench/load.ts [--calls 1000] [--minutes 10] [--agents 250] [--json]
  */
-import { parseArgs } from 'node:util'
+import { parseCommandLine } from '../src/cli/usage.js'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { pathToFileURL } from 'node:url'
@@ -138,8 +138,19 @@ export function loadTable(r: LoadResult): string {
   )
 }
 
+const LOAD_USAGE = `
+usage: npm run load [-- options]
+
+N concurrent simulated calls through the IVR and a queue for M minutes of virtual time, against
+the app over real TCP, Postgres and Redis; prints the heap, sockets and timers by minute.
+
+  --calls 1000 --minutes 10 --agents 250 --warmup 3 --seed 1
+  --json       one JSON object instead of the table
+  -h, --help   this text
+`
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine('npm run load', LOAD_USAGE, {
     options: {
       calls: { type: 'string', default: '1000' },
       minutes: { type: 'string', default: '10' },

@@ -17,6 +17,21 @@ import { listLoadBenchmark } from './list-load.js'
 import { parseBenchmark } from './parse.js'
 import { queueLatencyBenchmark } from './queue-latency.js'
 import { textTable as table } from '../src/cli/text-table.js'
+import { exitWithHelp } from '../src/cli/usage.js'
+
+exitWithHelp(`
+usage: npm run bench [-- options]
+
+Prints the benchmark tables and writes them, with the command and the date, to docs/BENCHMARKS.md.
+
+  --quick          smaller inputs and fewer levels (a smoke run)
+  --levels=a,b,c   the capacity benchmark's concurrency levels
+  --capacity-only  the capacity benchmark alone
+  --queue-only     the queue benchmark alone
+  --lists-only     the list-loading benchmark alone
+  dialer-sim       the predictive-dialing simulation alone (or --dialer-only)
+  -h, --help       this text
+`)
 
 const quick = process.argv.includes('--quick')
 const levelsArg = process.argv.find((a) => a.startsWith('--levels='))

@@ -7,10 +7,19 @@
  * the simulator to what was recorded.
  */
 import path from 'node:path'
+import { exitWithHelp } from '../src/cli/usage.js'
 import { FIXTURE_DIR } from '../tests/helpers/transcripts.js'
 import { recordScenario } from '../tests/transcripts/recorder/recording-session.js'
 import { SCENARIOS, scenarioNamed } from '../tests/transcripts/recorder/scenarios/index.js'
 
+exitWithHelp(`
+usage: tsx scripts/record-transcript.ts <${SCENARIOS.map((s) => s.name).join('|')}|all> [--out <dir>]
+
+Records golden ESL transcripts from the real FreeSWITCH 1.11.1 bundle (a private instance per
+scenario) into tests/fixtures/esl-transcripts, or --out <dir>.
+
+  -h, --help   this text
+`)
 const args = process.argv.slice(2)
 const outAt = args.indexOf('--out')
 const outDir = outAt >= 0 ? path.resolve(args[outAt + 1] ?? '.') : FIXTURE_DIR

@@ -117,6 +117,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         queues,
         globalMaxLines: config.dialerMaxLines,
         outboundCallerId: config.outboundCallerId,
+        scripts: options.scripts!.map((f) => f.id),
       })
     : undefined
   const preview = dialer

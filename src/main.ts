@@ -14,8 +14,30 @@ import { ivrCallFlow } from './ivr/service.js'
 import { loadQueues, QueueConfigError } from './queue/config.js'
 import { createLogger } from './log.js'
 import { realClock } from './time/clock.js'
+import { exitWithHelp } from './cli/usage.js'
+import { appStartProblem, httpStartProblem } from './startup-problems.js'
+
+const USAGE = `
+usage: npm start   (node dist/main.js; from the sources: npx tsx src/main.ts)
+
+The contact center: takes FreeSWITCH's calls on the event socket, dials campaigns, serves the
+HTTP API and the pages. Configured by environment variables (README.md lists them all):
+
+  DATABASE_URL        postgres://... (default: 127.0.0.1:5432 if it answers, else PGlite in DATA_DIR)
+  REDIS_URL           redis://127.0.0.1:6379      REDIS_PREFIX   cc
+  FREESWITCH_NODES    host:port,...  (127.0.0.1:8021)   FREESWITCH_PASSWORD
+  ESL_LISTEN_HOST     127.0.0.1      ESL_LISTEN_PORT 8084   where FreeSWITCH's calls come in
+  ESL_ADVERTISE_HOST  the address FreeSWITCH reaches ESL_LISTEN_PORT at
+  HTTP_HOST           127.0.0.1      HTTP_PORT 3000         the API and the pages
+  FLOWS_DIR flows  QUEUES_FILE queues/queues.yaml  SCRIPTS_DIR campaigns/scripts  PROMPTS_DIR prompts
+  RECORDINGS_DIR recordings  DATA_DIR data  DEFAULT_COUNTRY BA  LOG_LEVEL info
+  ADMIN_PASSWORD  METRICS_TOKEN  SESSION_TTL_MINUTES  DIALER_MAX_LINES  OUTBOUND_CALLER_ID  GATEWAY_TEMPLATE
+
+  -h, --help   this text
+`
 
 async function main(): Promise<void> {
+  exitWithHelp(USAGE)
   let config
   try {
     config = loadConfig()
@@ -42,7 +64,17 @@ async function main(): Promise<void> {
     throw err
   }
   log.info({ flows: flows.map((f) => ({ id: f.id, numbers: f.numbers, source: f.source })) }, 'IVR flows loaded')
-  const app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), flows, queues, scripts })
+  let app
+  try {
+    app = await startApp({ config, log, clock: realClock, flow: ivrCallFlow({ flows }), flows, queues, scripts })
+  } catch (err) {
+    // A port taken, Redis or PostgreSQL away: the setting to change, not a stack trace.
+    const problem = appStartProblem(err, config)
+    if (!problem) throw err
+    log.fatal({ err: (err as Error).message }, problem)
+    console.error(problem)
+    process.exit(2)
+  }
   // With nobody in the users table, the first admin (its password on stdout, not in the log).
   await ensureAdmin(new UserStore(app.database.db, realClock), { password: config.adminPassword, log })
   let http: FastifyInstance
@@ -50,6 +82,7 @@ async function main(): Promise<void> {
     http = await startHttpServer(app, config.http)
   } catch (err) {
     log.fatal({ err, http: config.http }, 'the HTTP API cannot listen (HTTP_HOST / HTTP_PORT)')
+    console.error(httpStartProblem(err, config))
     await app.stop(0)
     process.exit(2)
   }

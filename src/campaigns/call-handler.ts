@@ -20,6 +20,8 @@ import { markDialed, outcomeOfFailure, type AttemptResult } from '../dialer/atte
 import { CAMPAIGN_VARS, type Dialer } from '../dialer/dialer.js'
 import { PREVIEW_VAR, presenceToken } from '../dialer/preview.js'
 import type { Campaign } from './campaigns.js'
+import { contactVars } from './contact-vars.js'
+import { campaignCallIsVip } from './priority.js'
 
 /** The script a campaign kind runs when its settings name none. */
 const DEFAULT_SCRIPT: Record<string, string | undefined> = {
@@ -109,6 +111,8 @@ export class CampaignCalls {
     let result: AttemptResult
     let talkFrom: number | undefined
     try {
+      // The operator's leg holds the conversation: recorded like a queue call.
+      await ivr.recorder.recordCall(call)
       const dial = dialString([endpointFromTemplate(s.dialTemplate, a.phone)], {
         vars: { origination_uuid: a.callUuid, origination_caller_id_number: s.callerId ?? this.o.outboundCallerId, originate_timeout: s.ringTimeoutSeconds, [CAMPAIGN_VARS.campaign]: campaign.id, [CAMPAIGN_VARS.contact]: a.contactId },
       })
@@ -159,8 +163,7 @@ export class CampaignCalls {
     call.on('event', onEvent)
     await call.execute('avmd_start')
     let disposition: string | undefined
-    const vars: Record<string, string | number> = { 'contact.name': contact.name, 'contact.phone': contact.phone, 'contact.currency': 'EUR' }
-    for (const [k, v] of Object.entries(contact.fields)) vars[`contact.${k}`] = v
+    const vars = contactVars(contact, campaign.settings)
     await runFlow(call, flow, ivr, {
       vars,
       language,
@@ -192,12 +195,15 @@ export class CampaignCalls {
     const s = campaign.settings
     const queues = this.o.queues
     if (!queues || !s.operatorsQueue) return { outcome: 'failed', cause: 'NO_OPERATORS_QUEUE' }
+    // Recorded as inbound queue calls are: the whole call, catalogued when it ends.
+    await this.o.ivr.recorder.recordCall(call)
     let agent: string | undefined
     const r = await queues.service.enqueue({
       call,
       queue: s.operatorsQueue,
-      // The person is on the line already: ahead of everyone waiting.
-      caller: { number: contact.phone, language, clientId: contact.clientId ?? undefined, vip: true, source: `campaign:${campaign.id}` },
+      // In line with inbound callers unless the campaign or the queue says campaign calls go first;
+      // a callback agreed with an operator goes to them when they are free (agent).
+      caller: { number: contact.phone, language, clientId: contact.clientId ?? undefined, vip: campaignCallIsVip(s.priority, queues.settings.find((q) => q.name === s.operatorsQueue)?.campaignPriority), source: `campaign:${campaign.id}`, agent: contact.callbackAgentId ?? undefined },
       options: {
         maxWaitMs: s.connectWithinSeconds * 1000,
         silent: true,

@@ -3,9 +3,13 @@
  * stopped. The status is the one switch every instance's dialer reads, so a pause takes
  * effect everywhere at its next claim (and no claimed-but-not-dialled call goes out).
  */
-import { eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { attempts, CAMPAIGN_KINDS, campaigns, contacts, surveyAnswers, type CampaignKind, type CampaignStatus } from '../db/schema/index.js'
+import { agents, attempts, CAMPAIGN_KINDS, campaigns, contacts, surveyAnswers, type CampaignKind, type CampaignStatus } from '../db/schema/index.js'
+import type { Queues } from '../queue/index.js'
+import type { Clock } from '../time/clock.js'
+import { blockedReason, blockFacts } from './blocked.js'
+import { settingsProblems } from './checks.js'
 import { campaignSettings, CampaignSettingsError, type CampaignSettings } from './settings.js'
 
 export interface Campaign {
@@ -20,28 +24,60 @@ export interface Campaign {
 
 export type CampaignError = { error: 'unknown-campaign' | 'bad-settings' | 'bad-kind' | 'bad-transition'; message: string }
 
-/** Which status may follow which. */
+/** Which status may follow which. Archived: out of the list, its history kept, never changed again. */
 const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
-  draft: ['running', 'stopped'],
+  draft: ['running', 'stopped', 'archived'],
   running: ['paused', 'stopped', 'done'],
-  paused: ['running', 'stopped'],
-  stopped: [],
-  done: ['running'],
+  paused: ['running', 'stopped', 'archived'],
+  stopped: ['archived'],
+  done: ['running', 'archived'],
+  archived: [],
+}
+
+/** What the settings are checked against (checks.ts); without it only their shape is. */
+export interface CampaignContext {
+  queues?: Queues
+  /** Ids of the campaign scripts loaded. */
+  scripts?: string[]
+  clock?: Clock
 }
 
 export class Campaigns {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly ctx: CampaignContext = {},
+  ) {}
+
+  private now(): Date {
+    return new Date(this.ctx.clock?.now() ?? Date.now())
+  }
+
+  /** What is wrong with these settings in this call center, each naming its field. */
+  async problems(kind: CampaignKind, settings: CampaignSettings): Promise<string[]> {
+    if (!this.ctx.queues && !this.ctx.scripts) return []
+    const people = await this.db.select({ id: agents.id, groups: agents.groups }).from(agents)
+    return settingsProblems(kind, settings, { queues: this.ctx.queues?.settings ?? [], scripts: this.ctx.scripts, agents: people }, this.now())
+  }
+
+  /** The settings checked in shape and against the call center; a CampaignError naming each bad field. */
+  private async checked(kind: CampaignKind, input: unknown): Promise<CampaignError | undefined> {
+    let settings: CampaignSettings
+    try {
+      settings = campaignSettings(input ?? {})
+    } catch (err) {
+      if (err instanceof CampaignSettingsError) return { error: 'bad-settings', message: err.message }
+      throw err
+    }
+    const problems = await this.problems(kind, settings)
+    return problems.length > 0 ? { error: 'bad-settings', message: problems.join('\n') } : undefined
+  }
 
   async create(input: { name: string; kind: string; settings?: unknown }): Promise<Campaign | CampaignError> {
     if (!(CAMPAIGN_KINDS as readonly string[]).includes(input.kind)) {
       return { error: 'bad-kind', message: `kind must be one of ${CAMPAIGN_KINDS.join(', ')} (got '${input.kind}')` }
     }
-    try {
-      campaignSettings(input.settings ?? {})
-    } catch (err) {
-      if (err instanceof CampaignSettingsError) return { error: 'bad-settings', message: err.message }
-      throw err
-    }
+    const bad = await this.checked(input.kind as CampaignKind, input.settings)
+    if (bad) return bad
     const [row] = await this.db
       .insert(campaigns)
       .values({ name: input.name, kind: input.kind as CampaignKind, settings: (input.settings ?? {}) as Record<string, unknown> })
@@ -54,8 +90,47 @@ export class Campaigns {
     return row ? toCampaign(row) : undefined
   }
 
-  async list(): Promise<Campaign[]> {
-    return (await this.db.select().from(campaigns).orderBy(campaigns.id)).map(toCampaign)
+  /** Every campaign but the archived ones, unless asked for. */
+  async list(options: { archived?: boolean } = {}): Promise<Campaign[]> {
+    const where = options.archived ? undefined : ne(campaigns.status, 'archived')
+    return (await this.db.select().from(campaigns).where(where).orderBy(campaigns.id)).map(toCampaign)
+  }
+
+  /**
+   * A new name and/or settings, checked as at creation. The settings named replace the
+   * stored ones (null takes one back to its default); the rest are kept.
+   */
+  async update(id: number, input: { name?: string; settings?: Record<string, unknown> }): Promise<Campaign | CampaignError> {
+    const [current] = await this.db.select().from(campaigns).where(eq(campaigns.id, id))
+    if (!current) return { error: 'unknown-campaign', message: `there is no campaign ${id}` }
+    if (current.status === 'archived') return { error: 'bad-transition', message: 'an archived campaign cannot be changed' }
+    const settings: Record<string, unknown> = { ...current.settings }
+    for (const [k, v] of Object.entries(input.settings ?? {})) {
+      if (v === null) delete settings[k]
+      else settings[k] = v
+    }
+    const bad = await this.checked(current.kind, settings)
+    if (bad) return bad
+    // Only if nobody archived it meanwhile.
+    const [row] = await this.db
+      .update(campaigns)
+      .set({ name: input.name ?? current.name, settings })
+      .where(and(eq(campaigns.id, id), ne(campaigns.status, 'archived')))
+      .returning()
+    return row ? toCampaign(row) : { error: 'bad-transition', message: 'an archived campaign cannot be changed' }
+  }
+
+  /** Contacts were added to a campaign that had finished: it runs again. True when it was reopened. */
+  async reopen(id: number): Promise<boolean> {
+    const rows = await this.db.update(campaigns).set({ status: 'running', endedAt: null }).where(and(eq(campaigns.id, id), eq(campaigns.status, 'done'))).returning({ id: campaigns.id })
+    return rows.length > 0
+  }
+
+  /** Why a running campaign makes no calls now (blocked.ts), or null. */
+  async blockedReason(c: Campaign, now: Date): Promise<string | null> {
+    if (c.status !== 'running') return null
+    const facts = await blockFacts(this.db, this.ctx.queues?.store, c, await this.problems(c.kind, c.settings), now)
+    return blockedReason(c, facts, now)
   }
 
   async running(): Promise<Campaign[]> {
@@ -68,14 +143,19 @@ export class Campaigns {
     if (!current) return { error: 'unknown-campaign', message: `there is no campaign ${id}` }
     if (current.status === status) return current
     if (!TRANSITIONS[current.status].includes(status)) {
-      return { error: 'bad-transition', message: `a ${current.status} campaign cannot become ${status}` }
+      return { error: 'bad-transition', message: `${current.status === 'archived' ? 'an' : 'a'} ${current.status} campaign cannot become ${status}` }
+    }
+    if (status === 'running') {
+      const problems = await this.problems(current.kind, current.settings)
+      if (problems.length > 0) return { error: 'bad-settings', message: problems.join('\n') }
     }
     const [row] = await this.db
       .update(campaigns)
       .set({
         status,
         startedAt: status === 'running' && !current.startedAt ? now : undefined,
-        endedAt: status === 'stopped' || status === 'done' ? now : null,
+        // Archiving keeps when it ended.
+        endedAt: status === 'archived' ? undefined : status === 'stopped' || status === 'done' ? now : null,
       })
       .where(eq(campaigns.id, id))
       .returning()
@@ -110,6 +190,7 @@ export class Campaigns {
       abandonRate: reached() > 0 ? count('abandoned') / reached() : null,
       abandonRateToday: reached(true) > 0 ? count('abandoned', true) / reached(true) : null,
       operatorTalkMs: list.reduce((s, r) => s + Number(r.talk_ms ?? 0), 0),
+      blockedReason: await this.blockedReason(campaign, now),
     }
   }
 
@@ -146,6 +227,8 @@ export interface CampaignFigures {
   abandonRate: number | null
   abandonRateToday: number | null
   operatorTalkMs: number
+  /** Why a running campaign makes no calls now (no operators, window closed until ...), or null. */
+  blockedReason: string | null
 }
 
 export const isCampaignError = (v: unknown): v is CampaignError => typeof v === 'object' && v !== null && 'error' in v

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { schemaIssues } from '../ivr/flow/shape.js'
+import { isCurrencyCode } from '../lists/values.js'
 
 const Day = Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d)))
 const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'a time such as 08:00' })
@@ -17,6 +18,8 @@ export const CampaignSettingsSchema = Type.Object(
   {
     /** Country of numbers written without an international prefix. */
     defaultCountry: Type.String({ pattern: '^[A-Z]{2}$', default: 'BA', description: 'a two-letter country code such as BA' }),
+    /** Amounts in the lists are in this currency unless a row says otherwise (ISO 4217); the country's when not given. */
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'an ISO 4217 currency code such as BAM' })),
     /** Leave out contacts whose row does not say they consented. */
     requireConsent: Type.Boolean({ default: false }),
     /** When contacts may be called, in their own local time. */
@@ -57,6 +60,8 @@ export const CampaignSettingsSchema = Type.Object(
     operatorsQueue: Type.Optional(Type.String({ minLength: 1 })),
     /** An answered call must reach an operator this fast, or it is abandoned. */
     connectWithinSeconds: Type.Number({ minimum: 0.5, maximum: 10, default: 2 }),
+    /** Answered calls waiting for an operator: in line with inbound callers (normal), or ahead of them (vip); the queue's campaignPriority when not given. */
+    priority: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('vip')])),
     /** Predictive pacing: abandoned calls per person answering, at most (0.03 when not given: Ofcom, FTC). */
     maxAbandonRate: Type.Optional(Type.Number({ minimum: 0, maximum: 0.2 })),
     /** Answering machines: leave the message after the beep, or hang up and try again later. */
@@ -77,6 +82,8 @@ export type DialMode = 'agentless' | 'progressive' | 'preview' | 'predictive'
 
 export interface CampaignSettings {
   defaultCountry: string
+  /** ISO 4217; undefined: the country's (src/lists/values.ts: campaignCurrency). */
+  currency?: string
   requireConsent: boolean
   window: { start: string; end: string; days: string[]; holidays: string[] }
   maxAttempts: number
@@ -90,6 +97,8 @@ export interface CampaignSettings {
   mode: DialMode
   operatorsQueue: string | undefined
   connectWithinSeconds: number
+  /** Ahead of inbound callers when 'vip'; undefined: as the queue says (src/campaigns/priority.ts). */
+  priority?: 'normal' | 'vip'
   /** Predictive pacing's cap on abandoned calls per person answering; 0.03 when undefined. */
   maxAbandonRate?: number
   machine: 'leave-message' | 'hangup'
@@ -98,7 +107,8 @@ export interface CampaignSettings {
   dormantMonths: number
 }
 
-export const DEFAULT_RETRY_MINUTES: CampaignSettings['retryMinutes'] = { busy: 10, 'no-answer': 60, machine: 240, failed: 30, abandoned: 60 }
+/** Abandoned: 72 hours before the person is called again (Ofcom's persistent-misuse policy). */
+export const DEFAULT_RETRY_MINUTES: CampaignSettings['retryMinutes'] = { busy: 10, 'no-answer': 60, machine: 240, failed: 30, abandoned: 72 * 60 }
 
 export class CampaignSettingsError extends Error {
   override readonly name = 'CampaignSettingsError'
@@ -115,6 +125,7 @@ export function campaignSettings(input: unknown): CampaignSettings {
   )
   if (problems.length > 0) throw new CampaignSettingsError(problems)
   const s = withDefaults as CampaignSettingsInput
+  if (s.currency !== undefined && !isCurrencyCode(s.currency)) throw new CampaignSettingsError([`settings.currency: ${s.currency} is not an ISO 4217 currency code (such as BAM, EUR)`])
   const w = s.window ?? {}
   if (w.start && w.end && w.start >= w.end) throw new CampaignSettingsError([`settings.window: start ${w.start} is not before end ${w.end}`])
   const perDayGiven = typeof input === 'object' && input !== null && 'maxAttemptsPerDay' in input
@@ -125,6 +136,7 @@ export function campaignSettings(input: unknown): CampaignSettings {
   }
   return {
     defaultCountry: s.defaultCountry,
+    ...(s.currency !== undefined ? { currency: s.currency } : {}),
     requireConsent: s.requireConsent,
     window: { start: w.start ?? '08:00', end: w.end ?? '21:00', days: w.days ?? ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], holidays: w.holidays ?? [] },
     maxAttempts: s.maxAttempts,
@@ -138,6 +150,7 @@ export function campaignSettings(input: unknown): CampaignSettings {
     mode: s.mode ?? (s.operatorsQueue ? 'progressive' : 'agentless'),
     operatorsQueue: s.operatorsQueue,
     connectWithinSeconds: s.connectWithinSeconds,
+    ...(s.priority !== undefined ? { priority: s.priority } : {}),
     ...(s.maxAbandonRate !== undefined ? { maxAbandonRate: s.maxAbandonRate } : {}),
     machine: s.machine,
     script: s.script,

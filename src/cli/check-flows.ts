@@ -7,6 +7,18 @@ import { ConfigError, loadConfig } from '../config.js'
 import { FlowError } from '../ivr/flow/problems.js'
 import { loadReadyFlows } from '../ivr/readiness.js'
 import { loadQueues, QueueConfigError } from '../queue/config.js'
+import { exitWithHelp } from './usage.js'
+
+exitWithHelp(`
+usage: npm run flows:check
+
+Loads the queues (QUEUES_FILE, default queues/queues.yaml), the IVR flows in FLOWS_DIR (default
+flows/) and the campaign scripts in SCRIPTS_DIR (default campaigns/scripts), and checks that every
+prompt they play is recorded under PROMPTS_DIR in each of their languages and every queue they route
+to exists. Prints each problem with its file and node; exits 1 if there is any.
+
+  -h, --help   this text
+`)
 
 try {
   const config = loadConfig()

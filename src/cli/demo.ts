@@ -20,13 +20,14 @@ import { parseArgs } from 'node:util'
 import { startApp } from '../app.js'
 import { requireBundle } from '../bundle/freeswitch.js'
 import { pickCaller, random } from '../demo/callers.js'
-import { DemoError, loadDemoSetup, printCallReport, serveDemoPages, startShift, untilStopSignal, type DemoSetup } from '../demo/demo-run.js'
+import { DemoError, loadDemoSetup, printCallReport, serveDemoPages, startShift, watchStopSignals, type DemoSetup } from '../demo/demo-run.js'
 import { repairDemoPhones, runRealSwitchDemo } from '../demo/real-switch.js'
+import { demoDirectory } from '../demo/parties.js'
 import { seedSampleData } from '../demo/sample-data.js'
+import { appStartProblem } from '../startup-problems.js'
 import { ivrCallFlow } from '../ivr/service.js'
 import { createLogger } from '../log.js'
-import type { Endpoint } from '../sim/dial-string.js'
-import { startSimulator, type PartyPlan } from '../sim/index.js'
+import { startSimulator } from '../sim/index.js'
 import { VirtualClock } from '../time/virtual-clock.js'
 import { keepTimeMoving } from '../web/demo-support.js'
 import type { Logger } from 'pino'
@@ -106,18 +107,13 @@ const seed = Number(opts.seed) || 1
 /** The demo against the simulator, in simulated time. */
 async function runSimulatedDemo(setup: DemoSetup, log: Logger): Promise<void> {
   const { config, flows, queues, scripts } = setup
+  // Ctrl-C or TERM from now on, calls placed or not: everything started is stopped.
+  const stop = watchStopSignals()
   const rnd = random(seed)
   const clock = new VirtualClock({ start: startAt, quietMs: 5 })
 
-  // Agents' phones: most answer after a few rings; some ring out, are busy or switched off.
-  const phone = (endpoint: Endpoint): PartyPlan => {
-    if (endpoint.tech !== 'user') return { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 60_000 }
-    const r = rnd()
-    if (r < 0.65) return { outcome: 'answer', ringMs: 2000 + rnd() * 6000, answeredBy: 'person', talkMs: 30_000 + rnd() * 120_000 }
-    if (r < 0.8) return { outcome: 'busy', ringMs: 300 }
-    if (r < 0.93) return { outcome: 'no-answer', ringMs: 0 }
-    return { outcome: 'not-registered', ringMs: 0 }
-  }
+  // Agents' phones and the outside numbers campaigns dial: busy, no answer, machines too (src/demo/parties.ts).
+  const phone = demoDirectory(seed)
   const prompts = path.resolve(config.promptsDir)
   const sim = await startSimulator({ clock, log, directory: phone, media: { localStreams: { moh: path.join(prompts, 'music/hold.wav') } } })
   const app = await startApp({
@@ -133,6 +129,11 @@ async function runSimulatedDemo(setup: DemoSetup, log: Logger): Promise<void> {
     flows,
     queues,
     scripts,
+  }).catch(async (err: unknown) => {
+    await sim.close()
+    // Redis or PostgreSQL away: the setting to change (DemoError), not a stack trace.
+    const problem = appStartProblem(err, config)
+    throw problem ? new DemoError(`demo: ${problem}`) : err
   })
   await seedSampleData(app.database.db)
   await repairDemoPhones(app.database.db)
@@ -156,29 +157,33 @@ async function runSimulatedDemo(setup: DemoSetup, log: Logger): Promise<void> {
 
   const placed: Array<{ kind: string; uuid: string; done: Promise<unknown> }> = []
   let finished = 0
-  for (let n = 1; n <= totalCalls; n++) {
+  for (let n = 1; n <= totalCalls && !stop.requested; n++) {
     const caller = pickCaller(rnd)
     const call = sim.sw.placeSipCall({ from: caller.from(n), to: number, script: { steps: caller.steps } })
     placed.push({ kind: caller.kind, uuid: call.channel.uuid, done: call.done.then(() => finished++) })
     const until = clock.now() + gapMs
-    await clock.runWhile(() => clock.now() < until)
+    await clock.runWhile(() => clock.now() < until && !stop.requested)
   }
-  await clock.runWhile(() => finished < placed.length, 60 * 60_000)
+  // Stopping waits for the calls' handlers, which wait on simulated time: it keeps moving meanwhile.
+  let moving: (() => Promise<void>) | undefined
+  const shutdown = async (): Promise<void> => {
+    moving ??= keepTimeMoving(clock, { speed: 50, stepMs: 200 })
+    await pages.close()
+    await app.stop(stop.requested ? 0 : 5000)
+    await sim.close()
+    await moving()
+  }
+  await clock.runWhile(() => finished < placed.length && !stop.requested, 60 * 60_000)
+  if (stop.requested) return shutdown()
   await clock.advance(2000)
   await app.register.flush()
   await printCallReport(app, placed)
 
-  const shutdown = async (): Promise<void> => {
-    await pages.close()
-    await app.stop(5000)
-    await sim.close()
-  }
-  if (opts.exit) return shutdown()
+  if (opts.exit || stop.requested) return shutdown()
   // Simulated time goes on (ten times the wall clock) so the pages show a live center.
-  const stopTime = keepTimeMoving(clock, { speed: 10, stepMs: 200 })
+  moving = keepTimeMoving(clock, { speed: 10, stepMs: 200 })
   console.log(`\ndemo: still serving ${pages.base} (log in as above); Ctrl-C to stop`)
-  await untilStopSignal()
-  await stopTime()
+  await stop.signal
   await shutdown()
 }
 

@@ -13,6 +13,18 @@ import { fileURLToPath } from 'node:url'
 import wav from 'node-wav'
 import YAML from 'yaml'
 import { holdMusic } from '../audio/hold-music.js'
+import { exitWithHelp, exitWithUsageError } from './usage.js'
+
+exitWithHelp(`
+usage: npm run prompts [-- --force] [ids...]
+
+Builds prompts/<language>/<id>.wav from the catalogs prompts/*.yaml with espeak-ng and sox
+(8 kHz, 16-bit, mono), and prompts/music/hold.wav. Existing files are kept.
+
+  ids          only these prompts; an id may end in * (say-*)
+  --force      build again the files that exist
+  -h, --help   this text
+`)
 
 interface Catalog {
   voices: Record<string, string>
@@ -24,6 +36,8 @@ interface Catalog {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prompts')
 const args = process.argv.slice(2)
 const force = args.includes('--force')
+const unknown = args.find((a) => a.startsWith('-') && a !== '--force')
+if (unknown) exitWithUsageError('npm run prompts', `Unknown option '${unknown}'`)
 const patterns = args.filter((a) => !a.startsWith('--')).map((a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`))
 const wanted = (id: string): boolean => patterns.length === 0 || patterns.some((p) => p.test(id))
 

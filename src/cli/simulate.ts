@@ -17,14 +17,34 @@
  *   --max-lines 0 (four per operator) --cps 0 (no limit) --max-attempts 3
  *   --vicidial-method ADAPT_HARD_LIMIT|ADAPT_AVERAGE|ADAPT_TAPERED
  */
-import { parseArgs } from 'node:util'
 import type { PacingMode, VicidialMethod } from '../dialer/pacing/snapshot.js'
 import { DEFAULT_SIMULATION, simulate, type OutcomeMix, type SimulationConfig, type SimulationResult } from '../dialer/simulation/simulate.js'
 import { textTable } from './text-table.js'
+import { parseCommandLine } from './usage.js'
 
 const MODES: PacingMode[] = ['progressive', 'predictive', 'vicidial-adapt']
 
-const { values: o } = parseArgs({
+const USAGE = `
+usage: npm run simulate -- [options]
+
+A campaign in virtual time, paced by the dialer's own pacing code (no FreeSWITCH, Postgres or Redis).
+
+  --mode progressive|predictive|vicidial-adapt   (default predictive)
+  --compare              every mode on the same seed
+  --agents 30            or a sweep: --agents 10,20,30 ("how many operators for this list?")
+  --contacts 20000 --hours 8 --seed 1
+  --human-rate 0.30 --machine-rate 0.10 --busy-rate 0.10 --no-answer-rate 0.40 --fail-rate 0.10
+  --shift-at 4 --shift-human-rate 0.15    from hour 4 on, another share of people answering
+  --ring-mean 7 --ring-cv 0.5 --ring-timeout 30 --amd 3
+  --talk-mean 120 --talk-cv 0.8 --wrap 20
+  --max-abandon 0.03 --connect-within 2
+  --max-lines 0 (four per operator) --cps 0 (no limit) --max-attempts 3
+  --vicidial-method ADAPT_HARD_LIMIT|ADAPT_AVERAGE|ADAPT_TAPERED
+  --json                 one JSON object instead of the table
+  -h, --help             this text
+`
+
+const { values: o } = parseCommandLine('npm run simulate', USAGE, {
   options: {
     mode: { type: 'string', default: 'predictive' },
     compare: { type: 'boolean', default: false },

@@ -43,7 +43,8 @@ export async function loadDemoSetup(): Promise<DemoSetup> {
     throw err
   }
   try {
-    const queues = await loadQueues(config.queuesFile)
+    // The demo's operators are simulated phones with no console: nobody saves a disposition.
+    const queues = (await loadQueues(config.queuesFile)).map((q) => ({ ...q, dispositionMaxSeconds: 0 }))
     const flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
     const scripts = await loadScripts(config.scriptsDir)
     return { config, flows, queues, scripts }
@@ -110,6 +111,43 @@ export async function printCallReport(app: App, placed: Array<{ kind: string; uu
   console.log(`\nrouted to: ${count(table.map((t) => String(t[4])))}`)
   console.log(`hangup causes: ${count([...rows.values()].map((r) => r.hangupCause ?? 'none'))}`)
   console.log(`call register rows: ${rows.size} of ${placed.length}; recordings: ${recs.filter((r) => r.kind === 'call').length} calls, ${recs.filter((r) => r.kind === 'message').length} messages, in ${app.config.recordingsDir}`)
+}
+
+export interface StopRequest {
+  /** Whether SIGINT or SIGTERM came. */
+  readonly requested: boolean
+  /** Resolves with the first of them. */
+  readonly signal: Promise<NodeJS.Signals>
+}
+
+/**
+ * Listens for SIGINT (Ctrl-C) and SIGTERM from the start, so a stop asked for at any moment
+ * (calls still being placed) ends the demo cleanly: its private redis-server and ports go
+ * with it. Later signals are ignored (a terminal's Ctrl-C reaches npm, tsx and the demo, and
+ * each passes it on); a stop stuck for `graceMs` exits anyway.
+ */
+export function watchStopSignals(graceMs = 20_000): StopRequest {
+  let requested = false
+  let resolve!: (s: NodeJS.Signals) => void
+  const signal = new Promise<NodeJS.Signals>((r) => (resolve = r))
+  const stop = (s: NodeJS.Signals): void => {
+    if (requested) return
+    requested = true
+    console.log(`\ndemo: ${s}: stopping`)
+    setTimeout(() => {
+      console.error(`demo: not stopped within ${graceMs / 1000} s of ${s}; exiting`)
+      process.exit(1)
+    }, graceMs).unref()
+    resolve(s)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  return {
+    get requested() {
+      return requested
+    },
+    signal,
+  }
 }
 
 /** Resolves at the first SIGINT (Ctrl-C) or SIGTERM. */

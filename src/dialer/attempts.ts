@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
+import { CALLBACK_WAIT_MINUTES } from '../campaigns/dispositions.js'
 import type { CampaignSettings } from '../campaigns/settings.js'
 import type { Db } from '../db/database.js'
 import { attempts, contacts, type AttemptOutcome } from '../db/schema/index.js'
@@ -41,6 +42,11 @@ export interface ClaimLimits {
   wanted: number
   /** Count calls not yet with an operator against `wanted` (progressive: one call per free operator). */
   perOperator: boolean
+  /**
+   * The operators free now. A callback agreed with one of them waits until they are (up to
+   * CALLBACK_WAIT_MINUTES past its time, then anyone may take it). Undefined: no waiting.
+   */
+  agentsFree?: readonly string[]
 }
 
 /** The claim lock: one claimer at a time over every instance, so the line counts stay true. */
@@ -81,11 +87,11 @@ export async function claimDue(db: Db, campaignId: number, settings: CampaignSet
         and exists (select 1 from do_not_call d where d.phone = c.phone and d.campaign_id in (0, ${campaignId}))`)
     const candidates = rows(
       await tx.execute(sql`
-        select c.id, c.phone, c.timezone, c.attempts from contacts c
+        select c.id, c.phone, c.timezone, c.attempts, c.callback_at, c.callback_agent_id from contacts c
         where c.campaign_id = ${campaignId} and c.status = 'pending'
           and (c.next_attempt_at is null or c.next_attempt_at <= ${now})
           and (${!settings.requireConsent} or c.consent is true)
-        order by c.next_attempt_at nulls first, c.id
+        order by (c.callback_at is not null) desc, c.next_attempt_at nulls first, c.id
         limit ${n * 4}
         for update skip locked`),
     )
@@ -97,11 +103,18 @@ export async function claimDue(db: Db, campaignId: number, settings: CampaignSet
         where contact_id in ${sql.raw(`(${ids.join(',')})`)} and started_at > ${new Date(now.getTime() - 24 * 3600_000)}`),
     )
     const claimed: Claimed[] = []
+    const free = limits.agentsFree ? new Set(limits.agentsFree) : undefined
     for (const c of candidates) {
       const id = Number(c.id)
       const tz = String(c.timezone)
+      // An agreed callback: its operator's, while they may still come free (then left for a later look).
+      const callbackAt = c.callback_at ? new Date(c.callback_at as string | Date).getTime() : undefined
+      const callbackFor = callbackAt !== undefined && c.callback_agent_id ? String(c.callback_agent_id) : undefined
+      if (callbackFor && free && !free.has(callbackFor) && now.getTime() < callbackAt! + CALLBACK_WAIT_MINUTES * 60_000) continue
+      if (callbackFor) free?.delete(callbackFor)
       const starts = recent.filter((r) => Number(r.contact_id) === id).map((r) => new Date(r.started_at as string | Date))
-      const allowedAt = nextAllowedByDailyLimit(starts, settings.maxAttemptsPerDay, now)
+      // A time the contact agreed to is kept whatever the daily limit says; the window holds.
+      const allowedAt = callbackAt !== undefined ? now.getTime() : nextAllowedByDailyLimit(starts, settings.maxAttemptsPerDay, now)
       if (claimed.length >= n || allowedAt > now.getTime() || !inWindow(settings.window, tz, now)) {
         if (claimed.length >= n) continue
         // Not now: when it may be, so it is not looked at again before then.
@@ -157,15 +170,19 @@ export async function finishAttempt(db: Db, attemptId: number, result: AttemptRe
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, a.contactId)).for('update')
     if (!contact) return undefined
     const starts = (await tx.select({ startedAt: attempts.startedAt }).from(attempts).where(eq(attempts.contactId, a.contactId))).map((r) => r.startedAt)
-    const next = afterAttempt({ outcome: result.outcome, now, attemptsMade: contact.attempts, attemptStarts: starts, timeZone: contact.timezone, lostByUs: result.lostByUs, settings })
+    const next = afterAttempt({ outcome: result.outcome, now, attemptsMade: contact.attempts, attemptStarts: starts, timeZone: contact.timezone, lostByUs: result.lostByUs, cause: result.cause, settings })
     // A contact taken off the list while its call was on stays off.
-    const status = contact.status === 'do-not-call' ? 'do-not-call' : next.status
+    // A callback agreed on this call (saved before it ended) is the contact's next step; one
+    // whose time has come was this call, or is missed with it: retries go to anyone.
+    const callback = contact.callbackAt && contact.callbackAt > now && contact.status !== 'do-not-call' ? contact.callbackAt : undefined
+    const status = contact.status === 'do-not-call' ? 'do-not-call' : callback ? 'pending' : next.status
     await tx
       .update(contacts)
       .set({
         status,
-        nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : null,
-        lastOutcome: result.outcome,
+        nextAttemptAt: callback ?? (next.status === 'pending' ? next.nextAttemptAt : null),
+        ...(contact.callbackAt && !callback ? { callbackAt: null, callbackAgentId: null } : {}),
+        lastOutcome: (next.status === 'failed' && next.lastOutcome) || result.outcome,
         disposition: result.disposition ?? contact.disposition,
         updatedAt: now,
       })

@@ -37,6 +37,8 @@ export interface DialerOptions {
   globalMaxLines: number
   /** The number contacts see when their campaign names none. */
   outboundCallerId?: string
+  /** Ids of the campaign scripts loaded: a campaign naming another is refused. */
+  scripts?: string[]
 }
 
 interface DialJob {
@@ -68,7 +70,7 @@ export class Dialer {
   private readonly pacing: LivePacing | undefined
 
   constructor(private readonly o: DialerOptions) {
-    this.campaigns = new Campaigns(o.db)
+    this.campaigns = new Campaigns(o.db, { queues: o.queues, scripts: o.scripts, clock: o.clock })
     this.nodes = new NodePool(o.controls)
     const queues = o.queues
     this.pacing = queues ? new LivePacing({ db: o.db, store: queues.store, wrapUpMs: (q) => (queues.settings.find((x) => x.name === q)?.wrapUpSeconds ?? 0) * 1000 }) : undefined
@@ -138,7 +140,9 @@ export class Dialer {
       const now = new Date(this.o.clock.now())
       const s = campaign.settings
       const { wanted, perOperator, reason } = await this.pace(campaign, now)
-      const claimed = await claimDue(this.o.db, campaignId, s, now, { globalMaxLines: this.o.globalMaxLines, wanted, perOperator })
+      // Callbacks agreed with an operator wait for them to be free (claimDue).
+      const agentsFree = s.operatorsQueue && this.o.queues ? await this.freeAgents(s.operatorsQueue) : undefined
+      const claimed = await claimDue(this.o.db, campaignId, s, now, { globalMaxLines: this.o.globalMaxLines, wanted, perOperator, agentsFree })
       for (const c of claimed) {
         await this.queue.add('dial', { attemptId: c.attemptId, campaignId }, { jobId: `attempt-${c.attemptId}`, removeOnComplete: 10_000, removeOnFail: 10_000 })
       }
@@ -193,15 +197,15 @@ export class Dialer {
       this.o.log.debug({ campaign: campaign.id, dials: decision.dials, reason: decision.reason, ...decision.detail }, 'dialer: predictive pacing')
       return { wanted: decision.dials, perOperator: false, reason: decision.reason }
     }
-    const operatorsFree = s.operatorsQueue && this.o.queues ? await this.freeOperators(s.operatorsQueue) : 0
+    const operatorsFree = s.operatorsQueue && this.o.queues ? (await this.freeAgents(s.operatorsQueue)).length : 0
     return { wanted: dialsWanted({ mode: s.mode, maxLines: s.maxLines, operatorsFree }), perOperator: s.mode !== 'agentless' }
   }
 
-  private async freeOperators(queue: string): Promise<number> {
+  private async freeAgents(queue: string): Promise<string[]> {
     const store = this.o.queues!.store
     const members = await store.members(queue)
     const agents = await Promise.all(members.map((m) => store.agent(m)))
-    return agents.filter((a) => a?.state === 'available').length
+    return agents.filter((a) => a?.state === 'available').map((a) => a!.id)
   }
 
   /** The job: originate one attempt's call, once. */

@@ -42,7 +42,8 @@ export class PreviewDesk {
     const [who] = await db.select().from(agents).where(eq(agents.id, agent))
     if (!who) return { error: 'unknown-agent', message: `there is no agent '${agent}'` }
     const now = new Date(clock.now())
-    const [claimed] = await claimDue(db, campaignId, campaign.settings, now, { globalMaxLines: this.o.globalMaxLines, wanted: 1, perOperator: false })
+    // A callback agreed with another operator waits for them (claimDue); this one's come first.
+    const [claimed] = await claimDue(db, campaignId, campaign.settings, now, { globalMaxLines: this.o.globalMaxLines, wanted: 1, perOperator: false, agentsFree: [agent] })
     if (!claimed) return { error: 'nothing-due', message: `campaign ${campaignId} has no contact due now` }
     const held = this.o.queues ? await this.o.queues.store.reserveDirect(agent, presenceToken(claimed.attemptId)) : 'free'
     if (held === 'busy' || held === 'paused') {

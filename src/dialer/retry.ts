@@ -11,7 +11,7 @@ const DAY_MS = 24 * 60 * 60_000
 
 export type ContactNext =
   | { status: 'done'; reason: string }
-  | { status: 'failed'; reason: string }
+  | { status: 'failed'; reason: string; lastOutcome?: string }
   | { status: 'pending'; nextAttemptAt: Date; reason: string }
 
 export interface AttemptEnd {
@@ -24,11 +24,20 @@ export interface AttemptEnd {
   timeZone: string
   /** The call was lost on our side (a crash), not the contact's: no retry wait, the other limits hold. */
   lostByUs?: boolean
+  /** FreeSWITCH's hangup or failure cause, when there is one. */
+  cause?: string
   settings: Pick<CampaignSettings, 'maxAttempts' | 'maxAttemptsPerDay' | 'retryMinutes' | 'window'>
 }
 
+/**
+ * Causes saying the number does not exist: calling again cannot help. NO_ROUTE_DESTINATION
+ * is not one: it is as often our own trunk or dial template, and would fail every contact.
+ */
+export const INVALID_NUMBER_CAUSES: ReadonlySet<string> = new Set(['UNALLOCATED_NUMBER', 'INVALID_NUMBER_FORMAT'])
+
 export function afterAttempt(a: AttemptEnd): ContactNext {
   if (a.outcome === 'completed' || a.outcome === 'human') return { status: 'done', reason: `reached (${a.outcome})` }
+  if (a.cause && INVALID_NUMBER_CAUSES.has(a.cause)) return { status: 'failed', reason: `the number does not exist (${a.cause}): not tried again`, lastOutcome: 'invalid-number' }
   if (a.attemptsMade >= a.settings.maxAttempts) return { status: 'failed', reason: `${a.attemptsMade} attempts made, the most allowed` }
   const delayMin = a.lostByUs ? 0 : a.settings.retryMinutes[a.outcome]
   const earliest = new Date(Math.max(a.now.getTime() + delayMin * 60_000, nextAllowedByDailyLimit(a.attemptStarts, a.settings.maxAttemptsPerDay, a.now)))

@@ -49,7 +49,7 @@ export function nextWindowStart(window: CallingWindow, timeZone: string, from: D
 }
 
 /** The instant the local clock in `timeZone` shows `minute` (minutes after midnight) on `date`. */
-function instantOf(date: string, minute: number, timeZone: string): number {
+export function instantOf(date: string, minute: number, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number]
   const wall = Date.UTC(y, m - 1, d) + minute * MINUTE
   let guess = wall

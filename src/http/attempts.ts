@@ -8,18 +8,24 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App } from '../app.js'
 import { DESK, type Principal } from '../auth/access.js'
-import { attempts, contacts } from '../db/schema/index.js'
+import { attempts } from '../db/schema/index.js'
+import { applyDisposition, DNC_SCOPES, isRefusal, type DncScope } from '../campaigns/dispositions.js'
 import { isPreviewError, type PreviewError } from '../dialer/preview.js'
 import { sendError } from './errors.js'
 import { errors, idParams, looseObject } from './schemas.js'
 
 const agent = { type: 'string', minLength: 1, maxLength: 100, description: "the agent acting: an operator's own (may be left out); supervisors and admins name one" } as const
+/** What a disposition may carry beyond its code: a callback's time, a do-not-call's reach (src/campaigns/dispositions.ts). */
+export const dispositionEffects = {
+  callbackAt: { type: 'string', maxLength: 40, description: "callback: when to call back, in the contact's own time zone, 2026-11-24T14:30" },
+  dncScope: { type: 'string', enum: [...DNC_SCOPES], description: "do-not-call: this campaign's list (default) or every campaign's" },
+} as const
 const agentBody = { type: 'object', additionalProperties: false, properties: { agent } } as const
 const dispositionBody = {
   type: 'object',
   required: ['disposition'],
   additionalProperties: false,
-  properties: { disposition: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' }, agent },
+  properties: { disposition: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' }, agent, ...dispositionEffects },
 } as const
 
 const PREVIEW_STATUS: Record<PreviewError['error'], number> = {
@@ -96,29 +102,34 @@ export async function attemptRoutes(server: FastifyInstance, { app }: { app: App
     act('skip', 'Preview: give the held contact back')
   }
 
-  // The operator's word on a call they took: kept on the attempt and the contact, both or neither.
-  server.post<{ Params: { id: number }; Body: { disposition: string; agent?: string } }>(
+  // The operator's word on a call they took: kept on the attempt and the contact, with what it
+  // means (do-not-call, a callback), all or nothing.
+  server.post<{ Params: { id: number }; Body: { disposition: string; agent?: string; callbackAt?: string; dncScope?: DncScope } }>(
     '/attempts/:id/disposition',
     {
       config,
-      schema: { summary: "Record the call's disposition (sale, promise-to-pay ...)", params: idParams, body: dispositionBody, response: { 200: looseObject({ attempt: { type: 'integer' }, disposition: { type: 'string' } }), ...errors(400, 404) } },
+      schema: {
+        summary: "Record the call's disposition (sale, promise-to-pay ...); do-not-call and callback take effect",
+        description: "`do-not-call` puts the number on the do-not-call list (`dncScope`: campaign, the default, or global). `callback` needs `callbackAt`, a date and time in the contact's time zone inside the calling window: the contact is called again then, by the same operator when free.",
+        params: idParams,
+        body: dispositionBody,
+        response: { 200: looseObject({ attempt: { type: 'integer' }, disposition: { type: 'string' } }), ...errors(400, 404, 409) },
+      },
     },
     async (req, reply) => {
       const who = agentFor(req.user!, req.body.agent, false)
       if ('status' in who) return refuse(reply, who)
       const refused = await holder(req.user!, req.params.id)
       if (refused) return refuse(reply, refused)
-      const { disposition } = req.body
       const id = req.params.id
-      const done = await db.transaction(async (tx) => {
-        const [a] = await tx.select({ contactId: attempts.contactId, agentId: attempts.agentId }).from(attempts).where(eq(attempts.id, id)).for('update')
-        if (!a || (who.agent !== undefined && a.agentId !== who.agent)) return false
-        await tx.update(attempts).set({ disposition }).where(eq(attempts.id, id))
-        await tx.update(contacts).set({ disposition, updatedAt: new Date(app.clock.now()) }).where(eq(contacts.id, a.contactId))
-        return true
-      })
-      if (!done) return sendError(reply, 404, 'unknown-attempt', who.agent ? `attempt ${id} was not taken by agent '${who.agent}'` : `there is no attempt ${id}`)
-      return { attempt: id, disposition }
+      const [a] = await db.select({ agentId: attempts.agentId, callUuid: attempts.callUuid }).from(attempts).where(eq(attempts.id, id))
+      if (!a || (who.agent !== undefined && a.agentId !== who.agent)) return sendError(reply, 404, 'unknown-attempt', who.agent ? `attempt ${id} was not taken by agent '${who.agent}'` : `there is no attempt ${id}`)
+      const { disposition, callbackAt, dncScope } = req.body
+      const done = await applyDisposition(db, { attemptId: id, disposition, callbackAt, dncScope, by: req.user!.username, now: new Date(app.clock.now()) })
+      if (isRefusal(done)) return refuse(reply, done)
+      // The operator's wrap-up waited for this.
+      if (a.agentId) await app.queues?.service.dispositionSaved(a.agentId, a.callUuid)
+      return done
     },
   )
 }

@@ -1,6 +1,7 @@
 /**
- * Campaigns for their managers: create one with its settings, start, pause, resume, stop,
- * watch its figures (exports: exports.ts). Campaign managers and admins change them;
+ * Campaigns for their managers: create one with its settings (checked against the queues,
+ * agents and scripts), edit, start, pause, resume, stop, archive, watch its figures and why it
+ * cannot dial (exports: exports.ts). Campaign managers and admins change them;
  * supervisors read. (The operator's side, preview and dispositions, is attempts.ts.)
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
@@ -22,6 +23,16 @@ const createBody = {
   },
 } as const
 
+const patchBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    settings: { type: 'object', description: 'the settings to change, as at creation; null takes one back to its default' },
+  },
+} as const
+
 export const campaignSchema = looseObject(
   {
     id: { type: 'integer' },
@@ -31,6 +42,7 @@ export const campaignSchema = looseObject(
     settings: looseObject(),
     startedAt: { type: ['string', 'null'], format: 'date-time' },
     endedAt: { type: ['string', 'null'], format: 'date-time' },
+    blockedReason: { type: ['string', 'null'], description: 'why a running campaign makes no calls now' },
   },
   'A campaign',
 )
@@ -44,6 +56,7 @@ const figures = looseObject(
     abandonRate: { type: ['number', 'null'] },
     abandonRateToday: { type: ['number', 'null'] },
     operatorTalkMs: { type: 'number' },
+    blockedReason: { type: ['string', 'null'], description: 'why a running campaign makes no calls now: no operators logged in, window closed until ...' },
   },
   "A campaign's live figures",
 )
@@ -67,9 +80,33 @@ export async function campaignRoutes(server: FastifyInstance, { app }: { app: Ap
   const read = { access: CAMPAIGN_READERS }
   const write = { access: CAMPAIGN_WRITERS }
 
-  server.get('/campaigns', { config: read, schema: { summary: 'Every campaign', response: { 200: looseObject({ campaigns: { type: 'array', items: campaignSchema } }) } } }, async () => ({
-    campaigns: await campaigns.list(),
-  }))
+  server.get<{ Querystring: { archived?: boolean } }>(
+    '/campaigns',
+    {
+      config: read,
+      schema: {
+        summary: 'Every campaign (archived ones with ?archived=true), each running one with why it cannot dial, if it cannot',
+        querystring: { type: 'object', additionalProperties: false, properties: { archived: { type: 'boolean', default: false } } },
+        response: { 200: looseObject({ campaigns: { type: 'array', items: campaignSchema } }) },
+      },
+    },
+    async (req) => {
+      const list = await campaigns.list({ archived: req.query.archived })
+      return { campaigns: await Promise.all(list.map(async (c) => ({ ...c, blockedReason: await campaigns.blockedReason(c, now()) }))) }
+    },
+  )
+
+  server.patch<ById & { Body: { name?: string; settings?: Record<string, unknown> } }>(
+    '/campaigns/:id',
+    { config: write, schema: { summary: 'Edit a campaign: its name, and the settings named (null: back to the default), checked as at creation', params: idParams, body: patchBody, response: { 200: campaignSchema, ...errors(400, 404, 409) } } },
+    async (req, reply) => {
+      const r = await campaigns.update(req.params.id, req.body)
+      if (isCampaignError(r)) return fail(reply, r)
+      // A running campaign dials by its new settings from its next look.
+      if (r.status === 'running') dialer.kick(r.id)
+      return r
+    },
+  )
 
   server.post<{ Body: { name: string; kind: string; settings?: Record<string, unknown> } }>(
     '/campaigns',
@@ -86,7 +123,7 @@ export async function campaignRoutes(server: FastifyInstance, { app }: { app: Ap
   })
 
   const transition = (path: string, status: CampaignStatus, summary: string): void => {
-    server.post<ById>(`/campaigns/:id/${path}`, { config: write, schema: { summary, params: idParams, response: { 200: campaignSchema, ...errors(404, 409) } } }, async (req, reply) => {
+    server.post<ById>(`/campaigns/:id/${path}`, { config: write, schema: { summary, params: idParams, response: { 200: campaignSchema, ...errors(400, 404, 409) } } }, async (req, reply) => {
       const r = await campaigns.setStatus(req.params.id, status, now())
       if (isCampaignError(r)) return fail(reply, r)
       if (status === 'running') dialer.kick(r.id)
@@ -97,4 +134,5 @@ export async function campaignRoutes(server: FastifyInstance, { app }: { app: Ap
   transition('resume', 'running', 'Resume a paused campaign')
   transition('pause', 'paused', 'Pause: no new calls until resumed')
   transition('stop', 'stopped', 'Stop for good')
+  transition('archive', 'archived', 'Archive a campaign that is not running: hidden from the list, its history kept')
 }

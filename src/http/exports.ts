@@ -6,6 +6,9 @@
  *   results.csv  one row per contact: status, attempts, last outcome, disposition, the last
  *                attempt (when, agent), then the contact's own fields (one column each)
  *   survey.csv   one row per contact who answered: one column per question
+ *
+ * Both start with a UTF-8 BOM; `?locale=bs` (or the browser's Accept-Language, or `?sep=;`)
+ * picks `;` and decimal commas for a spreadsheet set to a decimal-comma locale (src/http/csv.ts).
  */
 import { Readable } from 'node:stream'
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
@@ -14,19 +17,29 @@ import type { App } from '../app.js'
 import { CAMPAIGN_READERS } from '../auth/access.js'
 import type { Db } from '../db/database.js'
 import { attempts, campaigns, contacts, surveyAnswers } from '../db/schema/index.js'
-import { csvLine } from './csv.js'
+import { CSV_BOM, csvFormat, csvLine, type CsvFormat } from './csv.js'
 import { sendError } from './errors.js'
 import { errors, idParams } from './schemas.js'
 
 const PAGE = 1000
 
-const csv = { 200: { type: 'string', description: 'CSV (UTF-8, comma, CRLF), streamed' }, ...errors(404) }
+const csv = { 200: { type: 'string', description: 'CSV (UTF-8 with BOM, comma or semicolon, CRLF), streamed' }, ...errors(400, 404) }
+
+const formatQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    locale: { type: 'string', maxLength: 35, pattern: '^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$', description: 'The spreadsheet\'s locale (bs, ru-RU, pt-BR ...): a decimal-comma locale gets ; and 12,50' },
+    sep: { type: 'string', enum: [',', ';'], description: 'The separator, over the locale: ; writes decimals with a comma' },
+  },
+} as const
+type FormatQuery = { locale?: string; sep?: string }
 
 /** Lines from `pages`, which yields arrays of rows until it is done. */
-function csvStream(header: readonly unknown[], pages: () => AsyncGenerator<unknown[][]>): Readable {
+function csvStream(header: readonly unknown[], pages: () => AsyncGenerator<unknown[][]>, format: CsvFormat): Readable {
   async function* lines(): AsyncGenerator<string> {
-    yield csvLine(header)
-    for await (const rows of pages()) yield rows.map(csvLine).join('')
+    yield CSV_BOM + csvLine(header, format)
+    for await (const rows of pages()) yield rows.map((r) => csvLine(r, format)).join('')
   }
   return Readable.from(lines())
 }
@@ -105,27 +118,27 @@ export async function exportRoutes(server: FastifyInstance, { app }: { app: App 
       .header('cache-control', 'private, no-store')
       .send(body)
 
-  server.get<{ Params: { id: number } }>(
+  server.get<{ Params: { id: number }; Querystring: FormatQuery }>(
     '/campaigns/:id/results.csv',
-    { config, schema: { summary: "A campaign's results: one row per contact, with the contact's fields", params: idParams, produces: ['text/csv'], response: csv } },
+    { config, schema: { summary: "A campaign's results: one row per contact, with the contact's fields", params: idParams, querystring: formatQuery, produces: ['text/csv'], response: csv } },
     async (req, reply) => {
       const id = req.params.id
       if (!(await exists(id))) return sendError(reply, 404, 'unknown-campaign', `there is no campaign ${id}`)
       const keys = await db.selectDistinct({ key: sql<string>`jsonb_object_keys(${contacts.fields})` }).from(contacts).where(eq(contacts.campaignId, id)).orderBy(sql`1`)
       const fields = keys.map((r) => r.key)
       const header = ['contact_id', 'phone', 'name', 'language', 'timezone', 'status', 'attempts', 'last_outcome', 'disposition', 'last_attempt_at', 'agent', 'cause', ...fields.map((f) => `field:${f}`)]
-      return sendCsv(reply, `campaign-${id}-results.csv`, csvStream(header, await resultPages(db, id, fields)))
+      return sendCsv(reply, `campaign-${id}-results.csv`, csvStream(header, await resultPages(db, id, fields), csvFormat(req.query, req.headers['accept-language'])))
     },
   )
 
-  server.get<{ Params: { id: number } }>(
+  server.get<{ Params: { id: number }; Querystring: FormatQuery }>(
     '/campaigns/:id/survey.csv',
-    { config, schema: { summary: "A survey's answers: one row per contact who answered, one column per question", params: idParams, produces: ['text/csv'], response: csv } },
+    { config, schema: { summary: "A survey's answers: one row per contact who answered, one column per question", params: idParams, querystring: formatQuery, produces: ['text/csv'], response: csv } },
     async (req, reply) => {
       const id = req.params.id
       if (!(await exists(id))) return sendError(reply, 404, 'unknown-campaign', `there is no campaign ${id}`)
       const questions = (await db.selectDistinct({ q: surveyAnswers.question }).from(surveyAnswers).where(eq(surveyAnswers.campaignId, id)).orderBy(surveyAnswers.question)).map((r) => r.q)
-      return sendCsv(reply, `campaign-${id}-survey.csv`, csvStream(['contact_id', 'phone', 'name', ...questions, 'answered_at'], await surveyPages(db, id, questions)))
+      return sendCsv(reply, `campaign-${id}-survey.csv`, csvStream(['contact_id', 'phone', 'name', ...questions, 'answered_at'], await surveyPages(db, id, questions), csvFormat(req.query, req.headers['accept-language'])))
     },
   )
 }

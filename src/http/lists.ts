@@ -21,7 +21,12 @@ export const CSV_TYPES = ['text/csv', 'application/csv']
 const uploadQuery = {
   type: 'object',
   required: ['name', 'mapping'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, mapping: { type: 'string', minLength: 2, maxLength: 10_000 } },
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    mapping: { type: 'string', minLength: 2, maxLength: 10_000 },
+    // The file's character encoding; found from the bytes when not given (GET /lists/:id says which was read).
+    encoding: { type: 'string', minLength: 1, maxLength: 40 },
+  },
 } as const
 
 const pageQuery = {
@@ -53,6 +58,17 @@ function closeIfUnread(req: FastifyRequest, reply: FastifyReply): void {
   if (!req.raw.complete) reply.header('connection', 'close')
 }
 
+/**
+ * A list loaded into a campaign that had finished (started empty, or every contact done) is
+ * dialled: the campaign runs again. Returns the campaign's status after the load.
+ */
+async function reopenIfDone(app: App, campaignId: number, accepted: number): Promise<string | undefined> {
+  const dialer = app.dialer
+  if (dialer && accepted > 0 && (await dialer.campaigns.reopen(campaignId))) dialer.kick(campaignId)
+  const [c] = await app.database.db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, campaignId))
+  return c?.status
+}
+
 export async function listRoutes(server: FastifyInstance, { app }: { app: App }): Promise<void> {
   const { database } = app
   const { db } = database
@@ -60,7 +76,7 @@ export async function listRoutes(server: FastifyInstance, { app }: { app: App })
   // The body stays a stream: the loader reads it as it arrives.
   server.addContentTypeParser(CSV_TYPES, (_req, payload, done) => done(null, payload))
 
-  server.post<ById & { Querystring: { name: string; mapping: string } }>(
+  server.post<ById & { Querystring: { name: string; mapping: string; encoding?: string } }>(
     '/campaigns/:id/lists',
     {
       config: { access: CAMPAIGN_WRITERS },
@@ -89,8 +105,8 @@ export async function listRoutes(server: FastifyInstance, { app }: { app: App })
       })
       body.pipe(limited)
       try {
-        const result = await loadList(database, { campaignId: req.params.id, name: req.query.name, mapping: req.query.mapping, source: limited })
-        return reply.code(201).send(result)
+        const result = await loadList(database, { campaignId: req.params.id, name: req.query.name, mapping: req.query.mapping, encoding: req.query.encoding, source: limited })
+        return reply.code(201).send({ ...result, campaignStatus: await reopenIfDone(app, req.params.id, result.accepted) })
       } catch (err) {
         closeIfUnread(req, reply)
         if (err instanceof MappingError) return sendError(reply, 400, 'bad-mapping', err.message)

@@ -16,6 +16,8 @@ import { campaignSettings } from '../campaigns/settings.js'
 import type { Database, Db } from '../db/database.js'
 import { campaigns, contactLists } from '../db/schema/index.js'
 import { CsvFileError, CsvScanner, type RecordMeta } from './csv-scanner.js'
+import { Decoder } from './encoding.js'
+import { campaignCurrency } from './values.js'
 import { ListLoadError, NeedsPostgresError, UnknownCampaignError } from './errors.js'
 import { parseMapping, resolveMapping, type ColumnMapping } from './mapping.js'
 import { excerptOf, isBlankRecord, MAX_FIELD_BYTES, validateRow, type RowRules } from './rows.js'
@@ -35,6 +37,14 @@ export interface LoadListOptions {
   batchRows?: number
   /** A batch is written at the latest this long after the previous one, ms (default 1000). */
   flushMs?: number
+  /** The file's character encoding as the uploader picked it (encoding.ts: ENCODINGS); found from the bytes when not given. */
+  encoding?: string | undefined
+}
+
+/** What the loader made of the file beyond single rows (contact_lists.notes). */
+export interface ListNotes {
+  /** Languages spoken with another's prompts: as the file named them -> the prompts' language and the rows. */
+  languages?: Record<string, { to: string; rows: number }>
 }
 
 export interface ListLoadResult extends ListTotals {
@@ -53,10 +63,11 @@ export function requirePool(database: Database): pg.Pool {
 
 /** The campaign's rules for rows (its settings with defaults). */
 export async function campaignRules(db: Db, campaignId: number): Promise<RowRules> {
-  const [campaign] = await db.select({ settings: campaigns.settings }).from(campaigns).where(eq(campaigns.id, campaignId)).limit(1)
+  const [campaign] = await db.select({ settings: campaigns.settings, kind: campaigns.kind }).from(campaigns).where(eq(campaigns.id, campaignId)).limit(1)
   if (!campaign) throw new UnknownCampaignError(campaignId)
   const settings = campaignSettings(campaign.settings)
-  return { defaultCountry: settings.defaultCountry, requireConsent: settings.requireConsent }
+  // A payment reminder says amount_due and due_date: a row without them would be a call that says nothing.
+  return { defaultCountry: settings.defaultCountry, requireConsent: settings.requireConsent, currency: campaignCurrency(settings), spoken: campaign.kind === 'payment-reminder' }
 }
 
 export async function loadList(database: Database, options: LoadListOptions): Promise<ListLoadResult> {
@@ -67,6 +78,8 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
   const flushMs = options.flushMs ?? FLUSH_MS
   const { source } = options
 
+  // Bytes in another encoding become UTF-8 before the scanner (a bad encoding name throws here).
+  const decoder = new Decoder({ encoding: options.encoding, country: rules.defaultCountry })
   const scanner = new CsvScanner({ maxFieldBytes: MAX_FIELD_BYTES })
   // An upload that ends without its end (the client went away) is an error, not a short file.
   const stopWatching = finished(source, (err) => {
@@ -75,7 +88,8 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
   let parser: Parser | undefined
   // Errors reach the reader through the delimiter promise (before the header) or csv-parse (after).
   scanner.on('error', (err) => parser?.destroy(err))
-  source.pipe(scanner)
+  decoder.on('error', (err) => scanner.destroy(err))
+  source.pipe(decoder).pipe(scanner)
   let timer: NodeJS.Timeout | undefined
   try {
     const delimiter = await scanner.delimiter
@@ -96,8 +110,11 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
     const headerMeta = scanner.next()
     if (header.done || !headerMeta) throw new CsvFileError('the file is empty: no header line')
     const resolved = resolveMapping(header.value, mapping)
+    // Known once a byte that is not ASCII went through (until then, it makes no difference).
+    rules.encoding = decoder.encoding
+    const notes: ListNotes = {}
 
-    const [list] = await database.db.insert(contactLists).values({ campaignId: options.campaignId, name: options.name }).returning({ id: contactLists.id })
+    const [list] = await database.db.insert(contactLists).values({ campaignId: options.campaignId, name: options.name, encoding: rules.encoding }).returning({ id: contactLists.id })
     const listId = list!.id
     let writer: ListWriter
     try {
@@ -139,7 +156,8 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
         const meta = scanner.next()
         if (!meta || meta.fields !== record.length) throw new Error(`internal: the scanner and csv-parse disagree after line ${meta?.line ?? '?'}`)
         if (isBlankRecord(record) && !meta.oversized && !meta.unclosedQuote) continue
-        addRow(batch, record, meta, resolved, rules, delimiter)
+        rules.encoding ??= decoder.encoding
+        addRow(batch, record, meta, resolved, rules, delimiter, notes)
         if (batch.size >= batchRows || Date.now() - lastFlush >= flushMs) {
           await flushNow()
           if (writer.failure) throw writer.failure
@@ -149,22 +167,35 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
       failure = err instanceof Error ? err : new Error(String(err))
     }
     clearInterval(timer)
+    await pool.query('UPDATE contact_lists SET encoding = $2, notes = $3 WHERE id = $1', [listId, decoder.encoding ?? null, notes]).catch((err: Error) => (failure ??= err))
     // What was read is written, whatever stopped the reading (unless the database is what failed).
     if (batch.size > 0 && !writer.failure) void flushNow()
     return await finishList(pool, listId, writer, failure)
   } finally {
     if (timer) clearInterval(timer)
     stopWatching()
-    source.unpipe(scanner)
+    source.unpipe(decoder)
+    decoder.unpipe(scanner)
+    decoder.destroy()
     scanner.destroy()
     parser?.destroy()
   }
 }
 
-function addRow(batch: Batch, record: string[], meta: RecordMeta, mapping: ReturnType<typeof resolveMapping>, rules: RowRules, delimiter: string): void {
+/** Languages noted, at most (a file of free text in its language column must not make the notes huge). */
+const MAX_NOTED_LANGUAGES = 50
+
+function addRow(batch: Batch, record: string[], meta: RecordMeta, mapping: ReturnType<typeof resolveMapping>, rules: RowRules, delimiter: string, notes: ListNotes): void {
   const result = validateRow(record, mapping, rules, meta)
-  if (result.ok) batch.rows.push({ line: meta.line, contact: result.contact, excerpt: () => excerptOf(record, delimiter) })
-  else batch.rejections.push({ line: meta.line, reason: result.reason, excerpt: excerptOf(record, delimiter) })
+  if (result.ok) {
+    batch.rows.push({ line: meta.line, contact: result.contact, excerpt: () => excerptOf(record, delimiter) })
+    if (result.language) {
+      const languages = (notes.languages ??= {})
+      const seen = languages[result.language.written]
+      if (seen) seen.rows++
+      else if (Object.keys(languages).length < MAX_NOTED_LANGUAGES) languages[result.language.written] = { to: result.language.to, rows: 1 }
+    }
+  } else batch.rejections.push({ line: meta.line, reason: result.reason, excerpt: excerptOf(record, delimiter) })
 }
 
 /**

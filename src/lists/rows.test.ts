@@ -19,7 +19,7 @@ describe('validateRow', () => {
   it('turns a good row into a contact: E.164, time zone from the number, empty fields left out', () => {
     expect(validateRow(row({ phone: ' 061 234 567 ', name: ' Ana Marić ', lang: 'bs', amount: '12.50', consent: 'Yes' }), mapping, rules)).toEqual({
       ok: true,
-      contact: { phone: '+38761234567', name: 'Ana Marić', language: 'bs', timezone: 'Europe/Sarajevo', clientId: null, consent: true, fields: { amount_due: '12.50' } },
+      contact: { phone: '+38761234567', name: 'Ana Marić', language: 'bs', timezone: 'Europe/Sarajevo', clientId: null, consent: true, fields: { amount_due: '12.50', currency: 'BAM' } },
     })
     const international = validateRow(row({ phone: '+49 30 12345678', tz: 'europe/berlin', client: '42', due: '2026-12-01' }), mapping, rules)
     expect(international).toEqual({
@@ -39,8 +39,12 @@ describe('validateRow', () => {
       [row({ phone: '12' }), 'invalid phone number "12" (too short)'],
       [row({ phone: 'call me' }), 'invalid phone number "call me" (not a number)'],
       [row({ phone: '+999 123 456' }), 'invalid phone number "+999 123 456" (unknown country code)'],
-      [row({ phone: '061234567', lang: 'EN' }), 'language "EN" is not two lower-case letters'],
-      [row({ phone: '061234567', lang: 'eng' }), 'language "eng" is not two lower-case letters'],
+      [row({ phone: '061234567', lang: 'xx' }), 'language "xx" is unknown: write a code such as en, ru, pt, bs or a name such as Bosanski'],
+      [row({ phone: '061234567', lang: 'Elvish' }), 'language "Elvish" is unknown: write a code such as en, ru, pt, bs or a name such as Bosanski'],
+      [row({ phone: '061234567', amount: '12,5,0' }), 'field "amount": amount "12,5,0" is not a number (such as 1.483,00 or 2119,99 KM)'],
+      [row({ phone: '061234567', due: '32.12.2026.' }), 'field "due": date "32.12.2026." does not exist'],
+      [row({ phone: '061234567', amount: '12,505' }), 'field "amount": amount "12,505" is ambiguous: 12.505 with a decimal comma as in BA, or 12505? write 12505 or 12505,00'],
+      [row({ phone: '061234567', amount: '12,5051' }), 'field "amount": amount 12.5051 has more decimals than BAM has (2)'],
       [row({ phone: '061234567', tz: 'Mars/Olympus' }), 'unknown time zone "Mars/Olympus"'],
       [row({ phone: '061234567', tz: '+01:00' }), 'unknown time zone "+01:00"'],
       [row({ phone: '+1 212 555 0100' }), 'time zone needed: numbers of US span 8 time zones; map a timezone column'],

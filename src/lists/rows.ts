@@ -3,8 +3,10 @@
  * feeds it the fields csv-parse read and what the scanner learned about the row.
  */
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js'
+import { readLanguage } from './languages.js'
 import type { ResolvedMapping } from './mapping.js'
 import { canonicalTimeZone, countryTimeZone } from './timezones.js'
+import { readFields } from './typed-fields.js'
 
 /** A field bigger than this is rejected with its row (and never held whole in memory). */
 export const MAX_FIELD_BYTES = 1024 * 1024
@@ -24,6 +26,12 @@ export interface ContactRow {
 export interface RowRules {
   defaultCountry: string
   requireConsent: boolean
+  /** The campaign's currency, for amounts that name none (undefined: they must). */
+  currency?: string | undefined
+  /** The campaign speaks amount_due and due_date (a payment reminder): they may not be empty. */
+  spoken?: boolean
+  /** The encoding the file was read in, for the reason of a row with bytes that are not. */
+  encoding?: string
 }
 
 /** What the scanner found about the row's bytes. */
@@ -32,7 +40,8 @@ export interface RowShape {
   unclosedQuote?: boolean | undefined
 }
 
-export type RowResult = { ok: true; contact: ContactRow } | { ok: false; reason: string }
+/** `language`: the file named a language spoken with another's prompts (hr -> bs). */
+export type RowResult = { ok: true; contact: ContactRow; language?: { written: string; to: string } } | { ok: false; reason: string }
 
 const reject = (reason: string): RowResult => ({ ok: false, reason })
 
@@ -71,7 +80,6 @@ export function parseConsent(raw: string): boolean | null | undefined {
   return CONSENT[v]
 }
 
-const LANGUAGE = /^[a-z]{2}$/
 const CLIENT_ID = /^[0-9]{1,15}$/
 
 export function validateRow(record: string[], mapping: ResolvedMapping, rules: RowRules, shape: RowShape = {}): RowResult {
@@ -81,7 +89,7 @@ export function validateRow(record: string[], mapping: ResolvedMapping, rules: R
   for (let i = 0; i < record.length; i++) {
     const f = record[i]!
     // csv-parse decodes bytes that are not UTF-8 as U+FFFD.
-    if (f.includes('\uFFFD')) return reject(`field ${columnName(mapping, i)} is not valid UTF-8`)
+    if (f.includes('\uFFFD')) return reject(`field ${columnName(mapping, i)} is not valid ${!rules.encoding || rules.encoding === 'utf-8' ? 'UTF-8' : rules.encoding}`)
     if (f.includes('\u0000')) return reject(`field ${columnName(mapping, i)} contains a NUL character`)
   }
   const at = (i: number | undefined): string => (i === undefined ? '' : record[i]!.trim())
@@ -90,7 +98,8 @@ export function validateRow(record: string[], mapping: ResolvedMapping, rules: R
   if (!phone.ok) return reject(phone.reason)
 
   const languageText = at(mapping.language)
-  if (languageText !== '' && !LANGUAGE.test(languageText)) return reject(`language "${clip(languageText, 20)}" is not two lower-case letters`)
+  const language = languageText === '' ? undefined : readLanguage(languageText)
+  if (language && !language.ok) return reject(sanitize(language.reason))
 
   let timezone: string
   const zoneText = at(mapping.timezone)
@@ -114,17 +123,15 @@ export function validateRow(record: string[], mapping: ResolvedMapping, rules: R
   if (consent === undefined) return reject(`consent "${clip(consentText, 20)}" is not yes/no/true/false/1/0`)
   if (rules.requireConsent && consent !== true) return reject('no consent')
 
-  const fields: Record<string, string> = {}
-  for (const [key, column] of mapping.fields) {
-    const v = record[column]!.trim()
-    if (v !== '') fields[key] = v
-  }
+  const fields = readFields(record, mapping, rules)
+  if (typeof fields === 'string') return reject(sanitize(fields))
   return {
     ok: true,
+    ...(language?.ok && language.mapped ? { language: { written: language.written, to: language.language } } : {}),
     contact: {
       phone: phone.phone,
       name: at(mapping.name),
-      language: languageText === '' ? null : languageText,
+      language: language?.ok ? language.language : null,
       timezone,
       clientId: clientText === '' ? null : Number(clientText),
       consent,

@@ -37,6 +37,8 @@ const QueueSchema = Type.Object(
     ringTimeoutSeconds: Type.Optional(Seconds(5, 120, 'seconds an agent phone rings')),
     maxMissedOffers: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
     wrapUpSeconds: Type.Optional(Seconds(0, 600, 'seconds after a call before the next')),
+    /** Wrap-up waits this long at most for the call's disposition (0: it does not wait); then the call is left to finish later. */
+    dispositionMaxSeconds: Type.Optional(Seconds(0, 3600, 'seconds wrap-up waits at most for the disposition, 0 for not at all')),
     announceEverySeconds: Type.Optional(Seconds(0, 600, 'seconds between position announcements, 0 for none')),
     serviceLevelSeconds: Type.Optional(Seconds(1, 600, 'the service-level threshold')),
     maxWaitSeconds: Type.Optional(Seconds(10, 7200, 'the longest wait')),
@@ -46,6 +48,8 @@ const QueueSchema = Type.Object(
     keys: Type.Optional(
       Type.Record(Type.String({ pattern: '^[0-9*#]$' }), Type.Union([Type.Literal('voicemail'), Type.Literal('callback')]), { additionalProperties: false }),
     ),
+    /** Answered campaign calls: in line with inbound callers (normal), or ahead of them (vip), when their campaign says neither. */
+    campaignPriority: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('vip')])),
     music: Type.Optional(Type.String({ pattern: '^[A-Za-z_]+://[^\\s,|{}\\[\\]\']+$', description: 'a playable stream such as local_stream://moh' })),
   },
   { additionalProperties: false },
@@ -61,6 +65,8 @@ export interface QueueSettings {
   ringTimeoutSeconds: number
   maxMissedOffers: number
   wrapUpSeconds: number
+  /** Wrap-up lasts until the disposition is saved, this long at most (and wrapUpSeconds at least); 0: wrapUpSeconds. */
+  dispositionMaxSeconds: number
   announceEverySeconds: number
   serviceLevelSeconds: number
   maxWaitSeconds: number
@@ -68,6 +74,7 @@ export interface QueueSettings {
   onNoAgents: QueueAction
   keys: Record<string, 'voicemail' | 'callback'>
   music: string
+  campaignPriority: 'normal' | 'vip'
 }
 
 export class QueueConfigError extends Error {
@@ -100,6 +107,8 @@ export function parseQueues(text: string, file: string): QueueSettings[] {
     ringTimeoutSeconds: q.ringTimeoutSeconds ?? 15,
     maxMissedOffers: q.maxMissedOffers ?? 3,
     wrapUpSeconds: q.wrapUpSeconds ?? 10,
+    // Off unless asked: agents who never save one (simulations, old settings) are not held.
+    dispositionMaxSeconds: q.dispositionMaxSeconds ?? 0,
     announceEverySeconds: q.announceEverySeconds ?? 30,
     serviceLevelSeconds: q.serviceLevelSeconds ?? 20,
     maxWaitSeconds: q.maxWaitSeconds ?? 600,
@@ -107,6 +116,7 @@ export function parseQueues(text: string, file: string): QueueSettings[] {
     onNoAgents: q.onNoAgents ?? 'voicemail',
     keys: q.keys ?? {},
     music: q.music ?? 'local_stream://moh',
+    campaignPriority: q.campaignPriority ?? 'normal',
   }))
   for (const q of queues) {
     if (q.members.groups.length + q.members.agents.length === 0) problems.push(`${file}: queue '${q.name}': members: name at least one group or agent`)

@@ -10,7 +10,8 @@
  *   P:q:<queue>:members    set    logged-in agents serving the queue
  *   P:q:<queue>:free       zset   available members, best first for the queue's strategy
  *   P:q:<queue>:day:<date> hash   the day's counters (entered, answered, abandoned ...)
- *   P:a:<agent>            hash   an agent's state, phone, skills, queues, counters
+ *   P:a:<agent>            hash   an agent's state, phone, skills, queues, counters; in wrap-up the
+ *                                 call whose disposition it waits for (awaiting) and its least end
  *   P:a:<agent>:day:<date> hash   the agent's day: calls, talk and idle time
  *   P:agents               set    every agent who ever logged in
  *   P:queues               set    every configured queue
@@ -63,7 +64,7 @@ end
 local function makeAvailable(a, now, date)
   leaveState(a, now, date)
   setState(a, 'available', now)
-  redis.call('HDEL', K('a', a), 'entry', 'wrapUntil')
+  redis.call('HDEL', K('a', a), 'entry', 'wrapUntil', 'awaiting', 'wrapMin')
   for _, q in ipairs(split(redis.call('HGET', K('a', a), 'queues'))) do
     local strategy = redis.call('HGET', K('q', q, 'cfg'), 'strategy') or 'longest-idle'
     redis.call('ZADD', K('q', q, 'free'), freeScore(q, a, strategy), a)
@@ -84,7 +85,7 @@ local function applyPending(a, now, date)
   else
     return false
   end
-  redis.call('HDEL', key, 'pending', 'pendingReason', 'entry', 'wrapUntil')
+  redis.call('HDEL', key, 'pending', 'pendingReason', 'entry', 'wrapUntil', 'awaiting', 'wrapMin')
   return true
 end
 
@@ -127,6 +128,13 @@ local function instanceAlive(inst, now, ttl)
   return seen and (serverMs() - tonumber(seen)) <= ttl
 end
 
+-- The agent a caller should reach (a callback agreed with them), when free.
+local function pinned(e, free)
+  local pin = redis.call('HGET', K('e', e), 'agent')
+  if pin and pin ~= '' and has(free, pin) then return pin end
+  return nil
+end
+
 -- Pairs waiting callers with free agents while both exist; each offer goes to the inbox of
 -- the instance holding the caller's call. Returns the number of offers made.
 local function match(q, now, date, ttl)
@@ -141,6 +149,8 @@ local function match(q, now, date, ttl)
     local entry, agents = nil, nil
     if strategy == 'skills' then
       for _, e in ipairs(waiting) do
+        local pin = pinned(e, free)
+        if pin then entry, agents = e, {pin} break end
         for _, a in ipairs(free) do
           if skillsMatch(e, a) then entry, agents = e, {a} break end
         end
@@ -148,7 +158,8 @@ local function match(q, now, date, ttl)
       end
     else
       entry = waiting[1]
-      agents = strategy == 'ring-all' and free or {free[1]}
+      local pin = pinned(entry, free)
+      agents = (pin and {pin}) or (strategy == 'ring-all' and free) or {free[1]}
     end
     if not entry then break end
     local inst = redis.call('HGET', K('e', entry), 'instance')
@@ -182,7 +193,7 @@ end
 `
 
 /**
- * ARGV: P, now, date, ttl, queue, entry, call, instance, number, language, clientType, prio, kind[, seq, enqueuedAt]
+ * ARGV: P, now, date, ttl, queue, entry, call, instance, number, language, clientType, prio, kind, seq or '', enqueuedAt or ''[, agent]
  * Returns {position, agents logged in to the queue (paused ones too: they will be back), seq}.
  */
 const ENQUEUE = String.raw`
@@ -197,7 +208,7 @@ else
   since = now
 end
 redis.call('HSET', K('e', e), 'id', e, 'queue', q, 'call', ARGV[7], 'instance', ARGV[8], 'number', ARGV[9], 'language', ARGV[10],
-  'clientType', ARGV[11], 'prio', ARGV[12], 'kind', ARGV[13], 'seq', seq, 'enqueuedAt', since, 'state', 'waiting')
+  'clientType', ARGV[11], 'prio', ARGV[12], 'kind', ARGV[13], 'seq', seq, 'enqueuedAt', since, 'state', 'waiting', 'agent', ARGV[16] or '')
 redis.call('ZADD', K('q', q, 'waiting'), tonumber(ARGV[12]) * 1e12 + seq, e)
 redis.call('ZADD', K('q', q, 'since'), since, e)
 if not ARGV[14] or ARGV[14] == '' then redis.call('HINCRBY', dayKey('q', q, date), 'entered', 1) end
@@ -346,6 +357,9 @@ return reply(1)
 const CALL_ENDED = String.raw`
 local now, date, ttl, e, a, talkMs, wrapMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
 local q = redis.call('HGET', K('e', e), 'queue')
+local call = redis.call('HGET', K('e', e), 'call') or ''
+local dispMs = 0
+if q then dispMs = num(redis.call('HGET', K('q', q, 'cfg'), 'dispMs'), 0) end
 if q then
   -- Calls finished and their talk time: the average handling time the expected wait is built on.
   redis.call('HINCRBY', dayKey('q', q, date), 'handled', 1)
@@ -358,17 +372,52 @@ redis.call('HINCRBY', key, 'calls', 1)
 redis.call('HINCRBY', dayKey('a', a, date), 'calls', 1)
 redis.call('HINCRBY', dayKey('a', a, date), 'talkMs', talkMs)
 redis.call('HSET', key, 'idleSince', now)
+-- Wrap-up waits for the call's disposition, unless it was saved during the call.
+local awaiting = dispMs > 0 and call ~= '' and redis.call('HGET', key, 'disposed') ~= call
+redis.call('HDEL', key, 'disposed')
 if applyPending(a, now, date) then return reply(0) end
-if wrapMs <= 0 then
+if wrapMs <= 0 and not awaiting then
   makeAvailable(a, now, date)
   matchAgentQueues(a, now, date, ttl)
   return reply(0)
 end
+local untilMs = now + wrapMs
+if awaiting then
+  untilMs = now + math.max(wrapMs, dispMs)
+  redis.call('HSET', key, 'awaiting', call, 'wrapMin', now + wrapMs)
+end
 leaveState(a, now, date)
 setState(a, 'wrap-up', now)
-redis.call('HSET', key, 'wrapUntil', now + wrapMs)
+redis.call('HSET', key, 'wrapUntil', untilMs)
 redis.call('HDEL', key, 'entry')
-return reply(now + wrapMs)
+return reply(untilMs)
+`
+
+/**
+ * The disposition of an agent's call was saved. ARGV: P, now, date, ttl, agent, call.
+ * In wrap-up waiting for it: the wrap-up ends now, or when its usual length is over (returns
+ * then, ms). During the call: its end will not wait for it. Otherwise nothing (0).
+ */
+const DISPOSITION_SAVED = String.raw`
+local now, date, ttl, a, call = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local key = K('a', a)
+local state = redis.call('HGET', key, 'state')
+if state == 'ringing' or state == 'in-call' then
+  redis.call('HSET', key, 'disposed', call)
+  return reply(0)
+end
+if state ~= 'wrap-up' or redis.call('HGET', key, 'awaiting') ~= call then return reply(0) end
+local untilMs = num(redis.call('HGET', key, 'wrapMin'), now)
+redis.call('HDEL', key, 'awaiting', 'wrapMin')
+if untilMs > now then
+  redis.call('HSET', key, 'wrapUntil', untilMs)
+  return reply(untilMs)
+end
+if not applyPending(a, now, date) then
+  makeAvailable(a, now, date)
+  matchAgentQueues(a, now, date, ttl)
+end
+return reply(0)
 `
 
 /** Ends wrap-up that is due. ARGV: P, now, date, ttl, agent. Returns 1 when the agent became available. */
@@ -446,7 +495,7 @@ if action == 'pause' then
 else
   leaveState(a, now, date)
   setState(a, 'logged-out', now)
-  redis.call('HDEL', key, 'pending', 'pendingReason', 'wrapUntil', 'entry')
+  redis.call('HDEL', key, 'pending', 'pendingReason', 'wrapUntil', 'entry', 'awaiting', 'wrapMin')
   for _, q in ipairs(split(redis.call('HGET', key, 'queues'))) do redis.call('SREM', K('q', q, 'members'), a) end
 end
 return reply({redis.call('HGET', key, 'state'), ''})
@@ -530,6 +579,7 @@ export const SCRIPTS = {
   ccOfferResult: LIB + OFFER_RESULT,
   ccCallEnded: LIB + CALL_ENDED,
   ccWrapDone: LIB + WRAP_DONE,
+  ccDispositionSaved: LIB + DISPOSITION_SAVED,
   ccLogin: LIB + LOGIN,
   ccAgentAction: LIB + AGENT_ACTION,
   ccSweep: LIB + SWEEP,

@@ -182,6 +182,12 @@ export class QueueService implements QueueGateway {
     }
   }
 
+  /** A call's disposition is saved: the agent's wrap-up, if it waited for it, ends (now or at its usual end). */
+  async dispositionSaved(agent: string, call: string): Promise<void> {
+    const at = await this.options.store.dispositionSaved(agent, call)
+    if (at > 0) this.endWrapUpAt(agent, at)
+  }
+
   private endWrapUpAt(agent: string, at: number): void {
     const { clock, store } = this.options
     const t = clock.setTimeout(() => {

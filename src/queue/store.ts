@@ -38,6 +38,9 @@ export interface AgentSnapshot {
   /** Calls since login, and misses in a row. */
   calls: number
   missed: number
+  /** In wrap-up: the call whose disposition it waits for ('' for none), and until when at most (ms). */
+  awaiting?: string
+  wrapUntil?: number
 }
 
 export interface QueueDay {
@@ -73,6 +76,8 @@ export interface Caller {
   clientType: string
   vip: boolean
   kind: 'call' | 'callback'
+  /** The agent this caller should reach when free (a callback agreed with them); anyone free otherwise. */
+  agent?: string
 }
 
 export type OfferOutcome = { outcome: 'answered'; agent: string } | { outcome: 'missed' } | { outcome: 'gone' }
@@ -132,6 +137,7 @@ export class QueueStore {
         ringTimeoutMs: q.ringTimeoutSeconds * 1000,
         maxMissed: q.maxMissedOffers,
         wrapUpMs: q.wrapUpSeconds * 1000,
+        dispMs: q.dispositionMaxSeconds * 1000,
         slMs: q.serviceLevelSeconds * 1000,
       })
     }
@@ -146,7 +152,7 @@ export class QueueStore {
   async enqueue(c: Caller, again?: { seq: number; enqueuedAt: number }): Promise<{ position: number; staffed: number; seq: number }> {
     const [position, staffed, seq] = await this.run<[number, number, number]>(
       'ccEnqueue', this.now(), this.day(), INSTANCE_TTL_MS, c.queue, c.entry, c.call, c.instance, c.number, c.language, c.clientType, c.vip ? 0 : 1, c.kind,
-      ...(again ? [again.seq, again.enqueuedAt] : []),
+      ...(again ? [again.seq, again.enqueuedAt] : ['', '']), c.agent ?? '',
     )
     return { position, staffed, seq }
   }
@@ -190,6 +196,15 @@ export class QueueStore {
   /** Returns when the agent's wrap-up ends (ms), or 0 when they are not in wrap-up. */
   callEnded(entry: string, agent: string, talkMs: number, wrapUpMs: number): Promise<number> {
     return this.run('ccCallEnded', this.now(), this.day(), INSTANCE_TTL_MS, entry, agent, Math.max(0, Math.round(talkMs)), wrapUpMs)
+  }
+
+  /**
+   * The disposition of the agent's call `call` is saved: a wrap-up waiting for it ends (at
+   * once, or when wrapUpSeconds is over: returns then, ms; 0 when there is nothing to wait
+   * for); saved during the call, the wrap-up will not wait for it.
+   */
+  dispositionSaved(agent: string, call: string): Promise<number> {
+    return this.run('ccDispositionSaved', this.now(), this.day(), INSTANCE_TTL_MS, agent, call)
   }
 
   wrapDone(agent: string): Promise<number> {
@@ -309,5 +324,7 @@ function snapshot(h: Record<string, string>): AgentSnapshot {
     pending: h.pending ?? '',
     calls: Number(h.calls ?? 0),
     missed: Number(h.missed ?? 0),
+    awaiting: h.awaiting ?? '',
+    wrapUntil: Number(h.wrapUntil ?? 0),
   }
 }

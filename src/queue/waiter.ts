@@ -125,6 +125,7 @@ export class Waiter {
       clientType: this.caller.clientType ?? '',
       vip: this.caller.vip,
       kind: 'call',
+      agent: this.caller.agent,
     }
   }
 

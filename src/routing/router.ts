@@ -26,6 +26,8 @@ export interface CallerContext {
   vip: boolean
   /** Where the call came from: the IVR flow id or a campaign id. */
   source: string
+  /** The agent to reach when free (a callback agreed with them); anyone free otherwise. */
+  agent?: string
 }
 
 export interface RouteRequest {

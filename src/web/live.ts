@@ -12,11 +12,12 @@
  * queue entry, whose hash holds the caller's channel and number. A preview call (the agent
  * rung first) has no entry: it is the open attempt held by the agent.
  */
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { createHash } from 'node:crypto'
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm'
 import type { App } from '../app.js'
 import { ClientDirectory } from '../clients/directory.js'
 import type { CampaignFigures } from '../campaigns/campaigns.js'
-import { agents as agentsTable, attempts, calls, campaigns as campaignsTable, contacts } from '../db/schema/index.js'
+import { agents as agentsTable, attempts, calls, campaigns as campaignsTable, contacts, recordings } from '../db/schema/index.js'
 import { FigureReader, type AgentFigures, type QueueFigures } from '../queue/figures.js'
 import type { CountryCode } from 'libphonenumber-js'
 
@@ -44,6 +45,8 @@ export interface Board {
   queues: QueueFigures[] | null
   agents: AgentFigures[] | null
   campaigns: CampaignLive[] | null
+  /** Changes when one of the latest calls starts, is answered, ends, gets a disposition or a recording. */
+  register: string | null
 }
 
 export interface CallCard {
@@ -69,7 +72,8 @@ export interface CallCard {
     language: string | null
   } | null
   campaign: { id: number; name: string; kind: string } | null
-  contact: { id: number; name: string; phone: string; language: string | null; fields: Record<string, string> } | null
+  /** timeZone: the contact's own, which a callback's time is read in. */
+  contact: { id: number; name: string; phone: string; language: string | null; timeZone: string; fields: Record<string, string> } | null
   attemptId: number | null
   /** What to say: talking points for the campaign's kind, or for an inbound call. */
   script: string[]
@@ -89,6 +93,8 @@ export interface Desk {
 const CAMPAIGNS_SHOWN = 12
 /** Cards kept for calls on now (the oldest goes first). */
 const CARDS_KEPT = 500
+/** The latest calls the register's stamp watches (more than a page shows). */
+const REGISTER_WATCHED = 50
 
 /** What an operator says and may record, by kind of call. */
 export const SCRIPTS: Record<string, { script: string[]; dispositions: string[] }> = {
@@ -130,17 +136,34 @@ export class LiveData {
   }
 
   /** The board as `want` asks: queues and agents, campaigns. */
-  async board(want: { queues: boolean; campaigns: boolean }): Promise<Board> {
-    const [floor, campaigns] = await Promise.all([
+  async board(want: { queues: boolean; campaigns: boolean; register?: boolean }): Promise<Board> {
+    const [floor, campaigns, register] = await Promise.all([
       want.queues && this.figures ? this.figures.all() : undefined,
       want.campaigns ? this.campaigns() : undefined,
+      want.register ? this.registerStamp() : undefined,
     ])
     return {
       at: this.app.clock.now(),
       queues: floor?.queues ?? null,
       agents: floor ? floor.agents.filter((a) => a.state !== 'logged-out' || a.today.calls > 0) : null,
       campaigns: campaigns ?? null,
+      register: register ?? null,
     }
+  }
+
+  /** A short hash of what the register shows of the latest calls (cheap: the started_at index). */
+  async registerStamp(): Promise<string> {
+    const { db } = this.app.database
+    const [latest, [rec]] = await Promise.all([
+      db
+        .select({ id: calls.id, answered: calls.answeredAt, ended: calls.endedAt, queue: calls.queueOutcome, route: calls.routeResult, by: calls.answeredBy, disposition: sql<string | null>`${calls.details}->'disposition'->>'at'` })
+        .from(calls)
+        .orderBy(desc(calls.startedAt), desc(calls.id))
+        .limit(REGISTER_WATCHED),
+      db.select({ id: sql<number | null>`max(${recordings.id})` }).from(recordings),
+    ])
+    const text = JSON.stringify([latest.map((r) => [r.id, Boolean(r.answered), Boolean(r.ended), r.queue, r.route, r.by, r.disposition]), rec?.id ?? null])
+    return createHash('sha1').update(text).digest('hex').slice(0, 16)
   }
 
   async campaigns(): Promise<CampaignLive[] | null> {
@@ -150,6 +173,7 @@ export class LiveData {
     const rows = await db
       .select({ id: campaignsTable.id, status: campaignsTable.status })
       .from(campaignsTable)
+      .where(ne(campaignsTable.status, 'archived'))
       .orderBy(sql`case when ${campaignsTable.status} in ('running', 'paused') then 0 else 1 end`, desc(campaignsTable.id))
       .limit(CAMPAIGNS_SHOWN)
     const now = new Date(this.app.clock.now())
@@ -336,7 +360,7 @@ export class LiveData {
       const found = await this.app.dialer?.campaigns.get(c.attempt.campaignId)
       if (found) campaign = { id: found.id, name: found.name, kind: found.kind }
       if (row) {
-        contact = { id: row.id, name: row.name, phone: row.phone, language: row.language, fields: row.fields }
+        contact = { id: row.id, name: row.name, phone: row.phone, language: row.language, timeZone: row.timezone, fields: row.fields }
         number = row.phone
       }
     }

@@ -34,7 +34,7 @@ export function escapeHtml(s: string): string {
 /** Where assets are served from; `v` changes with each start so browsers fetch new ones. */
 export const ASSET_PREFIX = '/web/'
 
-function shell(o: { title: string; user: PageUser | null; body: string; script?: string; page: string; version: string }): string {
+function shell(o: { title: string; user: PageUser | null; body: string; script?: string | string[]; page: string; version: string }): string {
   const nav = o.user
     ? (Object.keys(PAGES) as PageName[])
         .filter((p) => PAGES[p].roles.includes(o.user!.role))
@@ -64,7 +64,7 @@ function shell(o: { title: string; user: PageUser | null; body: string; script?:
 ${o.body}
 </main>
 <script src="${ASSET_PREFIX}common.js?v=${o.version}"></script>
-${o.script ? `<script src="${ASSET_PREFIX}${o.script}?v=${o.version}"></script>` : ''}
+${[o.script ?? []].flat().map((s) => `<script src="${ASSET_PREFIX}${s}?v=${o.version}"></script>`).join('\n')}
 </body>
 </html>
 `
@@ -99,13 +99,26 @@ export function loginPage(version: string): string {
   })
 }
 
+/** The encodings a list may be read in (src/lists/encoding.ts); empty: found from the file. */
+const ENCODING_OPTIONS = [
+  ['', 'Find it from the file'],
+  ['utf-8', 'UTF-8'],
+  ['windows-1250', 'Windows-1250 (Central European: Bosnian, Croatian ...)'],
+  ['windows-1251', 'Windows-1251 (Cyrillic)'],
+  ['windows-1252', 'Windows-1252 (Western European)'],
+  ['iso-8859-2', 'ISO-8859-2 (Latin-2)'],
+]
+  .map(([v, label]) => `<option value="${v}">${label}</option>`)
+  .join('')
+
 export function managerPage(user: PageUser, version: string): string {
   return shell({
     title: 'Campaigns',
     user,
     page: 'manager',
     version,
-    script: 'manager.js',
+    // The upload form first: manager.js tells it when the campaign choices change.
+    script: ['upload-form.js', 'manager.js'],
     body: `<div class="grid two">
 <section class="card">
   <h2>New campaign</h2>
@@ -124,13 +137,20 @@ export function managerPage(user: PageUser, version: string): string {
   <h2>Upload a list</h2>
   <form id="list-form">
     <label>Campaign <select name="campaign" id="list-campaign" required></select></label>
-    <label>CSV file <input type="file" name="file" accept=".csv,text/csv" required></label>
-    <label>Columns (JSON mapping) <input name="mapping" value='{"phone":"phone","name":"name","language":"language"}'></label>
+    <label>CSV file <input type="file" name="file" accept=".csv,text/csv,.txt" required></label>
+    <label>Encoding <select name="encoding" id="list-encoding">${ENCODING_OPTIONS}</select></label>
+    <p class="error" id="file-error" role="alert" data-testid="file-error"></p>
+    <div id="mapping" hidden>
+      <table class="compact" id="mapping-fields"><thead><tr><th>Field</th><th>Column of the file</th></tr></thead><tbody></tbody></table>
+      <p class="muted small" data-testid="preview-note" id="preview-note"></p>
+      <div class="table-wrap"><table class="compact" id="preview" data-testid="preview"><thead></thead><tbody></tbody></table></div>
+    </div>
     <button type="submit">Upload</button>
   </form>
   <div id="upload" hidden>
     <progress id="upload-bar" max="100" value="0"></progress>
     <p id="upload-status" data-testid="upload-status"></p>
+    <p id="upload-notes" class="muted" data-testid="upload-notes"></p>
     <table class="compact" id="rejections" hidden><thead><tr><th>Line</th><th>Reason</th><th>Row</th></tr></thead><tbody></tbody></table>
   </div>
 </section>
@@ -170,6 +190,11 @@ export function operatorPage(user: PageUser, version: string): string {
   <div id="call" hidden></div>
 </section>
 </div>
+<section class="card" id="to-finish-card">
+  <h2>To finish</h2>
+  <div id="to-finish" data-testid="to-finish"><p class="muted">Loading…</p></div>
+  <div id="edit-call" class="edit-call" hidden></div>
+</section>
 <section class="card">
   <h2>My recent calls</h2>
   <div id="calls" data-testid="my-calls"><p class="muted">Loading…</p></div>
@@ -206,7 +231,11 @@ export function wallboardPage(user: PageUser, version: string): string {
     <label class="inline">Agent <input name="agent" size="8"></label>
     <button type="submit" class="secondary">Search</button>
   </form>
-  <audio id="player" controls preload="none" hidden></audio>
+  <div id="player-bar" class="player-bar" hidden>
+    <audio id="player" controls preload="none"></audio>
+    <button type="button" id="player-stop" class="secondary" data-testid="player-stop">■ Stop</button>
+    <span id="player-what" class="muted"></span>
+  </div>
   <div id="calls" data-testid="register"></div>
 </section>`,
   })

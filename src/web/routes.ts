@@ -11,22 +11,24 @@
  *   GET  /web/<file>                                       CSS and scripts (public)
  *   GET  /live/events                                      server-sent events: board, desk
  *   GET  /live/calls                                       the register for the pages
- *   POST /operator/disposition                             { callUuid, disposition, notes }
+ *   POST /operator/disposition, GET /operator/to-finish    the console's own (operator-routes.ts)
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app.js'
 import type { Principal } from '../auth/access.js'
-import { attempts, calls, clients, contacts, recordings, type Role } from '../db/schema/index.js'
+import { agents, attempts, calls, campaigns, clients, recordings, type Role } from '../db/schema/index.js'
 import { authParts } from '../http/authenticate.js'
 import { ownCalls } from '../http/calls.js'
 import { sendError } from '../http/errors.js'
+import { searchDigits } from '../http/number-search.js'
 import { readCookie, SESSION_COOKIE } from '../http/session-cookie.js'
 import { LiveData } from './live.js'
+import { dispositionsFor, operatorRoutes } from './operator-routes.js'
 import { ASSET_PREFIX, forbiddenPage, HOME, loginPage, managerPage, operatorPage, PAGES, wallboardPage, type PageUser } from './pages.js'
 
 const DESK_ROLES: Role[] = ['admin', 'supervisor', 'operator']
@@ -67,17 +69,6 @@ function loadAssets(dir: string): Map<string, { body: Buffer; type: string }> {
 }
 
 const PAGE_URLS = new Set(['/', PAGES.manager.path, PAGES.operator.path, PAGES.wallboard.path])
-
-const dispositionBody = {
-  type: 'object',
-  required: ['callUuid', 'disposition'],
-  additionalProperties: false,
-  properties: {
-    callUuid: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' },
-    disposition: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' },
-    notes: { type: 'string', maxLength: 2000 },
-  },
-} as const
 
 const callsQuery = {
   type: 'object',
@@ -163,8 +154,8 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
 
   // The board is the same for everyone who sees it: read once a tick, whoever asks.
   const boards = new Map<string, { at: number; value: ReturnType<LiveData['board']> }>()
-  const sharedBoard = (want: { queues: boolean; campaigns: boolean }): ReturnType<LiveData['board']> => {
-    const key = `${want.queues}:${want.campaigns}`
+  const sharedBoard = (want: { queues: boolean; campaigns: boolean; register: boolean }): ReturnType<LiveData['board']> => {
+    const key = `${want.queues}:${want.campaigns}:${want.register}`
     const hit = boards.get(key)
     if (hit && Date.now() - hit.at < LIVE_INTERVAL_MS * 0.8) return hit.value
     const value = live.board(want)
@@ -187,7 +178,9 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
     },
     async (req, reply) => {
       const who = req.user!
-      const want = { queues: who.role === 'admin' || who.role === 'supervisor', campaigns: BOARD_ROLES.includes(who.role) }
+      const wallboard = who.role === 'admin' || who.role === 'supervisor'
+      // register: a stamp of the latest calls, so the wallboard's register reloads when one starts or ends.
+      const want = { queues: wallboard, campaigns: BOARD_ROLES.includes(who.role), register: wallboard }
       const agentId = who.agentId
       const token = tokenOf(req)
       let checkedAt = Date.now()
@@ -217,7 +210,7 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
             send('ended', { message: 'the session has ended; log in again' })
             return close()
           }
-          if (want.queues || want.campaigns) send('board', await sharedBoard(want))
+          if (want.queues || want.campaigns || want.register) send('board', await sharedBoard(want))
           if (agentId) send('desk', await live.desk(agentId))
           if (Date.now() - lastWrite > KEEPALIVE_MS) res.write(': keep-alive\n\n')
         } catch (err) {
@@ -266,8 +259,10 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
       const where: SQL[] = []
       const mine = ownCalls(who)
       if (mine) where.push(mine)
-      if (q.agent) where.push(eq(calls.answeredBy, q.agent))
-      const digits = (q.number ?? '').replace(/\D/g, '')
+      // An agent by id, or by the name the pages show (any part of it, any case).
+      if (q.agent) where.push(or(eq(calls.answeredBy, q.agent), inArray(calls.answeredBy, db.select({ id: agents.id }).from(agents).where(ilike(agents.name, `%${q.agent.replace(/[\\%_]/g, '\\$&')}%`))))!)
+      // A national number (062 351 516) read in the center's country: +38762351516.
+      const digits = q.number ? searchDigits(q.number, app.config.defaultCountry) : ''
       if (digits.length >= 3) where.push(or(sql`regexp_replace(${calls.callerNumber}, '[^0-9]', '', 'g') like ${`%${digits}%`}`, sql`regexp_replace(${calls.destination}, '[^0-9]', '', 'g') like ${`%${digits}%`}`)!)
       const rows = await db
         .select({
@@ -284,15 +279,19 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
           routedTo: calls.routedTo,
           routeResult: calls.routeResult,
           answeredBy: calls.answeredBy,
+          agentName: agents.name,
           campaignId: calls.campaignId,
           // A campaign call's outcome is its attempt's (human, machine, completed, abandoned ...).
           campaignOutcome: attempts.outcome,
+          campaignKind: campaigns.kind,
           client: clients.name,
           details: calls.details,
         })
         .from(calls)
         .leftJoin(clients, eq(clients.id, calls.clientId))
         .leftJoin(attempts, eq(attempts.id, calls.attemptId))
+        .leftJoin(campaigns, eq(campaigns.id, calls.campaignId))
+        .leftJoin(agents, eq(agents.id, calls.answeredBy))
         .where(where.length > 0 ? and(...where) : undefined)
         .orderBy(desc(calls.startedAt), desc(calls.id))
         .limit(q.limit)
@@ -304,12 +303,14 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
             .orderBy(recordings.id)
         : []
       return {
-        calls: rows.map(({ details, ...r }) => {
+        calls: rows.map(({ details, campaignKind, ...r }) => {
           const d = (details.disposition ?? null) as { code?: string; notes?: string; by?: string; at?: string } | null
           return {
             ...r,
             disposition: d?.code ?? null,
             notes: d?.notes ?? '',
+            // What the console offers when the call is reopened to edit its disposition.
+            dispositions: dispositionsFor(r.campaignId ? campaignKind : 'inbound'),
             recordings: recs.filter((x) => x.callUuid === r.callUuid).map((x) => ({ id: x.id, kind: x.kind, durationMs: x.durationMs, url: `/recordings/${x.id}` })),
           }
         }),
@@ -317,43 +318,5 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
     },
   )
 
-  server.post<{ Body: { callUuid: string; disposition: string; notes?: string } }>(
-    '/operator/disposition',
-    {
-      config: { access: DESK_ROLES },
-      schema: {
-        summary: "Record a call's disposition and notes (an operator: only a call their agent took)",
-        description: "Kept in the call register (details.disposition: code, notes, by, at); for a campaign call also on the attempt and the contact.",
-        body: dispositionBody,
-      },
-    },
-    async (req, reply) => {
-      const who = req.user!
-      const { callUuid, disposition } = req.body
-      const notes = (req.body.notes ?? '').trim()
-      if (who.role === 'operator' && !who.agentId) return sendError(reply, 403, 'no-agent', 'your user is linked to no agent')
-      // Not register.flush(): with calls going on it may wait long. A row not written yet is a 404
-      // the page retries; one written is updated here, and the register's own next write of it
-      // (which replaces details) carries the disposition too (note() below).
-      const [row] = await db.select({ id: calls.id, answeredBy: calls.answeredBy, routedTo: calls.routedTo }).from(calls).where(eq(calls.callUuid, callUuid))
-      const [attempt] = await db.select({ id: attempts.id, agentId: attempts.agentId, contactId: attempts.contactId }).from(attempts).where(eq(attempts.callUuid, callUuid)).limit(1)
-      if (!row && !attempt) return sendError(reply, 404, 'unknown-call', `there is no call ${callUuid} in the register (yet): try again in a moment`)
-      const agent = who.role === 'operator' ? who.agentId! : null
-      // Theirs: they answered it from a queue, the IVR rang them for it (the register knows once the
-      // call is over; the shared state while it is on), or their agent holds its attempt.
-      const theirs = !agent || row?.answeredBy === agent || row?.routedTo === `agent:${agent}` || attempt?.agentId === agent || (await live.holds(agent, callUuid))
-      if (agent && !theirs) return sendError(reply, 403, 'not-your-call', `call ${callUuid} was not taken by your agent '${agent}'`)
-      const value = { code: disposition, notes, by: who.username, agent: agent ?? row?.answeredBy ?? attempt?.agentId ?? null, at: new Date(app.clock.now()).toISOString() }
-      await db.transaction(async (tx) => {
-        if (row) await tx.update(calls).set({ details: sql`${calls.details} || jsonb_build_object('disposition', ${JSON.stringify(value)}::jsonb)` }).where(eq(calls.id, row.id))
-        if (attempt) {
-          await tx.update(attempts).set({ disposition }).where(eq(attempts.id, attempt.id))
-          await tx.update(contacts).set({ disposition, updatedAt: new Date(app.clock.now()) }).where(eq(contacts.id, attempt.contactId))
-        }
-      })
-      // A call still on: the register's next write of its row keeps the disposition.
-      app.register.note(callUuid, { disposition: value })
-      return { callUuid, disposition, notes, call: row?.id ?? null, attempt: attempt?.id ?? null }
-    },
-  )
+  await operatorRoutes(server, { app, live })
 }

@@ -5,10 +5,12 @@
  * The app (src/main.ts as a process) dials through GATEWAY-like templates into loopback
  * extensions that behave like each kind of contact (src/bundle/extensions.ts).
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { contactNumber, personEndpoint, type ContactKind } from '../../src/bundle/extensions.js'
-import { attempts, calls, clients, contacts, surveyAnswers } from '../../src/db/schema/index.js'
+import { attempts, calls, clients, contacts, recordings, surveyAnswers } from '../../src/db/schema/index.js'
 import { loadDormantClients } from '../../src/lists/dormant.js'
 import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
 import { aroundTests, eventually, TEST_QUEUES, World } from './harness/world.js'
@@ -148,6 +150,14 @@ describe('each campaign kind meets a person, a machine, no answer and a busy lin
     const s = await outcomes(sales, salesContacts)
     expect(s.person!.outcome).toBe('human')
     expect(['ivan', 'maria']).toContain(s.person!.agentId)
+    // Recorded as a queue call is: catalogued, and the file is on disk with the conversation in it.
+    const recs = await eventually('the recording row', async () => {
+      const rows = await w.db.db.select().from(recordings).where(eq(recordings.callUuid, s.person!.callUuid))
+      return rows.length > 0 && rows[0]!.durationMs !== null ? rows : undefined
+    })
+    expect(recs[0]!.kind).toBe('call')
+    expect(fs.statSync(path.resolve(w.dirs.recordings, recs[0]!.path)).size).toBeGreaterThan(44)
+    expect(recs[0]!.durationMs!).toBeGreaterThan(500)
     expect(s.noAnswer!.outcome).toBe('no-answer')
     expect(s.busy!.outcome).toBe('busy')
 

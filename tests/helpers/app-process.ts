@@ -20,12 +20,20 @@ export interface AppProcess {
 
 export { freePort } from '../../src/bundle/freeswitch.js'
 
+/**
+ * The test's clock and zone for the app too: under libfaketime (tests/time/any-date.test.ts)
+ * an app process on the real clock would dial by another day and hour than the test expects.
+ */
+function clockEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(TZ|LD_PRELOAD|FAKETIME.*|DONT_FAKE_MONOTONIC)$/.test(e[0]) && e[1] !== undefined))
+}
+
 export function startAppProcess(env: Record<string, string>): AppProcess {
   // node --import tsx, not the tsx CLI: the CLI runs the app in a child of its own, which a
   // SIGKILL of the CLI would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...clockEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const lines: AppProcess['lines'] = []

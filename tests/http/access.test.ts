@@ -58,6 +58,8 @@ const ROUTES: Row[] = [
   { method: 'POST', route: '/campaigns/{id}/pause', url: '/campaigns/999999/pause', roles: WRITERS },
   { method: 'POST', route: '/campaigns/{id}/resume', url: '/campaigns/999999/resume', roles: WRITERS },
   { method: 'POST', route: '/campaigns/{id}/stop', url: '/campaigns/999999/stop', roles: WRITERS },
+  { method: 'POST', route: '/campaigns/{id}/archive', url: '/campaigns/999999/archive', roles: WRITERS },
+  { method: 'PATCH', route: '/campaigns/{id}', url: '/campaigns/999999', roles: WRITERS, payload: { name: 'x' } },
   { method: 'POST', route: '/campaigns/{id}/preview', url: '/campaigns/999999/preview', roles: DESK, payload: { agent: 'ivan' } },
   { method: 'POST', route: '/attempts/{id}/dial', url: '/attempts/999999/dial', roles: DESK, payload: { agent: 'ivan' } },
   { method: 'POST', route: '/attempts/{id}/skip', url: '/attempts/999999/skip', roles: DESK, payload: { agent: 'ivan' } },

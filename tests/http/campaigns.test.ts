@@ -97,7 +97,7 @@ describe('campaign routes', () => {
     expect(f).toMatchObject({ contacts: { total: 1, done: 1, pending: 0 }, attempts: { total: 1, byOutcome: { completed: 1 } }, answerRate: 1, abandonRate: 0 })
     const csv = await admin({ url: `/campaigns/${c.id}/survey.csv` })
     expect(csv.headers['content-type']).toContain('text/csv')
-    expect(csv.body).toBe(`contact_id,phone,name,satisfaction,answered_at\r\n${ct!.id},+38761000001,,4,2026-11-23T09:10:00.000Z\r\n`)
+    expect(csv.body).toBe(`\ufeffcontact_id,phone,name,satisfaction,answered_at\r\n${ct!.id},+38761000001,,4,2026-11-23T09:10:00.000Z\r\n`)
     const wrongAgent = await post(`/attempts/${a!.id}/disposition`, { disposition: 'sale', agent: 'ana' })
     expect(wrongAgent.statusCode).toBe(404)
     const ok = await post(`/attempts/${a!.id}/disposition`, { disposition: 'sale', agent: 'ivan' })

@@ -128,7 +128,8 @@ describe('POST /campaigns/:id/lists', () => {
     }
     const res = await posted
     expect(res.status).toBe(201)
-    expect(res.json).toEqual({ listId, status: 'loaded', rowsRead: rows, accepted: rows - 30, rejected: 30, duplicates: 0, doNotCall: 0 })
+    // A draft campaign stays a draft (a finished one would be reopened: tests/http/campaign-checks.test.ts).
+    expect(res.json).toEqual({ listId, status: 'loaded', rowsRead: rows, accepted: rows - 30, rejected: 30, duplicates: 0, doNotCall: 0, campaignStatus: 'draft' })
     expect(seen.length).toBeGreaterThanOrEqual(3)
     expect(seen.every((n) => n < rows)).toBe(true)
 
@@ -209,6 +210,27 @@ describe('POST /campaigns/:id/lists', () => {
     expect((await call('GET', '/lists/999999/rejections')).status).toBe(404)
     expect((await call('GET', '/campaigns/999999/lists')).json.error).toBe('unknown-campaign')
     expect((await call('GET', `/campaigns/${campaignId}/lists`)).json).toEqual({ lists: [] })
+  })
+  it('reads the encoding picked with ?encoding=, refuses one it does not know or a binary file, and reports the encoding and the language mapping', async () => {
+    const campaignId = await createCampaign(app.database.db)
+    // Windows-1250 bytes: "Šaćir" and "Đurđa", spoken in Bosnian though written Hrvatski.
+    const bytes = Buffer.from('Telefon;Ime;Jezik\r\n061111111;\x8aa\xe6ir;Hrvatski\r\n062222222;\xd0ur\xf0a;bs\r\n', 'latin1')
+    const mapping = encodeURIComponent(JSON.stringify({ phone: 'Telefon', name: 'Ime', language: 'Jezik' }))
+    const post = async (query: string, body: Buffer) => {
+      const res = await fetch(`${base}/campaigns/${campaignId}/lists?name=x.csv&mapping=${mapping}${query}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body })
+      return { status: res.status, json: (await res.json()) as Json }
+    }
+    const loaded = await post('&encoding=windows-1250', bytes)
+    expect(loaded.status).toBe(201)
+    const report = (await call('GET', `/lists/${loaded.json.listId}`)).json
+    expect(report).toMatchObject({ encoding: 'windows-1250', accepted: 2, notes: { languages: { hr: { to: 'bs', rows: 1 } } } })
+    expect((await contactsOf(app.database.db, campaignId)).map((c) => [c.name, c.language])).toEqual([
+      ['Šaćir', 'bs'],
+      ['Đurđa', 'bs'],
+    ])
+    expect(await post('&encoding=ebcdic', bytes)).toEqual({ status: 400, json: { error: 'bad-file', message: expect.stringContaining('unknown encoding "ebcdic"') } })
+    const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), Buffer.alloc(200)])
+    expect(await post('', xlsx)).toEqual({ status: 400, json: { error: 'bad-file', message: 'it is a ZIP archive (an Excel .xlsx workbook?), not text: save it as CSV' } })
   })
 })
 

@@ -308,7 +308,8 @@ describe('exports', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
     expect(res.headers['content-disposition']).toBe(`attachment; filename="campaign-${c!.id}-results.csv"`)
     expect(res.body.split('\r\n')).toEqual([
-      'contact_id,phone,name,language,timezone,status,attempts,last_outcome,disposition,last_attempt_at,agent,cause,field:amount_due,field:due_date',
+      // A UTF-8 BOM first: without it Excel reads the file in the user's ANSI code page.
+      '\uFEFFcontact_id,phone,name,language,timezone,status,attempts,last_outcome,disposition,last_attempt_at,agent,cause,field:amount_due,field:due_date',
       `${made[0]!.id},+38761000001,"Ana, ""the first""",,Europe/Sarajevo,done,2,human,promise-to-pay,2026-11-23T09:10:00.000Z,ivan,NORMAL_CLEARING,12.50,`,
       `${made[1]!.id},+38761000002,"'=HYPERLINK(""x"")",,Europe/Sarajevo,pending,0,,,,,,,2026-12-01`,
       '',
@@ -318,8 +319,18 @@ describe('exports', () => {
       { campaignId: c!.id, contactId: made[1]!.id, question: 'q2', answer: '1', answeredAt: new Date(at.getTime() + 1000) },
     ])
     const survey = await manager({ method: 'GET', url: `/campaigns/${c!.id}/survey.csv` })
-    expect(survey.body).toBe(`contact_id,phone,name,q1,q2,answered_at\r\n${made[1]!.id},+38761000002,"'=HYPERLINK(""x"")",5,1,2026-11-23T09:10:01.000Z\r\n`)
+    expect(survey.body).toBe(`\uFEFFcontact_id,phone,name,q1,q2,answered_at\r\n${made[1]!.id},+38761000002,"'=HYPERLINK(""x"")",5,1,2026-11-23T09:10:01.000Z\r\n`)
     expect((await manager({ method: 'GET', url: '/campaigns/999999/results.csv' })).json().error).toBe('unknown-campaign')
+    // Excel set to Bosnian, Russian or Portuguese splits on ; and reads 12,50 as a number.
+    const bs = (await manager({ method: 'GET', url: `/campaigns/${c!.id}/results.csv?locale=bs-BA` })).body.split('\r\n')
+    expect(bs[0]).toMatch(/^\uFEFFcontact_id;phone;name;language;/)
+    expect(bs[1]).toBe(`${made[0]!.id};+38761000001;"Ana, ""the first""";;Europe/Sarajevo;done;2;human;promise-to-pay;2026-11-23T09:10:00.000Z;ivan;NORMAL_CLEARING;12,50;`)
+    const ru = await manager({ method: 'GET', url: `/campaigns/${c!.id}/survey.csv`, headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } })
+    expect(ru.body).toBe(`\uFEFFcontact_id;phone;name;q1;q2;answered_at\r\n${made[1]!.id};+38761000002;"'=HYPERLINK(""x"")";5;1;2026-11-23T09:10:01.000Z\r\n`)
+    expect((await manager({ method: 'GET', url: `/campaigns/${c!.id}/results.csv?locale=pt-BR&sep=,` })).body.split('\r\n')[1]).toContain(',NORMAL_CLEARING,12.50,')
+    const bad = await manager({ method: 'GET', url: `/campaigns/${c!.id}/results.csv?sep=tab` })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().message).toContain('sep')
   })
 
   it('pages through a campaign bigger than one page', async () => {

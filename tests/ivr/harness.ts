@@ -87,7 +87,8 @@ export async function startHarness(options: { at: string; proxyDatabase?: boolea
     media: { localStreams: { moh: path.join(PROMPTS, 'music/hold.wav') } },
   })
   const flows = await loadFlows(path.join(ROOT, 'flows'))
-  const queues = await loadQueues(path.join(ROOT, 'queues/queues.yaml'))
+  // Simulated operators have no console to save a disposition in.
+  const queues = (await loadQueues(path.join(ROOT, 'queues/queues.yaml'))).map((q) => ({ ...q, dispositionMaxSeconds: 0 }))
   const prefix = `t${randomUUID().slice(0, 8)}`
   const config = loadConfig(
     {

@@ -76,12 +76,13 @@ describe('a file with broken rows', () => {
 
     const base = { timezone: 'Europe/Sarajevo', clientId: null, consent: null, listId: result.listId, status: 'pending' }
     expect(await contactsOf(db.db, campaignId)).toEqual([
-      // Line 13 filled the language line 2 left empty; line 2's other values stay.
-      { ...base, phone: '+38761234567', name: 'Marić; Ana', language: 'en', fields: { amount_due: '12,50', note: 'first\r\nsecond' } },
-      { ...base, phone: '+38762345678', name: 'Ivo', language: 'hr', fields: { amount_due: '5', note: 'x' } },
-      { ...base, phone: '+38766789012', name: 'After big', language: 'en', fields: { amount_due: '2', note: 'a "quoted" note' } },
-      { ...base, phone: '+38768111222', name: 'Last', language: 'bs', fields: { amount_due: '9', note: 'no newline at end' } },
-      { ...base, phone: '+493012345678', name: 'Hans', language: 'de', timezone: 'Europe/Berlin', fields: { amount_due: '3', note: 'multi\nline; note' } },
+      // Line 13 filled the language line 2 left empty; line 2's other values stay. Amounts as
+      // the scripts speak them, in the campaign's currency (BA: BAM); hr is spoken in Bosnian.
+      { ...base, phone: '+38761234567', name: 'Marić; Ana', language: 'en', fields: { amount_due: '12.50', currency: 'BAM', note: 'first\r\nsecond' } },
+      { ...base, phone: '+38762345678', name: 'Ivo', language: 'bs', fields: { amount_due: '5.00', currency: 'BAM', note: 'x' } },
+      { ...base, phone: '+38766789012', name: 'After big', language: 'en', fields: { amount_due: '2.00', currency: 'BAM', note: 'a "quoted" note' } },
+      { ...base, phone: '+38768111222', name: 'Last', language: 'bs', fields: { amount_due: '9.00', currency: 'BAM', note: 'no newline at end' } },
+      { ...base, phone: '+493012345678', name: 'Hans', language: 'de', timezone: 'Europe/Berlin', fields: { amount_due: '3.00', currency: 'BAM', note: 'multi\nline; note' } },
     ])
   })
 })
@@ -122,9 +123,9 @@ describe('duplicates', () => {
 
     const rows = await contactsOf(db.db, campaignId)
     expect(rows.map((r) => [r.phone, r.name, r.language, r.fields, r.listId])).toEqual([
-      ['+38761111111', 'Ana', 'bs', { amount: '10', due: '2026-12-24' }, a.listId],
-      ['+38762222222', 'Bo', 'hr', { amount: '20', due: '2026-12-01' }, a.listId],
-      ['+38763333333', 'Cy', 'hr', { amount: '30' }, a.listId],
+      ['+38761111111', 'Ana', 'bs', { amount: '10.00', currency: 'BAM', due: '2026-12-24' }, a.listId],
+      ['+38762222222', 'Bo', 'bs', { amount: '20.00', currency: 'BAM', due: '2026-12-01' }, a.listId],
+      ['+38763333333', 'Cy', 'bs', { amount: '30.00', currency: 'BAM' }, a.listId],
       ['+38764444444', 'Dino', 'bs', {}, b.listId],
     ])
     expect((await contactsOf(db.db, other)).map((r) => r.phone)).toEqual(['+38761111111', '+38762222222'])

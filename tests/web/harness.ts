@@ -71,7 +71,8 @@ export interface WebCenter {
   close(): Promise<void>
 }
 
-export async function startWebCenter(): Promise<WebCenter> {
+/** `queuesYaml`: the queues instead of the one above (its operators group still serves). */
+export async function startWebCenter(options: { queuesYaml?: string } = {}): Promise<WebCenter> {
   const db = await createTestDatabase()
   await db.db.insert(agents).values([
     { id: 'ivan', name: 'Ivan Marić', endpoint: 'user/ivan', groups: ['operators'] },
@@ -81,7 +82,7 @@ export async function startWebCenter(): Promise<WebCenter> {
     { id: 'petra', name: 'Petra Novak', endpoint: 'user/petra', groups: ['sales'] },
   ])
   await db.db.insert(clients).values([{ ...CLIENT }, { ...IVANS_CLIENT }])
-  const settings = parseQueues(QUEUES, 'web-queues.yaml')
+  const settings = parseQueues(options.queuesYaml ?? QUEUES, 'web-queues.yaml')
   // A second number: the caller's own account manager, rung directly.
   const direct = parseFlow(
     [

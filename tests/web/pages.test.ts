@@ -6,66 +6,23 @@
  * it on the wallboard and listens to the recording. Screenshots go to test-results/.
  */
 import { eq } from 'drizzle-orm'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { attempts, calls, contacts } from '../../src/db/schema/index.js'
-import { CLIENT, IVANS_CLIENT, launchChromium, logIn, MANAGER_NUMBER, QUEUE_NUMBER, screenshot, startWebCenter, type WebCenter } from './harness.js'
+import { browserSession } from './browser-session.js'
+import { CLIENT, IVANS_CLIENT, logIn, MANAGER_NUMBER, QUEUE_NUMBER, screenshot } from './harness.js'
 
-let center: WebCenter
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-// Without chromium every test fails with the reason (none is skipped).
-let missing: Error | undefined
-
-beforeAll(async () => {
-  try {
-    browser = await launchChromium()
-  } catch (err) {
-    missing = err as Error
-    return
-  }
-  center = await startWebCenter()
-}, 60_000)
-
-beforeEach(() => {
-  if (missing) throw missing
-})
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-  await center?.close()
-}, 60_000)
-
-// Script errors and refused content (the pages' Content-Security-Policy) fail the test they happen in.
-const problems: string[] = []
-
-afterEach(() => {
-  const seen = problems.splice(0)
-  expect(seen, 'errors in the pages').toEqual([])
-})
-
-async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ viewport })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Uncaught/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`)
-  })
-  page.setDefaultTimeout(15_000)
-  return page
-}
+const web = browserSession()
+const newPage = web.newPage
+const problems = web.problems
 
 describe('the login page', () => {
   it('sends a visitor without a session to /login, refuses a wrong password and lets the right one in', async () => {
     // What the demo prints: the login page and a user for every role.
-    expect(center.banner[0]).toContain(`${center.base}/login`)
-    for (const role of ['admin', 'campaign-manager', 'supervisor', 'operator']) expect(center.banner.join('\n')).toContain(role)
+    expect(web.center.banner[0]).toContain(`${web.center.base}/login`)
+    for (const role of ['admin', 'campaign-manager', 'supervisor', 'operator']) expect(web.center.banner.join('\n')).toContain(role)
     const page = await newPage()
-    const res = await page.goto(`${center.base}/wallboard`)
-    expect(page.url()).toBe(`${center.base}/login?next=%2Fwallboard`)
+    const res = await page.goto(`${web.center.base}/wallboard`)
+    expect(page.url()).toBe(`${web.center.base}/login?next=%2Fwallboard`)
     expect(res?.status()).toBe(200)
     await page.fill('input[name=username]', 'supervisor')
     await page.fill('input[name=password]', 'not the password')
@@ -74,9 +31,9 @@ describe('the login page', () => {
     await screenshot(page, 'login')
     // An operator may not open the wallboard: the page says so.
     const operator = await newPage()
-    await logIn(operator, center.base, 'ivan')
+    await logIn(operator, web.center.base, 'ivan')
     await operator.waitForURL(/\/operator$/)
-    const refused = await operator.goto(`${center.base}/wallboard`)
+    const refused = await operator.goto(`${web.center.base}/wallboard`)
     expect(refused?.status()).toBe(403)
     expect(await operator.textContent('h1')).toContain('Not for your role')
   })
@@ -84,10 +41,10 @@ describe('the login page', () => {
 
 describe('the campaign manager', () => {
   it('uploads a list, sees the rejected rows, starts a campaign against the simulator and watches the figures move', async () => {
-    for (let i = 1; i <= 6; i++) center.numbers.set(`+3876120000${i}`, { outcome: 'answer', ringMs: 1500, answeredBy: 'person', talkMs: 120_000 })
-    center.numbers.set('+38761200005', { outcome: 'busy', ringMs: 500 })
+    for (let i = 1; i <= 6; i++) web.center.numbers.set(`+3876120000${i}`, { outcome: 'answer', ringMs: 1500, answeredBy: 'person', talkMs: 120_000 })
+    web.center.numbers.set('+38761200005', { outcome: 'busy', ringMs: 500 })
     const page = await newPage()
-    await logIn(page, center.base, 'manager', '/manager')
+    await logIn(page, web.center.base, 'manager', '/manager')
     await page.waitForURL(/\/manager$/)
 
     await page.fill('#campaign-form input[name=name]', 'November message')
@@ -121,7 +78,7 @@ describe('the campaign manager', () => {
     await screenshot(page, 'manager-running')
 
     // The chart's past comes from the database: a page opened later draws it at once.
-    const history = (await (await page.request.get(`${center.base}/live/campaigns/${campaignId}/history`)).json()) as { points: Array<{ t: number; done: number; answer: number | null }> }
+    const history = (await (await page.request.get(`${web.center.base}/live/campaigns/${campaignId}/history`)).json()) as { points: Array<{ t: number; done: number; answer: number | null }> }
     expect(history.points.length).toBeGreaterThan(0)
     expect(history.points.at(-1)!.done).toBeGreaterThan(0)
     expect(history.points.at(-1)!.answer).toBeGreaterThan(0)
@@ -129,7 +86,7 @@ describe('the campaign manager', () => {
     await expect.poll(() => page.locator(`[data-campaign="${campaignId}"] svg.chart polyline`).count(), { timeout: 10_000 }).toBeGreaterThan(0)
 
     // Results download through the page's own session.
-    const results = await page.request.get(`${center.base}/campaigns/${campaignId}/results.csv`)
+    const results = await page.request.get(`${web.center.base}/campaigns/${campaignId}/results.csv`)
     expect(results.status()).toBe(200)
     expect(await results.text()).toContain('+38761200001')
 
@@ -141,15 +98,15 @@ describe('the campaign manager', () => {
 
 describe('the operator', () => {
   it('goes available, takes a simulated call with the client card, records a disposition and finds it in the call register', async () => {
-    center.phones.set('ivan', { outcome: 'answer', ringMs: 3000, answeredBy: 'person', talkMs: 30_000 })
+    web.center.phones.set('ivan', { outcome: 'answer', ringMs: 3000, answeredBy: 'person', talkMs: 30_000 })
     const page = await newPage()
-    await logIn(page, center.base, 'ivan')
+    await logIn(page, web.center.base, 'ivan')
     await page.waitForURL(/\/operator$/)
     await expect.poll(() => page.textContent('[data-testid=agent-state]')).toMatch(/logged-out|available/)
     await page.click('#go-available')
     await expect.poll(() => page.textContent('[data-testid=agent-state]')).toBe('available')
 
-    const call = center.sim.sw.placeSipCall({ from: CLIENT.phone, to: QUEUE_NUMBER, script: { steps: [] } })
+    const call = web.center.sim.sw.placeSipCall({ from: CLIENT.phone, to: QUEUE_NUMBER, script: { steps: [] } })
     const card = page.locator('#call')
     await expect.poll(() => card.locator('[data-testid=client-name]').textContent(), { timeout: 20_000 }).toContain(CLIENT.name)
     const text = (await card.textContent()) ?? ''
@@ -179,12 +136,12 @@ describe('the operator', () => {
 
     // The register (the API's own search) has it too, once the call is over.
     await call.done
-    const found = await page.request.get(`${center.base}/calls?agent=ivan`)
+    const found = await page.request.get(`${web.center.base}/calls?agent=ivan`)
     expect(found.status()).toBe(200)
     const { calls } = (await found.json()) as { calls: Array<{ id: number; callUuid: string }> }
     const row = calls.find((c) => c.callUuid === call.channel.uuid)
     expect(row).toBeDefined()
-    const detail = (await (await page.request.get(`${center.base}/calls/${row!.id}`)).json()) as { details: { disposition?: { code: string; notes: string } } }
+    const detail = (await (await page.request.get(`${web.center.base}/calls/${row!.id}`)).json()) as { details: { disposition?: { code: string; notes: string } } }
     expect(detail.details.disposition).toMatchObject({ code: 'order-taken', notes: 'Wants 20 boxes delivered on Friday' })
   }, 60_000)
 })
@@ -192,7 +149,7 @@ describe('the operator', () => {
 describe('the supervisor', () => {
   it('watches queues, agents and campaigns on the wallboard and listens to a recording from the register', async () => {
     const page = await newPage()
-    await logIn(page, center.base, 'supervisor')
+    await logIn(page, web.center.base, 'supervisor')
     await page.waitForURL(/\/wallboard$/)
     await expect.poll(() => page.locator('[data-queue=operators]').count()).toBe(1)
     await expect.poll(() => page.locator('[data-agent=ivan]').count()).toBe(1)
@@ -212,7 +169,7 @@ describe('the supervisor', () => {
     await row.locator('button[data-recording]').first().click()
     const src = await page.getAttribute('#player', 'src')
     expect(src).toMatch(/^\/recordings\/\d+$/)
-    const audio = await page.request.get(`${center.base}${src}`, { headers: { range: 'bytes=0-11' } })
+    const audio = await page.request.get(`${web.center.base}${src}`, { headers: { range: 'bytes=0-11' } })
     expect(audio.status()).toBe(206)
     expect((await audio.body()).subarray(0, 4).toString()).toBe('RIFF')
     // A campaign's call shows how its attempt ended.
@@ -226,28 +183,28 @@ describe('the supervisor', () => {
 
 describe('a campaign call to an operator', () => {
   it("shows the contact's fields, the campaign and its script on the card, and keeps the disposition on the attempt", async () => {
-    center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
-    center.numbers.set('+38761300001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
+    web.center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
+    web.center.numbers.set('+38761300001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
     const manager = await newPage()
-    await logIn(manager, center.base, 'manager', '/manager')
+    await logIn(manager, web.center.base, 'manager', '/manager')
     await manager.waitForURL(/\/manager$/)
-    const created = await manager.request.post(`${center.base}/campaigns`, {
+    const created = await manager.request.post(`${web.center.base}/campaigns`, {
       data: { name: 'Winter offer', kind: 'telesales', settings: { operatorsQueue: 'operators', mode: 'progressive', window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } } },
     })
     expect(created.status()).toBe(201)
     const campaign = (await created.json()) as { id: number }
     const mapping = JSON.stringify({ phone: 'phone', name: 'name', fields: { offer: 'offer' } })
-    const upload = await manager.request.post(`${center.base}/campaigns/${campaign.id}/lists?name=winter.csv&mapping=${encodeURIComponent(mapping)}`, {
+    const upload = await manager.request.post(`${web.center.base}/campaigns/${campaign.id}/lists?name=winter.csv&mapping=${encodeURIComponent(mapping)}`, {
       headers: { 'content-type': 'text/csv' },
       data: 'phone,name,offer\n+38761300001,Hana Delić,10 % off winter tyres\n',
     })
     expect(upload.status()).toBe(201)
 
     const page = await newPage()
-    await logIn(page, center.base, 'ivan')
+    await logIn(page, web.center.base, 'ivan')
     await page.waitForURL(/\/operator$/)
     await expect.poll(() => page.textContent('[data-testid=agent-state]'), { timeout: 20_000 }).toBe('available')
-    expect((await manager.request.post(`${center.base}/campaigns/${campaign.id}/start`)).status()).toBe(200)
+    expect((await manager.request.post(`${web.center.base}/campaigns/${campaign.id}/start`)).status()).toBe(200)
 
     const card = page.locator('#call')
     await expect.poll(() => card.textContent(), { timeout: 20_000 }).toContain('Winter offer')
@@ -260,35 +217,35 @@ describe('a campaign call to an operator', () => {
     await card.locator('textarea[name=notes]').fill('Two sets')
     await card.locator('button[type=submit]').click()
     await expect.poll(() => page.textContent('#no-call')).toContain('Saved: sale')
-    const [attempt] = await center.db.db.select().from(attempts).where(eq(attempts.campaignId, campaign.id))
+    const [attempt] = await web.center.db.db.select().from(attempts).where(eq(attempts.campaignId, campaign.id))
     expect(attempt).toMatchObject({ disposition: 'sale', agentId: 'ivan' })
-    const [contact] = await center.db.db.select().from(contacts).where(eq(contacts.campaignId, campaign.id))
+    const [contact] = await web.center.db.db.select().from(contacts).where(eq(contacts.campaignId, campaign.id))
     expect(contact!.disposition).toBe('sale')
   }, 60_000)
 })
 
 describe('a preview campaign', () => {
   it('lets the operator take the next contact, call it from the card and record the outcome', async () => {
-    center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
-    center.numbers.set('+38761400001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
+    web.center.phones.set('ivan', { outcome: 'answer', ringMs: 500, answeredBy: 'person', talkMs: 30_000 })
+    web.center.numbers.set('+38761400001', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 120_000 })
     const manager = await newPage()
-    await logIn(manager, center.base, 'manager', '/manager')
+    await logIn(manager, web.center.base, 'manager', '/manager')
     await manager.waitForURL(/\/manager$/)
-    const created = await manager.request.post(`${center.base}/campaigns`, {
+    const created = await manager.request.post(`${web.center.base}/campaigns`, {
       data: { name: 'Old friends', kind: 'dormant', settings: { operatorsQueue: 'operators', mode: 'preview', window: { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } } },
     })
     expect(created.status()).toBe(201)
     const campaign = (await created.json()) as { id: number }
     const mapping = JSON.stringify({ phone: 'phone', name: 'name', fields: { last_order: 'last_order' } })
-    const upload = await manager.request.post(`${center.base}/campaigns/${campaign.id}/lists?name=old.csv&mapping=${encodeURIComponent(mapping)}`, {
+    const upload = await manager.request.post(`${web.center.base}/campaigns/${campaign.id}/lists?name=old.csv&mapping=${encodeURIComponent(mapping)}`, {
       headers: { 'content-type': 'text/csv' },
       data: 'phone,name,last_order\n+38761400001,Kiosk Zenica,2026-03-02\n',
     })
     expect(upload.status()).toBe(201)
-    expect((await manager.request.post(`${center.base}/campaigns/${campaign.id}/start`)).status()).toBe(200)
+    expect((await manager.request.post(`${web.center.base}/campaigns/${campaign.id}/start`)).status()).toBe(200)
 
     const page = await newPage()
-    await logIn(page, center.base, 'ivan')
+    await logIn(page, web.center.base, 'ivan')
     await page.waitForURL(/\/operator$/)
     await expect.poll(() => page.textContent('[data-testid=agent-state]'), { timeout: 20_000 }).toBe('available')
     const take = page.locator(`[data-preview="${campaign.id}"]`)
@@ -303,21 +260,21 @@ describe('a preview campaign', () => {
     await card.locator('select[name=disposition]').selectOption('reactivated')
     await card.locator('button[type=submit]').click()
     await expect.poll(() => page.textContent('#no-call')).toContain('Saved: reactivated')
-    const [attempt] = await center.db.db.select().from(attempts).where(eq(attempts.campaignId, campaign.id))
+    const [attempt] = await web.center.db.db.select().from(attempts).where(eq(attempts.campaignId, campaign.id))
     expect(attempt).toMatchObject({ disposition: 'reactivated', agentId: 'ivan' })
   }, 60_000)
 })
 
 describe('a call the IVR rings an account manager for', () => {
   it('shows their own client on the card, and the disposition is theirs to record', async () => {
-    center.phones.set('ivan', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 20_000 })
+    web.center.phones.set('ivan', { outcome: 'answer', ringMs: 1000, answeredBy: 'person', talkMs: 20_000 })
     const page = await newPage()
-    await logIn(page, center.base, 'ivan')
+    await logIn(page, web.center.base, 'ivan')
     await page.waitForURL(/\/operator$/)
     await expect.poll(() => page.textContent('[data-testid=agent-state]'), { timeout: 20_000 }).toMatch(/^(available|logged-out)$/)
     if ((await page.textContent('[data-testid=agent-state]')) === 'logged-out') await page.click('#go-available')
     await expect.poll(() => page.textContent('[data-testid=agent-state]')).toBe('available')
-    const call = center.sim.sw.placeSipCall({ from: IVANS_CLIENT.phone, to: MANAGER_NUMBER, script: { steps: [] } })
+    const call = web.center.sim.sw.placeSipCall({ from: IVANS_CLIENT.phone, to: MANAGER_NUMBER, script: { steps: [] } })
     const card = page.locator('#call')
     await expect.poll(() => card.locator('[data-testid=client-name]').textContent(), { timeout: 20_000 }).toContain(IVANS_CLIENT.name)
     expect(await card.textContent()).toContain('80.00 BAM')
@@ -325,19 +282,19 @@ describe('a call the IVR rings an account manager for', () => {
     await card.locator('button[type=submit]').click()
     await expect.poll(() => page.textContent('#no-call')).toContain('Saved: resolved')
     await call.done
-    await expect.poll(async () => (await center.db.db.select().from(calls).where(eq(calls.callUuid, call.channel.uuid)))[0]?.details.disposition, { timeout: 10_000 }).toMatchObject({ code: 'resolved', agent: 'ivan' })
+    await expect.poll(async () => (await web.center.db.db.select().from(calls).where(eq(calls.callUuid, call.channel.uuid)))[0]?.details.disposition, { timeout: 10_000 }).toMatchObject({ code: 'resolved', agent: 'ivan' })
   }, 60_000)
 })
 
 describe('the live stream and the pages’ own routes', () => {
   it('give an operator only their own desk and calls, and refuse what is not theirs', async () => {
-    await center.db.db.insert(calls).values({ callUuid: 'someone-elses-call', direction: 'inbound', callerNumber: '+38761999999', startedAt: new Date(center.clock.now()), answeredBy: 'ana' })
-    const anonymous = await fetch(`${center.base}/live/events`)
+    await web.center.db.db.insert(calls).values({ callUuid: 'someone-elses-call', direction: 'inbound', callerNumber: '+38761999999', startedAt: new Date(web.center.clock.now()), answeredBy: 'ana' })
+    const anonymous = await fetch(`${web.center.base}/live/events`)
     expect(anonymous.status).toBe(401)
     expect(await anonymous.json()).toMatchObject({ error: 'unauthenticated' })
 
     const page = await newPage()
-    await logIn(page, center.base, 'ivan')
+    await logIn(page, web.center.base, 'ivan')
     await page.waitForURL(/\/operator$/)
     // The pages run only their own scripts: an injected inline one is refused.
     // (A string: the test is compiled without the DOM's types.)
@@ -364,28 +321,28 @@ describe('the live stream and the pages’ own routes', () => {
     expect(new Set(seen.map((e) => e.type))).toEqual(new Set(['desk']))
     expect(JSON.parse(seen[0]!.data)).toMatchObject({ agent: { id: 'ivan' } })
 
-    const other = await page.request.post(`${center.base}/operator/disposition`, { data: { callUuid: 'someone-elses-call', disposition: 'resolved' } })
+    const other = await page.request.post(`${web.center.base}/operator/disposition`, { data: { callUuid: 'someone-elses-call', disposition: 'resolved' } })
     expect(other.status()).toBe(403)
     expect(await other.json()).toMatchObject({ error: 'not-your-call' })
-    const malformed = await page.request.post(`${center.base}/operator/disposition`, { data: { callUuid: '../x', disposition: 'Not A Code!' } })
+    const malformed = await page.request.post(`${web.center.base}/operator/disposition`, { data: { callUuid: '../x', disposition: 'Not A Code!' } })
     expect(malformed.status()).toBe(400)
-    const unknown = await page.request.post(`${center.base}/operator/disposition`, { data: { callUuid: 'no-such-call', disposition: 'resolved' } })
+    const unknown = await page.request.post(`${web.center.base}/operator/disposition`, { data: { callUuid: 'no-such-call', disposition: 'resolved' } })
     expect(unknown.status()).toBe(404)
-    const theirs = await page.request.get(`${center.base}/live/calls?agent=ana`)
+    const theirs = await page.request.get(`${web.center.base}/live/calls?agent=ana`)
     expect(theirs.status()).toBe(403)
-    const mine = (await (await page.request.get(`${center.base}/live/calls`)).json()) as { calls: Array<{ callUuid: string; answeredBy: string | null }> }
+    const mine = (await (await page.request.get(`${web.center.base}/live/calls`)).json()) as { calls: Array<{ callUuid: string; answeredBy: string | null }> }
     expect(mine.calls.length).toBeGreaterThan(0)
     expect(mine.calls.every((c) => c.answeredBy === 'ivan' || c.answeredBy === null)).toBe(true)
     expect(mine.calls.map((c) => c.callUuid)).not.toContain('someone-elses-call')
     // Nothing was written by the refused requests.
-    const [row] = await center.db.db.select().from(calls).where(eq(calls.callUuid, 'someone-elses-call'))
+    const [row] = await web.center.db.db.select().from(calls).where(eq(calls.callUuid, 'someone-elses-call'))
     expect(row!.details).toEqual({})
     // A page the role may not open, and assets that are not there.
-    expect((await page.request.get(`${center.base}/manager`)).status()).toBe(403)
-    expect((await page.request.get(`${center.base}/web/..%2Froutes.ts`)).status()).toBe(404)
+    expect((await page.request.get(`${web.center.base}/manager`)).status()).toBe(403)
+    expect((await page.request.get(`${web.center.base}/web/..%2Froutes.ts`)).status()).toBe(404)
 
     // Logged out elsewhere: the stream says so and ends (within its 5 s recheck).
-    await page.goto(`${center.base}/web/app.css`)
+    await page.goto(`${web.center.base}/web/app.css`)
     const ended = page.evaluate(
       () =>
         new Promise<string>((resolve) => {
@@ -398,7 +355,7 @@ describe('the live stream and the pages’ own routes', () => {
         }),
     )
     await page.waitForTimeout(500)
-    expect((await page.request.post(`${center.base}/auth/logout`)).status()).toBe(204)
+    expect((await page.request.post(`${web.center.base}/auth/logout`)).status()).toBe(204)
     expect(await ended).toContain('the session has ended')
   }, 40_000)
 })

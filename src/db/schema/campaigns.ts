@@ -4,7 +4,7 @@ import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey,
 export const CAMPAIGN_KINDS = ['informational', 'survey', 'payment-reminder', 'telesales', 'dormant'] as const
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number]
 
-export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'stopped', 'done'] as const
+export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'stopped', 'done', 'archived'] as const
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
 
 /**

@@ -1,5 +1,5 @@
-/* global window, document, XMLHttpRequest, setTimeout, clearTimeout */
-// The campaign manager's dashboard: create campaigns, upload lists, watch them live.
+/* global window, document */
+// The campaign manager's dashboard: create campaigns, watch them live (lists are uploaded by upload-form.js).
 ;(function () {
   'use strict'
   const { api, el, pct, duration, live } = window.cc
@@ -13,26 +13,11 @@
   async function loadCampaignChoices(selectId) {
     const { campaigns } = await api('GET', '/campaigns')
     const keep = selectId || campaignSelect.value
-    campaignSelect.replaceChildren(...campaigns.map((c) => el('option', { value: c.id, 'data-kind': c.kind, text: '#' + c.id + ' ' + c.name + ' (' + c.kind + ', ' + c.status + ')' })))
+    campaignSelect.replaceChildren(...campaigns.map((c) => el('option', { value: c.id, 'data-kind': c.kind, 'data-country': (c.settings && c.settings.defaultCountry) || '', text: '#' + c.id + ' ' + c.name + ' (' + c.kind + ', ' + c.status + ')' })))
     if (keep) campaignSelect.value = String(keep)
-    suggestMapping()
+    // The upload form (upload-form.js) offers the fields of the campaign chosen.
+    campaignSelect.dispatchEvent(new window.Event('change'))
   }
-
-  // The columns each kind usually needs, until the manager writes their own mapping.
-  const MAPPINGS = {
-    'payment-reminder': { phone: 'phone', name: 'name', language: 'language', fields: { amount_due: 'amount_due', currency: 'currency', due_date: 'due_date' } },
-    dormant: { phone: 'phone', name: 'name', clientId: 'client_id' },
-  }
-  const DEFAULT_MAPPING = { phone: 'phone', name: 'name', language: 'language' }
-  const mappingInput = document.querySelector('#list-form input[name=mapping]')
-  let mappingEdited = false
-  mappingInput.addEventListener('input', () => (mappingEdited = true))
-  function suggestMapping() {
-    if (mappingEdited) return
-    const option = campaignSelect.selectedOptions[0]
-    mappingInput.value = JSON.stringify(MAPPINGS[option ? option.dataset.kind : ''] || DEFAULT_MAPPING)
-  }
-  campaignSelect.addEventListener('change', suggestMapping)
 
   // New campaign.
   const campaignForm = document.getElementById('campaign-form')
@@ -62,71 +47,6 @@
     }
   })
 
-  // Upload: the file's bytes as they go, then the rows as the server loads them.
-  const listForm = document.getElementById('list-form')
-  const upload = document.getElementById('upload')
-  const bar = document.getElementById('upload-bar')
-  const status = document.getElementById('upload-status')
-  const rejections = document.getElementById('rejections')
-  listForm.addEventListener('submit', (e) => {
-    e.preventDefault()
-    const data = new window.FormData(listForm)
-    const file = data.get('file')
-    const campaign = campaignSelect.value
-    if (!campaign || !file || !file.name) return
-    upload.hidden = false
-    rejections.hidden = true
-    bar.removeAttribute('value')
-    bar.value = 0
-    status.textContent = 'Uploading ' + file.name + '…'
-    const url = '/campaigns/' + encodeURIComponent(campaign) + '/lists?name=' + encodeURIComponent(file.name) + '&mapping=' + encodeURIComponent(String(data.get('mapping')))
-    const xhr = new XMLHttpRequest()
-    let poll
-    const follow = async () => {
-      try {
-        const { lists } = await api('GET', '/campaigns/' + encodeURIComponent(campaign) + '/lists')
-        const l = lists[0]
-        if (l && l.status === 'loading') status.textContent = 'Loading: ' + l.rowsRead + ' rows read, ' + l.accepted + ' accepted, ' + l.rejected + ' rejected'
-      } catch {
-        /* the answer of the upload says the rest */
-      }
-      poll = setTimeout(follow, 500)
-    }
-    xhr.upload.onprogress = (p) => {
-      if (p.lengthComputable) bar.value = Math.round((p.loaded / p.total) * 90)
-    }
-    xhr.onload = async () => {
-      clearTimeout(poll)
-      let r = null
-      try {
-        r = JSON.parse(xhr.responseText)
-      } catch {
-        r = null
-      }
-      if (xhr.status !== 201 || !r) {
-        status.textContent = 'Upload refused: ' + ((r && r.message) || xhr.status)
-        return
-      }
-      bar.value = 100
-      status.textContent = 'Loaded list #' + r.listId + ': ' + r.rowsRead + ' rows, ' + r.accepted + ' accepted, ' + r.rejected + ' rejected, ' + r.duplicates + ' merged, ' + r.doNotCall + ' on the do-not-call list'
-      if (r.rejected + r.doNotCall > 0) {
-        const rep = await api('GET', '/lists/' + r.listId + '/rejections?limit=100')
-        rejections.tBodies[0].replaceChildren(...rep.rejections.map((x) => el('tr', {}, el('td', { text: x.line }), el('td', { text: x.reason }), el('td', {}, el('code', { text: x.excerpt || '' })))))
-        rejections.hidden = false
-      }
-      listForm.reset()
-      campaignSelect.value = campaign
-    }
-    xhr.onerror = () => {
-      clearTimeout(poll)
-      status.textContent = 'Upload failed: the connection broke'
-    }
-    xhr.open('POST', url)
-    xhr.setRequestHeader('content-type', 'text/csv')
-    xhr.send(file)
-    poll = setTimeout(follow, 300)
-  })
-
   // A campaign's block: built once, its figures updated in place every second.
   function figure(label, testid) {
     const value = el('div', { class: 'value', 'data-testid': testid })
@@ -148,12 +68,17 @@
     parts.shares = el('div')
     parts.talk.node.append(parts.shares)
     parts.chart = el('div')
+    // Why a running campaign makes no calls (no operators, window closed until ...).
+    parts.blocked = el('p', { class: 'blocked', 'data-testid': 'blocked', hidden: true })
+    parts.edit = editor(c)
     const downloads = el('span', {}, el('a', { href: '/campaigns/' + c.id + '/results.csv', download: '' , text: 'Results (CSV)' }))
     if (c.kind === 'survey') downloads.append(' · ', el('a', { href: '/campaigns/' + c.id + '/survey.csv', download: '', text: 'Survey answers (CSV)' }))
     const root = el(
       'div',
       { class: 'campaign', 'data-campaign': c.id },
       el('header', {}, el('h3', { text: '#' + c.id + ' ' + c.name }), el('span', { class: 'muted', text: c.kind }), parts.status, parts.buttons),
+      parts.blocked,
+      parts.edit,
       el('div', { class: 'figures' }, parts.done.node, parts.answer.node, parts.abandon.node, parts.talk.node),
       parts.chart,
       el('div', { class: 'legend' }, el('span', {}, el('i', { style: 'background:#1a7f37' }), 'done'), el('span', {}, el('i', { style: 'background:#1f6feb' }), 'answer rate'), el('span', {}, el('i', { style: 'background:#c62828' }), 'abandon rate ×10 (line: 3 %)'), downloads),
@@ -170,7 +95,54 @@
     return b
   }
 
-  const ACTIONS = { draft: ['start', 'stop'], running: ['pause', 'stop'], paused: ['resume', 'stop'], stopped: [], done: ['start'] }
+  const ACTIONS = { draft: ['start', 'stop', 'archive'], running: ['pause', 'stop'], paused: ['resume', 'stop', 'archive'], stopped: ['archive'], done: ['start', 'archive'], archived: [] }
+
+  // Editing a campaign: its name and settings (JSON), checked by the server as at creation.
+  function editor(c) {
+    const name = el('input', { name: 'name', value: c.name, maxlength: 200 })
+    const settings = el('textarea', { name: 'settings', rows: 8 })
+    const error = el('p', { class: 'error', 'data-testid': 'edit-error' })
+    const form = el(
+      'form',
+      {
+        class: 'edit',
+        onsubmit: async (e) => {
+          e.preventDefault()
+          error.textContent = ''
+          let parsed
+          try {
+            parsed = JSON.parse(settings.value || '{}')
+          } catch {
+            error.textContent = 'Settings: not valid JSON'
+            return
+          }
+          try {
+            await api('PATCH', '/campaigns/' + c.id, { name: name.value, settings: parsed })
+            details.open = false
+            await loadCampaignChoices()
+          } catch (err) {
+            error.textContent = err.message
+          }
+        },
+      },
+      el('label', {}, 'Name ', name),
+      el('label', {}, 'Settings (JSON) ', settings),
+      el('button', { type: 'submit', text: 'Save' }),
+      error,
+    )
+    const details = el('details', { class: 'edit-campaign' }, el('summary', { text: 'Edit' }), form)
+    // Filled when opened, from what the server holds now.
+    details.addEventListener('toggle', () => {
+      if (!details.open) return
+      api('GET', '/campaigns/' + c.id)
+        .then((f) => {
+          name.value = f.campaign.name
+          settings.value = JSON.stringify(f.campaign.settings, null, 2)
+        })
+        .catch((err) => (error.textContent = err.message))
+    })
+    return details
+  }
 
   function buttons(b, c) {
     if (b.status === c.status) return
@@ -230,6 +202,9 @@
     }
     const c = f.campaign
     b.parts.status.textContent = c.status
+    b.parts.blocked.textContent = f.blockedReason ? 'Not dialling: ' + f.blockedReason : ''
+    b.parts.blocked.hidden = !f.blockedReason
+    b.parts.edit.hidden = c.status === 'archived'
     b.parts.status.className = 'state ' + (c.status === 'running' ? 'available' : c.status === 'paused' ? 'paused' : 'logged-out')
     buttons(b, c)
     b.parts.done.value.textContent = f.contacts.done + ' / ' + f.contacts.pending

@@ -47,7 +47,7 @@
     state = a ? a.state : 'logged-out'
     stateEl.textContent = state + (a && a.pending ? ' (then ' + a.pending + ')' : '') + (a && a.state === 'paused' && a.reason ? ': ' + a.reason : '')
     stateEl.className = 'state ' + state
-    sinceEl.textContent = a && a.since ? 'for ' + duration(at - a.since) : ''
+    sinceEl.textContent = (a && a.since ? 'for ' + duration(at - a.since) : '') + (a && a.state === 'wrap-up' && a.awaiting ? ' · the next call waits for your disposition (' + duration(Math.max(0, a.wrapUntil - at)) + ' at most)' : '')
     figuresEl.textContent = a && a.today ? 'Today: ' + a.today.calls + (a.today.calls === 1 ? ' call' : ' calls') + ', talk ' + duration(a.today.talkMs) + ', idle ' + duration(a.today.idleMs) + (a.today.missed ? ', missed ' + a.today.missed : '') : ''
     document.getElementById('go-available').disabled = state === 'available' || state === 'ringing' || state === 'in-call'
   }
@@ -62,7 +62,8 @@
     parts.push(kv([['Number', c.number], ['Queue', c.queue], ['Kind', c.kind === 'campaign' ? 'campaign call' : 'inbound call']]))
     if (c.client) {
       const cl = c.client
-      parts.push(el('h3', { 'data-testid': 'client-name' }, cl.name, cl.vip ? el('span', { class: 'vip', text: 'VIP' }) : null))
+      // Long names take one line (the whole in the title): the disposition stays in view.
+      parts.push(el('h3', { class: 'title', 'data-testid': 'client-name' }, el('span', { class: 'name', title: cl.name, text: cl.name }), cl.vip ? el('span', { class: 'vip', text: 'VIP' }) : null))
       parts.push(
         kv([
           ['Type', cl.type],
@@ -76,10 +77,13 @@
     } else if (c.kind === 'inbound') {
       parts.push(el('p', { class: 'muted', 'data-testid': 'client-name', text: 'Unknown caller: no client with this number.' }))
     }
-    if (c.campaign) parts.push(el('h3', { text: 'Campaign #' + c.campaign.id + ': ' + c.campaign.name + ' (' + c.campaign.kind + ')' }))
+    if (c.campaign) {
+      const what = 'Campaign #' + c.campaign.id + ': ' + c.campaign.name + ' (' + c.campaign.kind + ')'
+      parts.push(el('h3', { class: 'title' }, el('span', { class: 'name', title: what, text: what })))
+    }
     if (c.contact) {
       const ct = c.contact
-      parts.push(kv([['Contact', ct.name || ct.phone], ['Phone', ct.phone], ['Language', ct.language], ...Object.entries(ct.fields || {})]))
+      parts.push(kv([['Contact', el('span', { class: 'name', title: ct.name || ct.phone, text: ct.name || ct.phone })], ['Phone', ct.phone], ['Language', ct.language], ...Object.entries(ct.fields || {})]))
     }
     // A preview contact held for the agent: they call it or give it back.
     const previewActions = el(
@@ -90,47 +94,95 @@
     )
     parts.push(previewActions)
     parts.push(el('ol', { class: 'script', 'aria-label': 'script' }, c.script.map((s) => el('li', { text: s }))))
-    const form = el(
-      'form',
-      { id: 'disposition-form' },
-      el('label', {}, 'Disposition', el('select', { name: 'disposition', required: true }, el('option', { value: '', text: 'choose…' }), c.dispositions.map((d) => el('option', { value: d, text: d })))),
-      el('label', {}, 'Notes', el('textarea', { name: 'notes', rows: 3, maxlength: 2000 })),
-      el('button', { type: 'submit', text: 'Save disposition' }),
-      el('p', { class: 'error', role: 'alert' }),
+    const form = dispositionForm({ uuid: c.uuid, dispositions: c.dispositions, campaign: c.kind === 'campaign', timeZone: c.contact ? c.contact.timeZone : null }, (body, r) => {
+      saved.add(c.uuid)
+      card = null
+      callBox.hidden = true
+      callBox.replaceChildren()
+      noCall.hidden = false
+      noCall.textContent = 'Saved: ' + savedText(body, r) + '. ' + (state === 'available' ? 'Waiting for the next call.' : '')
+    })
+    form.id = 'disposition-form'
+    parts.push(form)
+    const node = el('div', { 'data-call': c.uuid }, ...parts)
+    return { uuid: c.uuid, node, stateEl: stateLine, previewActions, ended: false }
+  }
+
+  // What a saved disposition says: a callback with its time in the contact's zone.
+  function savedText(body, r) {
+    if (r && r.callback) return body.disposition + ' ' + r.callback.local.replace('T', ' ') + ' (' + r.callback.timeZone + ')'
+    if (r && r.doNotCall) return body.disposition + (r.doNotCall.campaignId === 0 ? ' (every campaign)' : ' (this campaign)')
+    return body.disposition
+  }
+
+  // The disposition form, for the call on the card, a call to finish or one reopened. A
+  // campaign call's callback asks when (the contact's local time), do-not-call how far.
+  function dispositionForm(c, onSaved) {
+    const select = el('select', { name: 'disposition', required: true }, el('option', { value: '', text: 'choose…' }), c.dispositions.map((d) => el('option', { value: d, text: d })))
+    const zone = c.timeZone ? "the contact's time, " + c.timeZone : "the contact's time"
+    const when = el('label', { class: 'callback-at', hidden: true }, 'Call back at (' + zone + ')', el('input', { type: 'datetime-local', name: 'callbackAt' }))
+    const scope = el(
+      'label',
+      { hidden: true },
+      'Do not call this number',
+      el('select', { name: 'dncScope' }, el('option', { value: 'campaign', text: 'again in this campaign' }), el('option', { value: 'global', text: 'in any campaign' })),
     )
-    const formError = form.querySelector('.error')
+    const notes = el('textarea', { name: 'notes', rows: 3, maxlength: 2000 })
+    const button = el('button', { type: 'submit', text: 'Save disposition' })
+    const formError = el('p', { class: 'error', role: 'alert' })
+    const form = el('form', { class: 'disposition-form' }, el('label', {}, 'Disposition', select), when, scope, el('label', {}, 'Notes', notes), button, formError)
+    if (c.disposition) select.value = c.disposition
+    notes.value = c.notes || ''
+    const sync = () => {
+      when.hidden = !(c.campaign && select.value === 'callback')
+      scope.hidden = !(c.campaign && select.value === 'do-not-call')
+      when.querySelector('input').required = !when.hidden
+    }
+    select.addEventListener('change', sync)
+    sync()
     form.addEventListener('submit', async (e) => {
       e.preventDefault()
-      const data = new window.FormData(form)
-      const body = { callUuid: c.uuid, disposition: String(data.get('disposition')), notes: String(data.get('notes') || '') }
+      const body = { callUuid: c.uuid, disposition: select.value, notes: notes.value }
       if (!body.disposition) return
-      form.querySelector('button').disabled = true
+      if (!when.hidden) body.callbackAt = when.querySelector('input').value
+      if (!scope.hidden) body.dncScope = scope.querySelector('select').value
+      button.disabled = true
       formError.textContent = ''
       // The register may be a moment behind the call: try again a few times.
       for (let i = 0; i < 8; i++) {
         try {
-          await api('POST', '/operator/disposition', body)
-          saved.add(c.uuid)
-          card = null
-          callBox.hidden = true
-          callBox.replaceChildren()
-          noCall.hidden = false
-          noCall.textContent = 'Saved: ' + body.disposition + '. ' + (state === 'available' ? 'Waiting for the next call.' : '')
+          const r = await api('POST', '/operator/disposition', body)
+          onSaved(body, r)
           loadCalls()
           return
         } catch (err) {
           if (err.status !== 404 || i === 7) {
             formError.textContent = err.message
-            form.querySelector('button').disabled = false
+            button.disabled = false
             return
           }
           await new Promise((r) => setTimeout(r, 500))
         }
       }
     })
-    parts.push(form)
-    const node = el('div', { 'data-call': c.uuid }, ...parts)
-    return { uuid: c.uuid, node, stateEl: stateLine, previewActions, ended: false }
+    return form
+  }
+
+  // A call to finish, or a recent one reopened: its form below the list.
+  const editBox = document.getElementById('edit-call')
+  function showEditor(c, title) {
+    const close = () => {
+      editBox.hidden = true
+      editBox.replaceChildren()
+    }
+    const form = dispositionForm(c, () => {
+      saved.add(c.uuid)
+      close()
+    })
+    form.append(el('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: close }))
+    editBox.replaceChildren(el('h3', { class: 'name', title, text: title }), form)
+    editBox.hidden = false
+    editBox.scrollIntoView({ block: 'nearest' })
   }
 
   async function previewAct(verb, c, button) {
@@ -164,8 +216,9 @@
       ...(list || []).map((p) =>
         el('button', {
           type: 'button',
-          class: 'secondary',
+          class: 'secondary name',
           'data-preview': p.id,
+          title: p.name,
           text: 'Next contact: ' + p.name,
           onclick: async (e) => {
             e.target.disabled = true
@@ -186,6 +239,8 @@
   function showCall(c, at) {
     if (c && saved.has(c.uuid)) c = null
     if (c && (!card || card.uuid !== c.uuid)) {
+      // The card replaced was not saved: that call waits in "To finish".
+      if (card) setTimeout(loadCalls, 1000)
       card = buildCard(c)
       callBox.replaceChildren(card.node)
       callBox.hidden = false
@@ -203,7 +258,47 @@
     }
   }
 
+  const numberOf = (r) => (r.direction === 'outbound' ? r.destination : r.callerNumber)
+  const editable = (r) => ({ uuid: r.callUuid, dispositions: r.dispositions || [], disposition: r.disposition, notes: r.notes, campaign: Boolean(r.campaignId) })
+
+  // Calls over with no disposition yet (wrap-up ran out, or the card went): finished from here.
+  const toFinishBox = document.getElementById('to-finish')
+  async function loadToFinish() {
+    if (!agent) return
+    try {
+      const { calls } = await api('GET', '/operator/to-finish')
+      const open = calls.filter((r) => !saved.has(r.callUuid) && (!card || card.uuid !== r.callUuid))
+      if (open.length === 0) {
+        toFinishBox.replaceChildren(el('p', { class: 'muted', text: 'Nothing to finish.' }))
+        return
+      }
+      toFinishBox.replaceChildren(
+        el(
+          'div',
+          { class: 'table-wrap' },
+          table(
+            ['Time', 'Number', 'Client', 'Queue', ''],
+            open.map((r) =>
+              el(
+                'tr',
+                { 'data-call': r.callUuid },
+                el('td', { text: time(r.startedAt) }),
+                el('td', { text: numberOf(r) }),
+                el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
+                el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
+                el('td', {}, el('button', { type: 'button', 'data-action': 'finish', text: 'Finish', onclick: () => showEditor(editable(r), 'Call at ' + time(r.startedAt) + ' · ' + numberOf(r)) })),
+              ),
+            ),
+          ),
+        ),
+      )
+    } catch (err) {
+      toFinishBox.replaceChildren(el('p', { class: 'error', text: err.message }))
+    }
+  }
+
   async function loadCalls() {
+    loadToFinish()
     if (!agent) {
       callsBox.replaceChildren(el('p', { class: 'muted', text: 'No agent, no calls.' }))
       return
@@ -215,19 +310,25 @@
         return
       }
       callsBox.replaceChildren(
-        table(
-          ['Time', 'Number', 'Client', 'Queue', 'Outcome', 'Disposition', 'Notes'],
-          calls.map((r) =>
-            el(
-              'tr',
-              { 'data-call': r.callUuid },
-              el('td', { text: time(r.startedAt) }),
-              el('td', { text: r.direction === 'outbound' ? r.destination : r.callerNumber }),
-              el('td', { text: r.client || '' }),
-              el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
-              el('td', { text: callOutcome(r) }),
-              el('td', { 'data-testid': 'disposition', text: r.disposition || '' }),
-              el('td', { text: r.notes || '' }),
+        el(
+          'div',
+          { class: 'table-wrap' },
+          table(
+            ['Time', 'Number', 'Client', 'Queue', 'Outcome', 'Disposition', 'Notes', ''],
+            calls.map((r) =>
+              el(
+                'tr',
+                { 'data-call': r.callUuid },
+                el('td', { text: time(r.startedAt) }),
+                el('td', { text: numberOf(r) }),
+                el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
+                el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
+                el('td', { text: callOutcome(r) }),
+                el('td', { 'data-testid': 'disposition', text: r.disposition || '' }),
+                el('td', {}, el('span', { class: 'name', title: r.notes || '', text: r.notes || '' })),
+                // Reopened: the disposition of a call already over may be changed.
+                el('td', {}, r.endedAt ? el('button', { type: 'button', class: 'secondary', 'data-action': 'edit', text: 'Edit', onclick: () => showEditor(editable(r), 'Call at ' + time(r.startedAt) + ' · ' + numberOf(r)) }) : null),
+              ),
             ),
           ),
         ),

@@ -12,6 +12,8 @@
   const campaignsBox = document.getElementById('campaigns')
   const callsBox = document.getElementById('calls')
   const player = document.getElementById('player')
+  const playerBar = document.getElementById('player-bar')
+  const playerWhat = document.getElementById('player-what')
   const search = document.getElementById('call-search')
 
   function queues(list, at) {
@@ -56,7 +58,7 @@
           el(
             'tr',
             { 'data-agent': a.id },
-            el('td', { text: a.name || a.id }),
+            el('td', { class: 'long-text', text: a.name || a.id }),
             el('td', {}, el('span', { class: 'state ' + a.state, text: a.state + (a.reason ? ': ' + a.reason : '') })),
             el('td', { text: duration(at - a.since) }),
             el('td', { text: a.today.calls }),
@@ -73,21 +75,26 @@
     if (list.length === 0) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: 'No campaigns.' }))
     campaignsBox.replaceChildren(
       el(
-        'table',
-        { class: 'compact' },
-        el('thead', {}, el('tr', {}, ['Campaign', 'Status', 'Done', 'Answer', 'Abandon'].map((h) => el('th', { text: h })))),
+        'div',
+        // On a phone the table keeps readable columns and scrolls in its wrapper.
+        { class: 'table-wrap' },
         el(
-          'tbody',
-          {},
-          list.map((f) =>
-            el(
-              'tr',
-              { 'data-campaign': f.campaign.id },
-              el('td', { text: '#' + f.campaign.id + ' ' + f.campaign.name }),
-              el('td', { text: f.campaign.status }),
-              el('td', { text: f.contacts.done + ' / ' + f.contacts.total }),
-              el('td', { text: pct(f.answerRate, 0) }),
-              el('td', { style: (f.abandonRate || 0) > 0.03 ? 'color: var(--bad); font-weight: 600' : '', text: pct(f.abandonRate) }),
+          'table',
+          { class: 'compact' },
+          el('thead', {}, el('tr', {}, ['Campaign', 'Status', 'Done', 'Answer', 'Abandon'].map((h) => el('th', { text: h })))),
+          el(
+            'tbody',
+            {},
+            list.map((f) =>
+              el(
+                'tr',
+                { 'data-campaign': f.campaign.id },
+                el('td', { class: 'long-text', text: '#' + f.campaign.id + ' ' + f.campaign.name }),
+                el('td', { text: f.campaign.status }),
+                el('td', { text: f.contacts.done + ' / ' + f.contacts.total }),
+                el('td', { text: pct(f.answerRate, 0) }),
+                el('td', { style: (f.abandonRate || 0) > 0.03 ? 'color: var(--bad); font-weight: 600' : '', text: pct(f.abandonRate) }),
+              ),
             ),
           ),
         ),
@@ -95,12 +102,50 @@
     )
   }
 
-  function listen(rec, button) {
-    player.hidden = false
+  // The recording playing: its button says so again when the register is drawn anew.
+  let playing = null
+
+  function labelButtons() {
+    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = b.dataset.recording === playing ? '♪ playing' : '▶ ' + b.dataset.kind
+  }
+
+  function listen(rec, what) {
+    playing = String(rec.id)
+    playerBar.hidden = false
+    playerWhat.textContent = what
     player.src = rec.url
     player.play().catch(() => undefined)
-    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = '▶ ' + b.dataset.kind
-    button.textContent = '♪ playing'
+    labelButtons()
+  }
+
+  function stop() {
+    playing = null
+    player.pause()
+    // Without a source the player lets go of the file and is back at 0.
+    player.removeAttribute('src')
+    player.load()
+    playerBar.hidden = true
+    labelButtons()
+  }
+  document.getElementById('player-stop').addEventListener('click', stop)
+  player.addEventListener('ended', stop)
+
+  // One load at a time; a change seen meanwhile loads once more after it.
+  let loading = null
+  let again = false
+  function reloadCalls() {
+    if (loading) {
+      again = true
+      return loading
+    }
+    loading = loadCalls().finally(() => {
+      loading = null
+      if (again) {
+        again = false
+        reloadCalls()
+      }
+    })
+    return loading
   }
 
   async function loadCalls() {
@@ -119,17 +164,17 @@
               { 'data-call': r.callUuid },
               el('td', { text: dateTime(r.startedAt) }),
               el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
-              el('td', { text: r.client || '' }),
+              el('td', { class: 'long-text', text: r.client || '' }),
               el('td', { text: r.queue ? 'queue ' + r.queue : r.routedTo || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
               el('td', { text: callOutcome(r) }),
-              el('td', { text: r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
-              el('td', { text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
+              el('td', { class: 'long-text', text: r.agentName || r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
+              el('td', { class: 'long-text', text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
               el(
                 'td',
                 {},
                 r.recordings.map((rec) => {
                   const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, 'data-kind': rec.kind, title: rec.kind === 'message' ? 'the message the caller left' : 'the call', text: '▶ ' + rec.kind })
-                  b.addEventListener('click', () => listen(rec, b))
+                  b.addEventListener('click', () => listen(rec, rec.kind + ' · ' + (r.direction === 'outbound' ? r.destination : r.callerNumber) + ' · ' + dateTime(r.startedAt)))
                   return b
                 }),
               ),
@@ -137,6 +182,7 @@
           ),
         ),
       )
+      labelButtons()
       if (calls.length === 0) callsBox.replaceChildren(el('p', { class: 'muted', text: 'No calls found.' }))
     } catch (err) {
       callsBox.replaceChildren(el('p', { class: 'error', text: err.message }))
@@ -145,15 +191,22 @@
 
   search.addEventListener('submit', (e) => {
     e.preventDefault()
-    loadCalls()
+    reloadCalls()
   })
 
+  // The register follows the live stream: its stamp changes when a call starts, ends, gets a recording.
+  let registerStamp = null
   live({
     board(b) {
       queues(b.queues, b.at)
       agents(b.agents, b.at)
       campaigns(b.campaigns)
+      // The first stamp reloads too: a call may have started since the first load.
+      if (b.register && b.register !== registerStamp) {
+        registerStamp = b.register
+        reloadCalls()
+      }
     },
   })
-  loadCalls()
+  reloadCalls()
 })()
