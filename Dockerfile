@@ -34,9 +34,10 @@ COPY flows ./flows
 COPY queues ./queues
 COPY campaigns/scripts ./campaigns/scripts
 COPY drizzle ./drizzle
-# The pages' CSS and scripts, beside the compiled routes that serve them (dist/web/routes.js),
+# The pages' CSS, scripts and dictionaries (src/web/i18n), beside the compiled routes that serve them (dist/web/routes.js),
 # and the Redis Lua scripts beside the modules that load them (dist/calls/conversations.js).
 COPY src/web/static ./dist/web/static
+COPY src/web/i18n ./dist/web/i18n
 COPY src/calls/lua ./dist/calls/lua
 # Files stay root-owned (the app cannot change its own code); it writes only to data/ (the
 # embedded database when no DATABASE_URL is set) and reads the recordings FreeSWITCH writes.

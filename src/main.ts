@@ -12,6 +12,7 @@ import { FlowError } from './ivr/flow/problems.js'
 import { loadReadyFlows } from './ivr/readiness.js'
 import { ivrCallFlow } from './ivr/service.js'
 import { loadQueues, QueueConfigError } from './queue/config.js'
+import { queuesForStart } from './queue/startup.js'
 import { createLogger } from './log.js'
 import { realClock } from './time/clock.js'
 import { exitWithHelp } from './cli/usage.js'
@@ -52,7 +53,15 @@ async function main(): Promise<void> {
   // A bad flow or queue, or a missing prompt, stops the start, with every problem listed.
   let flows, queues, scripts
   try {
-    queues = await loadQueues(config.queuesFile)
+    const seed = await loadQueues(config.queuesFile)
+    // The file seeds the first start; then the table queue_settings (edited in the pages) is the source.
+    queues = await queuesForStart(config, log, seed).catch((err: unknown) => {
+      const problem = err instanceof QueueConfigError ? undefined : appStartProblem(err, config)
+      if (!problem) throw err
+      log.fatal({ err: (err as Error).message }, problem)
+      console.error(problem)
+      process.exit(2)
+    })
     flows = await loadReadyFlows(config.flowsDir, config.promptsDir, queues.map((q) => q.name))
     scripts = await loadReadyFlows(config.scriptsDir, config.promptsDir, queues.map((q) => q.name), 'script')
   } catch (err) {

@@ -4,6 +4,7 @@
  * also ask `actsFor`: an operator only for their own agent, a supervisor or admin for anyone.
  */
 import type { Role } from '../db/schema/index.js'
+import type { Language } from '../web/i18n.js'
 
 export interface Principal {
   userId: number
@@ -11,6 +12,8 @@ export interface Principal {
   role: Role
   /** The agent an operator works as. */
   agentId: string | null
+  /** The language of their pages (src/web/i18n.ts); English when not known. */
+  language?: Language
   /** How the request proved it: the session cookie (pages) or a bearer token (programs). */
   via: 'cookie' | 'bearer'
   /** The session's id (hash of its token), for logout, and when it ends (ms). */

@@ -4,11 +4,12 @@
  * operator works as an existing agent, and there is always an active admin left (nobody can
  * lock everyone out by demoting, deactivating or deleting the last one).
  */
-import { and, asc, count, eq, sql } from 'drizzle-orm'
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/errors.js'
 import { agents, users, type Role } from '../db/schema/index.js'
 import type { Clock } from '../time/clock.js'
+import type { Language } from '../web/i18n.js'
 import { hashPassword } from './password.js'
 
 export interface User {
@@ -17,6 +18,8 @@ export interface User {
   name: string
   role: Role
   agentId: string | null
+  /** The pages' language; null until chosen (the first login sets the browser's). */
+  language: Language | null
   active: boolean
   createdAt: Date
   updatedAt: Date
@@ -36,6 +39,7 @@ export interface NewUser {
   role: Role
   password: string
   agentId?: string | null
+  language?: Language | null
   active?: boolean
 }
 
@@ -44,6 +48,7 @@ export interface UserPatch {
   role?: Role
   password?: string
   agentId?: string | null
+  language?: Language | null
   active?: boolean
 }
 
@@ -53,6 +58,7 @@ const columns = {
   name: users.name,
   role: users.role,
   agentId: users.agentId,
+  language: users.language,
   active: users.active,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
@@ -107,7 +113,7 @@ export class UserStore {
     try {
       const [row] = await this.db
         .insert(users)
-        .values({ username: input.username, name: input.name ?? '', role: input.role, passwordHash, agentId, active: input.active ?? true })
+        .values({ username: input.username, name: input.name ?? '', role: input.role, passwordHash, agentId, language: input.language ?? null, active: input.active ?? true })
         .returning(columns)
       return row!
     } catch (err) {
@@ -134,6 +140,7 @@ export class UserStore {
             ...(patch.name !== undefined ? { name: patch.name } : {}),
             ...(patch.role !== undefined ? { role: patch.role } : {}),
             ...(patch.agentId !== undefined ? { agentId: patch.agentId } : {}),
+            ...(patch.language !== undefined ? { language: patch.language } : {}),
             ...(patch.active !== undefined ? { active: patch.active } : {}),
             ...(passwordHash !== undefined ? { passwordHash } : {}),
             updatedAt: new Date(this.clock.now()),
@@ -170,6 +177,20 @@ export class UserStore {
       .update(users)
       .set({ lastLoginAt: new Date(this.clock.now()), ...(rehash ? { passwordHash: rehash } : {}) })
       .where(eq(users.id, id))
+  }
+
+  /** Sets the user's language; answers the user, or undefined when there is none. */
+  async setLanguage(id: number, language: Language): Promise<User | undefined> {
+    const [row] = await this.db.update(users).set({ language, updatedAt: new Date(this.clock.now()) }).where(eq(users.id, id)).returning(columns)
+    return row
+  }
+
+  /** The first login's language (the browser's), only when the user has none yet: one statement, so a choice made meanwhile stays. */
+  async languageIfUnset(id: number, language: Language): Promise<void> {
+    await this.db
+      .update(users)
+      .set({ language })
+      .where(and(eq(users.id, id), isNull(users.language)))
   }
 
   private async checkAgent(db: Db | Tx, role: Role, agentId: string | null): Promise<UserError | undefined> {

@@ -2,7 +2,7 @@
  * A small wholesale supplier's people and clients: enough to take every branch of the
  * default flow (flows/default.yaml). The demo seeds them; the IVR tests use them too.
  */
-import { agents, clients } from '../db/schema/index.js'
+import { agents, callReasons, clients } from '../db/schema/index.js'
 import type { Db } from '../db/database.js'
 
 export const SAMPLE_AGENTS = [
@@ -26,8 +26,18 @@ export const SAMPLE_CLIENTS = {
   marketer: { name: 'Promo Team', phone: '+38761100005', type: 'marketer', managerId: 'olga', language: null, currency: 'EUR' },
 } as const
 
+/** Why clients call, as an administrator would first list it (operators pick one with the disposition). */
+export const SAMPLE_REASONS = [
+  { code: 'order', labels: { en: 'New order', bs: 'Nova narudžba', ru: 'Новый заказ', pt: 'Nova encomenda' }, sortOrder: 10 },
+  { code: 'prices', labels: { en: 'Prices and offers', bs: 'Cijene i ponude', ru: 'Цены и предложения', pt: 'Preços e ofertas' }, sortOrder: 20 },
+  { code: 'invoice', labels: { en: 'Invoice or payment', bs: 'Faktura ili plaćanje', ru: 'Счёт или оплата', pt: 'Fatura ou pagamento' }, sortOrder: 30 },
+  { code: 'delivery', labels: { en: 'Delivery', bs: 'Dostava', ru: 'Доставка', pt: 'Entrega' }, sortOrder: 40 },
+  { code: 'complaint', labels: { en: 'Complaint', bs: 'Žalba', ru: 'Жалоба', pt: 'Reclamação' }, sortOrder: 50 },
+]
+
 /** Inserts the sample people and clients; rows that already exist (same id or phone) are left as they are. */
 export async function seedSampleData(db: Db): Promise<void> {
   await db.insert(agents).values(SAMPLE_AGENTS).onConflictDoNothing()
   await db.insert(clients).values(Object.values(SAMPLE_CLIENTS).map((c) => ({ ...c }))).onConflictDoNothing()
+  await db.insert(callReasons).values(SAMPLE_REASONS).onConflictDoNothing()
 }

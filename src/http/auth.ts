@@ -3,7 +3,8 @@
  * client address), opens a session, sets the session cookie for pages and answers the same
  * token for programs; POST /auth/logout ends the session; GET /auth/me says who is asking;
  * POST /auth/password changes one's own password (the current one is asked for, every session
- * of the user ends, and a new one is opened for this client).
+ * of the user ends, and a new one is opened for this client); PUT /auth/me/language chooses the
+ * language of one's pages (the first login takes the browser's Accept-Language).
  */
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
@@ -14,6 +15,7 @@ import { sendError } from './errors.js'
 import { errors, looseObject } from './schemas.js'
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js'
 import { publicUser, userSchema } from './users.js'
+import { fromAcceptLanguage, LANGUAGE_CODES, type Language } from '../web/i18n.js'
 
 const loginBody = {
   type: 'object',
@@ -62,9 +64,15 @@ export async function authRoutes(server: FastifyInstance, { app, auth }: { app: 
       await limiter.clear(username, req.ip)
       const { token, session } = await sessions.create(found.user.id)
       await users.loggedIn(found.user.id, needsRehash(found.passwordHash) ? await hashPassword(req.body.password) : undefined)
+      // A user who never chose a language gets their browser's (kept only while unset).
+      let language = found.user.language
+      if (language === null && req.headers['accept-language']) {
+        await users.languageIfUnset(found.user.id, fromAcceptLanguage(req.headers['accept-language']))
+        language = (await users.get(found.user.id))?.language ?? null
+      }
       req.log.info({ user: username, role: found.user.role }, 'auth: logged in')
       reply.header('set-cookie', sessionCookie(token, sessions.ttlMs / 1000, auth.secureCookies))
-      return { token, expiresAt: new Date(session.expiresAt).toISOString(), user: publicUser({ ...found.user, lastLoginAt: new Date(app.clock.now()) }) }
+      return { token, expiresAt: new Date(session.expiresAt).toISOString(), user: publicUser({ ...found.user, language, lastLoginAt: new Date(app.clock.now()) }) }
     },
   )
 
@@ -113,6 +121,23 @@ export async function authRoutes(server: FastifyInstance, { app, auth }: { app: 
       req.log.info({ user: who.username }, 'auth: password changed')
       reply.header('set-cookie', sessionCookie(token, sessions.ttlMs / 1000, auth.secureCookies))
       return { token, expiresAt: new Date(session.expiresAt).toISOString(), user: publicUser(r.user) }
+    },
+  )
+
+  server.put<{ Body: { language: Language } }>(
+    '/auth/me/language',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary: 'Choose the language of your pages (en, bs, ru, pt)',
+        body: { type: 'object', required: ['language'], additionalProperties: false, properties: { language: { type: 'string', enum: [...LANGUAGE_CODES], description: 'en, bs, ru or pt' } } },
+        response: { 200: looseObject({ user: userSchema }), ...errors(400, 401) },
+      },
+    },
+    async (req, reply) => {
+      const user = await users.setLanguage(req.user!.userId, req.body.language)
+      if (!user) return sendError(reply, 401, 'unauthenticated', 'the user of this session is gone')
+      return { user: publicUser(user) }
     },
   )
 

@@ -126,7 +126,7 @@ export function installAccessControl(server: FastifyInstance, auth: AuthParts): 
       await auth.sessions.revoke(session.id, session.userId)
       return refuse(reply, 401, 'unauthenticated', 'the user of this session is no longer active; log in again', byCookie)
     }
-    req.user = { userId: user.id, username: user.username, role: user.role, agentId: user.agentId, via: credential.via, sessionId: session.id, expiresAt: session.expiresAt }
+    req.user = { userId: user.id, username: user.username, role: user.role, agentId: user.agentId, language: user.language ?? 'en', via: credential.via, sessionId: session.id, expiresAt: session.expiresAt }
     if (byCookie && !SAFE_METHODS.has(req.method) && crossSite(req)) {
       return refuse(reply, 403, 'cross-site-request', 'a request that changes something must come from this site (or use a bearer token)')
     }

@@ -1,7 +1,8 @@
 /**
  * The client directory, read-only: search by name or number (digits anywhere in it), type,
  * manager; one client with their recent calls. Every logged-in role reads it (an operator
- * needs the caller's card); nobody changes it through the API.
+ * needs the caller's card); client-admin.ts changes it. A whole number is searched as the
+ * center writes it (national in DEFAULT_COUNTRY, or international).
  */
 import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
@@ -36,6 +37,7 @@ export const clientSchema = looseObject(
     lastOrderDate: { type: ['string', 'null'], format: 'date' },
     vip: { type: 'boolean' },
     language: { type: ['string', 'null'] },
+    externalId: { type: ['string', 'null'], description: "the client's id in the CRM" },
   },
   'A client',
 )
@@ -63,7 +65,7 @@ export async function clientRoutes(server: FastifyInstance, { app }: { app: App 
       const { q, type, manager, offset, limit } = req.query
       const where: SQL[] = []
       if (q !== undefined) {
-        const digits = searchDigits(q)
+        const digits = searchDigits(q, app.config.defaultCountry)
         const byName = ilike(clients.name, `%${likeEscape(q.trim())}%`)
         where.push(digits.length >= 3 ? or(byName, sql`${clients.phone} like ${`%${digits}%`}`)! : byName)
       }

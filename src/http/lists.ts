@@ -36,12 +36,12 @@ const pageQuery = {
 
 type ById = { Params: { id: number } }
 
-class UploadTooLarge extends Error {
+export class UploadTooLarge extends Error {
   override readonly name = 'UploadTooLarge'
 }
 
 /** Passes bytes through until there are more than `limit`. */
-class ByteLimit extends Transform {
+export class ByteLimit extends Transform {
   private seen = 0
   constructor(private readonly limit: number) {
     super()
@@ -54,7 +54,7 @@ class ByteLimit extends Transform {
 }
 
 /** An answer before the whole body was read: close the connection rather than read the rest. */
-function closeIfUnread(req: FastifyRequest, reply: FastifyReply): void {
+export function closeIfUnread(req: FastifyRequest, reply: FastifyReply): void {
   if (!req.raw.complete) reply.header('connection', 'close')
 }
 

@@ -7,12 +7,17 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { agentRoutes } from './agents.js'
+import { agentAdminRoutes } from './agents-admin.js'
 import { attemptRoutes } from './attempts.js'
 import { authRoutes } from './auth.js'
 import { authParts, installAccessControl } from './authenticate.js'
 import { callRoutes } from './calls.js'
+import { callReasonRoutes } from './call-reasons.js'
+import { reportRoutes } from './reports.js'
+import { vendorRoutes } from '../web/vendor.js'
 import { campaignRoutes } from './campaigns.js'
 import { clientRoutes } from './clients.js'
+import { clientAdminRoutes } from './client-admin.js'
 import { dncRoutes } from './dnc.js'
 import { registerDocs } from './docs.js'
 import { pgErrorCode } from '../db/errors.js'
@@ -23,6 +28,7 @@ import { healthRoutes } from './health.js'
 import { listRoutes } from './lists.js'
 import { metricsRoutes } from './metrics.js'
 import { queueRoutes } from './queues.js'
+import { queueSettingsRoutes } from './queue-settings.js'
 import { recordingRoutes } from './recordings.js'
 import { userRoutes } from './users.js'
 import { formatSchemaErrors, nulIn, validatorFactory } from './validation.js'
@@ -75,16 +81,22 @@ export function buildHttpServer(app: App): FastifyInstance {
   void server.register(authRoutes, { app, auth })
   void server.register(userRoutes, { auth })
   void server.register(agentRoutes, { app })
+  void server.register(agentAdminRoutes, { app })
   void server.register(queueRoutes, { app })
+  void server.register(queueSettingsRoutes, { app })
   void server.register(campaignRoutes, { app })
   void server.register(attemptRoutes, { app })
   void server.register(listRoutes, { app })
   void server.register(dncRoutes, { app })
   void server.register(exportRoutes, { app })
   void server.register(clientRoutes, { app })
+  void server.register(clientAdminRoutes, { app })
   void server.register(callRoutes, { app })
   void server.register(recordingRoutes, { app })
   void server.register(flowRoutes, { app })
+  void server.register(callReasonRoutes, { app })
+  void server.register(reportRoutes, { app })
+  void server.register(vendorRoutes)
   void server.register(webRoutes, { app })
   return server
 }

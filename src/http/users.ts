@@ -1,6 +1,6 @@
 /**
  * User management, for admins: list, read, create (username, role, password, the agent of an
- * operator), change (name, role, password, agent, active) and delete. Changing a password or
+ * operator, their pages' language), change (name, role, password, agent, language, active) and delete. Changing a password or
  * deactivating, and deleting, end the user's sessions at once.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
@@ -8,6 +8,7 @@ import { ADMIN } from '../auth/access.js'
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password.js'
 import { isUserError, type User, type UserError, type UserPatch } from '../auth/users.js'
 import { ROLES, type Role } from '../db/schema/index.js'
+import { LANGUAGE_CODES, type Language } from '../web/i18n.js'
 import type { AuthParts } from './authenticate.js'
 import { sendError } from './errors.js'
 import { errors, idParams } from './schemas.js'
@@ -17,6 +18,8 @@ const password = { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_
 const role = { type: 'string', enum: [...ROLES] } as const
 const agentId = { type: ['string', 'null'], minLength: 1, maxLength: 100, description: 'the agent an operator works as (required for operators)' } as const
 const name = { type: 'string', maxLength: 200 } as const
+/** The pages' language (src/web/i18n.ts); null: not chosen (the next login takes the browser's). */
+export const languageSchema = { type: ['string', 'null'], enum: [...LANGUAGE_CODES, null], description: 'the language of their pages: en, bs, ru or pt' } as const
 
 export const userSchema = {
   type: 'object',
@@ -26,6 +29,7 @@ export const userSchema = {
     name: { type: 'string' },
     role,
     agentId: { type: ['string', 'null'] },
+    language: languageSchema,
     active: { type: 'boolean' },
     lastLoginAt: { type: ['string', 'null'], format: 'date-time' },
   },
@@ -35,18 +39,18 @@ const createBody = {
   type: 'object',
   required: ['username', 'role', 'password'],
   additionalProperties: false,
-  properties: { username, name, role, password, agentId, active: { type: 'boolean' } },
+  properties: { username, name, role, password, agentId, language: languageSchema, active: { type: 'boolean' } },
 } as const
 
 const patchBody = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
-  properties: { name, role, password, agentId, active: { type: 'boolean' } },
+  properties: { name, role, password, agentId, language: languageSchema, active: { type: 'boolean' } },
 } as const
 
 /** What a user looks like to themselves and to admins: never the password hash. */
-export const publicUser = (u: User) => ({ id: u.id, username: u.username, name: u.name, role: u.role, agentId: u.agentId, active: u.active, lastLoginAt: u.lastLoginAt })
+export const publicUser = (u: User) => ({ id: u.id, username: u.username, name: u.name, role: u.role, agentId: u.agentId, language: u.language, active: u.active, lastLoginAt: u.lastLoginAt })
 
 const STATUS: Record<UserError['error'], number> = { 'unknown-user': 404, 'username-taken': 409, 'last-admin': 409, 'unknown-agent': 400, 'operator-needs-agent': 400 }
 
@@ -66,7 +70,7 @@ export async function userRoutes(server: FastifyInstance, { auth }: { auth: Auth
     return user ? publicUser(user) : sendError(reply, 404, 'unknown-user', `there is no user ${req.params.id}`)
   })
 
-  server.post<{ Body: { username: string; name?: string; role: Role; password: string; agentId?: string | null; active?: boolean } }>(
+  server.post<{ Body: { username: string; name?: string; role: Role; password: string; agentId?: string | null; language?: Language | null; active?: boolean } }>(
     '/users',
     { config, schema: { summary: 'Create a user', body: createBody, response: { 201: userSchema, ...errors(400, 409) } } },
     async (req, reply) => {
@@ -79,7 +83,7 @@ export async function userRoutes(server: FastifyInstance, { auth }: { auth: Auth
 
   server.patch<ById & { Body: UserPatch }>(
     '/users/:id',
-    { config, schema: { summary: 'Change a user: name, role, password, agent, active', params: idParams, body: patchBody, response: { 200: userSchema, ...errors(400, 404, 409) } } },
+    { config, schema: { summary: 'Change a user: name, role, password, agent, language, active', params: idParams, body: patchBody, response: { 200: userSchema, ...errors(400, 404, 409) } } },
     async (req, reply) => {
       const r = await users.update(req.params.id, req.body)
       if (isUserError(r)) return fail(reply, r)

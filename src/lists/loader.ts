@@ -8,19 +8,18 @@
  * upload breaks off or the database fails, the rows read so far are written (if the database
  * still can), the list is marked failed with the error, and ListLoadError says what stays.
  */
-import { finished, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { eq } from 'drizzle-orm'
-import { parse, type Parser } from 'csv-parse'
 import type pg from 'pg'
 import { campaignSettings } from '../campaigns/settings.js'
 import type { Database, Db } from '../db/database.js'
 import { campaigns, contactLists } from '../db/schema/index.js'
-import { CsvFileError, CsvScanner, type RecordMeta } from './csv-scanner.js'
-import { Decoder } from './encoding.js'
+import type { RecordMeta } from './csv-scanner.js'
+import { CsvRecords } from './csv-records.js'
 import { campaignCurrency } from './values.js'
 import { ListLoadError, NeedsPostgresError, UnknownCampaignError } from './errors.js'
 import { parseMapping, resolveMapping, type ColumnMapping } from './mapping.js'
-import { excerptOf, isBlankRecord, MAX_FIELD_BYTES, validateRow, type RowRules } from './rows.js'
+import { excerptOf, isBlankRecord, validateRow, type RowRules } from './rows.js'
 import { Batch, ListWriter, type ListTotals } from './writer.js'
 
 export interface LoadListOptions {
@@ -54,7 +53,6 @@ export interface ListLoadResult extends ListTotals {
 
 export const BATCH_ROWS = 10_000
 export const FLUSH_MS = 1000
-const YIELD_ROWS = 256
 
 export function requirePool(database: Database): pg.Pool {
   if (!database.pool) throw new NeedsPostgresError()
@@ -78,40 +76,13 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
   const flushMs = options.flushMs ?? FLUSH_MS
   const { source } = options
 
-  // Bytes in another encoding become UTF-8 before the scanner (a bad encoding name throws here).
-  const decoder = new Decoder({ encoding: options.encoding, country: rules.defaultCountry })
-  const scanner = new CsvScanner({ maxFieldBytes: MAX_FIELD_BYTES })
-  // An upload that ends without its end (the client went away) is an error, not a short file.
-  const stopWatching = finished(source, (err) => {
-    if (err) scanner.destroy(err)
-  })
-  let parser: Parser | undefined
-  // Errors reach the reader through the delimiter promise (before the header) or csv-parse (after).
-  scanner.on('error', (err) => parser?.destroy(err))
-  decoder.on('error', (err) => scanner.destroy(err))
-  source.pipe(decoder).pipe(scanner)
+  const csv = await CsvRecords.open(source, { encoding: options.encoding, country: rules.defaultCountry })
+  const { delimiter } = csv
   let timer: NodeJS.Timeout | undefined
   try {
-    const delimiter = await scanner.delimiter
-    const csv = parse({
-      delimiter,
-      bom: false,
-      relax_quotes: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      max_record_size: 0,
-    })
-    parser = csv
-    scanner.pipe(csv)
-    const records = csv[Symbol.asyncIterator]() as AsyncIterator<string[]>
-
-    const header = await records.next()
-    const headerMeta = scanner.next()
-    if (header.done || !headerMeta) throw new CsvFileError('the file is empty: no header line')
-    const resolved = resolveMapping(header.value, mapping)
+    const resolved = resolveMapping(csv.header, mapping)
     // Known once a byte that is not ASCII went through (until then, it makes no difference).
-    rules.encoding = decoder.encoding
+    rules.encoding = csv.encoding
     const notes: ListNotes = {}
 
     const [list] = await database.db.insert(contactLists).values({ campaignId: options.campaignId, name: options.name, encoding: rules.encoding }).returning({ id: contactLists.id })
@@ -142,21 +113,10 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
     timer.unref()
 
     let failure: Error | undefined
-    let sinceYield = 0
     try {
-      for (let next = await records.next(); !next.done; next = await records.next()) {
-        // Rows buffered in csv-parse come as a chain of microtasks that would keep the
-        // database's replies waiting: let I/O in now and then, so the batch being written
-        // goes on while this one is read.
-        if (++sinceYield >= YIELD_ROWS) {
-          sinceYield = 0
-          await new Promise(setImmediate)
-        }
-        const record = next.value
-        const meta = scanner.next()
-        if (!meta || meta.fields !== record.length) throw new Error(`internal: the scanner and csv-parse disagree after line ${meta?.line ?? '?'}`)
+      for await (const { record, meta } of csv.rows()) {
         if (isBlankRecord(record) && !meta.oversized && !meta.unclosedQuote) continue
-        rules.encoding ??= decoder.encoding
+        rules.encoding ??= csv.encoding
         addRow(batch, record, meta, resolved, rules, delimiter, notes)
         if (batch.size >= batchRows || Date.now() - lastFlush >= flushMs) {
           await flushNow()
@@ -167,18 +127,13 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
       failure = err instanceof Error ? err : new Error(String(err))
     }
     clearInterval(timer)
-    await pool.query('UPDATE contact_lists SET encoding = $2, notes = $3 WHERE id = $1', [listId, decoder.encoding ?? null, notes]).catch((err: Error) => (failure ??= err))
+    await pool.query('UPDATE contact_lists SET encoding = $2, notes = $3 WHERE id = $1', [listId, csv.encoding ?? null, notes]).catch((err: Error) => (failure ??= err))
     // What was read is written, whatever stopped the reading (unless the database is what failed).
     if (batch.size > 0 && !writer.failure) void flushNow()
     return await finishList(pool, listId, writer, failure)
   } finally {
     if (timer) clearInterval(timer)
-    stopWatching()
-    source.unpipe(decoder)
-    decoder.unpipe(scanner)
-    decoder.destroy()
-    scanner.destroy()
-    parser?.destroy()
+    csv.close()
   }
 }
 

@@ -26,8 +26,8 @@ export class MappingError extends Error {
 
 const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
 
-/** Checks the shape of a mapping as it came (JSON from a query string, an object from code). */
-export function parseMapping(input: unknown): ColumnMapping {
+/** A mapping as it came (JSON from a query string, an object from code) as an object, or why not. */
+export function mappingObject(input: unknown): Record<string, unknown> {
   let value = input
   if (typeof value === 'string') {
     try {
@@ -37,7 +37,12 @@ export function parseMapping(input: unknown): ColumnMapping {
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MappingError('mapping must be an object such as {"phone": "<column>"}')
-  const raw = value as Record<string, unknown>
+  return value as Record<string, unknown>
+}
+
+/** Checks the shape of a mapping as it came (JSON from a query string, an object from code). */
+export function parseMapping(input: unknown): ColumnMapping {
+  const raw = mappingObject(input)
   for (const key of Object.keys(raw)) {
     if (!(MAPPING_KEYS as readonly string[]).includes(key)) throw new MappingError(`mapping has an unknown key "${key}"; the keys are ${MAPPING_KEYS.join(', ')}`)
   }
@@ -82,14 +87,7 @@ export interface ResolvedMapping {
  */
 export function resolveMapping(header: string[], mapping: ColumnMapping): ResolvedMapping {
   const headers = header.map((h) => h.trim())
-  const find = (key: string, name: string): number => {
-    const wanted = name.trim()
-    let at = headers.filter((h) => h === wanted)
-    if (at.length === 0) at = headers.filter((h) => h.toLowerCase() === wanted.toLowerCase())
-    if (at.length > 1) throw new MappingError(`mapping.${key}: the header has ${at.length} columns named "${wanted}"`)
-    if (at.length === 0) throw new MappingError(`mapping.${key}: the file has no column "${wanted}"; its columns are ${headers.map((h) => `"${h}"`).join(', ')}`)
-    return headers.indexOf(at[0]!)
-  }
+  const find = (key: string, name: string): number => findColumn(headers, key, name)
   const optional = (key: SingleKey): number | undefined => (mapping[key] === undefined ? undefined : find(key, mapping[key]))
   return {
     headers,
@@ -101,4 +99,14 @@ export function resolveMapping(header: string[], mapping: ColumnMapping): Resolv
     consent: optional('consent'),
     fields: Object.entries(mapping.fields ?? {}).map(([key, name]) => [key, find(`fields.${key}`, name)]),
   }
+}
+
+/** The index of the column `name` in the (trimmed) header, for mapping key `key`; a MappingError naming both when it is not there once. */
+export function findColumn(headers: string[], key: string, name: string): number {
+  const wanted = name.trim()
+  let at = headers.filter((h) => h === wanted)
+  if (at.length === 0) at = headers.filter((h) => h.toLowerCase() === wanted.toLowerCase())
+  if (at.length > 1) throw new MappingError(`mapping.${key}: the header has ${at.length} columns named "${wanted}"`)
+  if (at.length === 0) throw new MappingError(`mapping.${key}: the file has no column "${wanted}"; its columns are ${headers.map((h) => `"${h}"`).join(', ')}`)
+  return headers.indexOf(at[0]!)
 }

@@ -46,7 +46,7 @@ export type RowResult = { ok: true; contact: ContactRow; language?: { written: s
 const reject = (reason: string): RowResult => ({ ok: false, reason })
 
 /** The column's name for a reason: its header, else its position. */
-export function columnName(mapping: ResolvedMapping, index: number): string {
+export function columnName(mapping: Pick<ResolvedMapping, 'headers'>, index: number): string {
   const h = mapping.headers[index]
   return h ? `"${h}"` : `column ${index + 1}`
 }
@@ -82,16 +82,23 @@ export function parseConsent(raw: string): boolean | null | undefined {
 
 const CLIENT_ID = /^[0-9]{1,15}$/
 
-export function validateRow(record: string[], mapping: ResolvedMapping, rules: RowRules, shape: RowShape = {}): RowResult {
-  if (shape.unclosedQuote) return reject('a quoted field is not closed before the end of the file')
-  if (shape.oversized) return reject(`field ${columnName(mapping, shape.oversized.field)} is bigger than 1 MB (${shape.oversized.bytes.toLocaleString('en-US')} bytes)`)
-  if (record.length !== mapping.headers.length) return reject(`expected ${mapping.headers.length} columns, found ${record.length}`)
+/** Why a row cannot be read at all (its shape or bytes), whatever it is loaded into; undefined when it can. */
+export function recordProblem(record: string[], mapping: Pick<ResolvedMapping, 'headers'>, rules: Pick<RowRules, 'encoding'>, shape: RowShape = {}): string | undefined {
+  if (shape.unclosedQuote) return 'a quoted field is not closed before the end of the file'
+  if (shape.oversized) return `field ${columnName(mapping, shape.oversized.field)} is bigger than 1 MB (${shape.oversized.bytes.toLocaleString('en-US')} bytes)`
+  if (record.length !== mapping.headers.length) return `expected ${mapping.headers.length} columns, found ${record.length}`
   for (let i = 0; i < record.length; i++) {
     const f = record[i]!
     // csv-parse decodes bytes that are not UTF-8 as U+FFFD.
-    if (f.includes('\uFFFD')) return reject(`field ${columnName(mapping, i)} is not valid ${!rules.encoding || rules.encoding === 'utf-8' ? 'UTF-8' : rules.encoding}`)
-    if (f.includes('\u0000')) return reject(`field ${columnName(mapping, i)} contains a NUL character`)
+    if (f.includes('\uFFFD')) return `field ${columnName(mapping, i)} is not valid ${!rules.encoding || rules.encoding === 'utf-8' ? 'UTF-8' : rules.encoding}`
+    if (f.includes('\u0000')) return `field ${columnName(mapping, i)} contains a NUL character`
   }
+  return undefined
+}
+
+export function validateRow(record: string[], mapping: ResolvedMapping, rules: RowRules, shape: RowShape = {}): RowResult {
+  const problem = recordProblem(record, mapping, rules, shape)
+  if (problem !== undefined) return reject(problem)
   const at = (i: number | undefined): string => (i === undefined ? '' : record[i]!.trim())
 
   const phone = normalizePhone(record[mapping.phone]!, rules.defaultCountry)
@@ -164,7 +171,7 @@ export function sanitize(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text
 }
 
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return sanitize(text.length > max ? `${text.slice(0, max - 3)}...` : text)
 }
 

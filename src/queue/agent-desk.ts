@@ -34,6 +34,12 @@ export class AgentDesk {
       clientTypes: row.skills.clientTypes ?? [],
       queues,
     }, pausedFor)
+    // Deactivated meanwhile (POST /agents/:id/deactivate logs out after its write): out again.
+    const [still] = await this.db.select({ active: agents.active }).from(agents).where(eq(agents.id, id)).limit(1)
+    if (!still?.active) {
+      await this.store.agentAction(id, 'logout')
+      return { error: 'inactive-agent', message: `agent '${id}' is not active` }
+    }
     return this.keep((await this.store.agent(id))!)
   }
 

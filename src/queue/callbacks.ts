@@ -60,6 +60,12 @@ export class Callbacks {
     this.worker.on('failed', (job, err) => o.log.warn({ entry: job?.data.entry, err: err.message, attempts: job?.attemptsMade }, 'callback: ringing the agent failed'))
   }
 
+  /** The queues' settings changed (src/queue/apply-settings.ts): the queues from now on. */
+  useSettings(queues: QueueSettings[]): void {
+    this.settings.clear()
+    for (const q of queues) this.settings.set(q.name, q)
+  }
+
   /** A callback's turn came: ring its agent (as a job, so a crash or an outage does not lose it). */
   take(offer: Offer): void {
     void this.queue

@@ -91,6 +91,11 @@ export function parseQueues(text: string, file: string): QueueSettings[] {
   } catch (err) {
     throw new QueueConfigError([`${file}: YAML syntax error: ${(err as Error).message}`])
   }
+  return checkQueues(data, file)
+}
+
+/** The queues as the file holds them, `{ queues: { <name>: {...} } }` (also the stored settings): checked, with defaults. */
+export function checkQueues(data: unknown, file: string): QueueSettings[] {
   const problems = schemaIssues(FileSchema, data, 'a queues file').map((i) => {
     const message = i.field && i.message.startsWith(`${i.field}: `) ? i.message.slice(i.field.length + 2) : i.message
     const m = /^queues\.([^.[]+)(?:\.(.*))?$/.exec(i.field ?? '')
@@ -127,6 +132,12 @@ export function parseQueues(text: string, file: string): QueueSettings[] {
   }
   if (problems.length > 0) throw new QueueConfigError(problems)
   return queues
+}
+
+/** A queue's settings as the file (or the table) writes them, every field explicit. */
+export function queueSpec(q: QueueSettings): Record<string, unknown> {
+  const { name: _name, ...spec } = q
+  return { ...spec, members: { groups: [...q.members.groups], agents: [...q.members.agents] }, keys: { ...q.keys } }
 }
 
 export async function loadQueues(file: string): Promise<QueueSettings[]> {

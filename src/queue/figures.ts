@@ -120,7 +120,7 @@ export class FigureReader {
     private readonly clock: Clock,
   ) {}
 
-  /** Every configured queue, in the settings' order. */
+  /** Every configured queue, by name (the order the settings table gives). */
   async queues(): Promise<QueueFigures[]> {
     const now = this.clock.now()
     const agents = await this.store.agents()

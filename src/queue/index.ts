@@ -15,7 +15,9 @@ import type { ControlClient } from '../esl/control-client.js'
 import { AgentDesk } from './agent-desk.js'
 import { Callbacks } from './callbacks.js'
 import type { QueueSettings } from './config.js'
+import { QueueSettingsSync } from './live-settings.js'
 import { QueueService } from './service.js'
+import { readQueueSettings, seedQueueSettings, settingsSignature } from './settings-store.js'
 import { INSTANCE_TTL_MS, QueueStore } from './store.js'
 
 export interface Queues {
@@ -24,6 +26,8 @@ export interface Queues {
   service: QueueService
   desk: AgentDesk
   callbacks: Callbacks
+  /** Follows the table queue_settings: `refresh()` applies a change now (the API does after writing). */
+  sync: QueueSettingsSync
   /**
    * Whether Redis lost the queues' state (it restarted empty); if so, rebuilds it: the
    * settings, this instance's callers in their order with the agents their calls hold, and
@@ -54,7 +58,14 @@ export interface QueueParts {
   conversations?: Conversations
 }
 
-export async function startQueues(parts: QueueParts, settings: QueueSettings[]): Promise<Queues> {
+/**
+ * `seed`: the queues of queues/queues.yaml, imported on the first start (an empty table
+ * queue_settings); the table is the source from then on, changed through the API.
+ */
+export async function startQueues(parts: QueueParts, seed: QueueSettings[]): Promise<Queues> {
+  if (await seedQueueSettings(parts.database.db, seed)) parts.log.info({ queues: seed.map((q) => q.name) }, 'queues: the first start; settings imported from the queues file')
+  const signature = await settingsSignature(parts.database.db)
+  const settings = await readQueueSettings(parts.database.db)
   const store = new QueueStore(parts.redis.client, parts.redisPrefix, parts.clock)
   const callbacks = new Callbacks({
     store,
@@ -111,5 +122,11 @@ export async function startQueues(parts: QueueParts, settings: QueueSettings[]):
   }
   await store.markEpoch(randomUUID())
   await service.start(() => recoverIfLost())
-  return { settings, store, service, callbacks, desk, recoverIfLost, stop: () => service.stop() }
+  const sync = new QueueSettingsSync({ db: parts.database.db, redis: parts.redis, prefix: parts.redisPrefix, queues: { settings, store, service, callbacks, desk }, log: parts.log })
+  await sync.start(signature)
+  const stop = async (): Promise<void> => {
+    await sync.stop()
+    await service.stop()
+  }
+  return { settings, store, service, callbacks, desk, recoverIfLost, sync, stop }
 }

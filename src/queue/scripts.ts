@@ -571,7 +571,61 @@ redis.call('ZADD', K('instances'), serverMs(), ARGV[2])
 return reply(1)
 `
 
+/**
+ * A queue's settings changed (the pages): its cfg, the free agents' order for its strategy,
+ * then callers and agents that can now meet are matched. ARGV: P, now, date, ttl, queue,
+ * strategy, ringTimeoutMs, maxMissed, wrapUpMs, dispMs, slMs.
+ */
+const APPLY_QUEUE = String.raw`
+local now, date, ttl, q, strategy = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+redis.call('SADD', K('queues'), q)
+redis.call('HSET', K('q', q, 'cfg'), 'strategy', strategy, 'ringTimeoutMs', ARGV[7], 'maxMissed', ARGV[8], 'wrapUpMs', ARGV[9], 'dispMs', ARGV[10], 'slMs', ARGV[11])
+for _, a in ipairs(redis.call('ZRANGE', K('q', q, 'free'), 0, -1)) do
+  redis.call('ZADD', K('q', q, 'free'), freeScore(q, a, strategy), a)
+end
+match(q, now, date, ttl)
+return reply(1)
+`
+
+/** A queue removed (nobody waits in it: the API refuses otherwise). ARGV: P, queue. */
+const FORGET_QUEUE = String.raw`
+local q = ARGV[2]
+redis.call('SREM', K('queues'), q)
+redis.call('DEL', K('q', q, 'cfg'), K('q', q, 'free'), K('q', q, 'members'))
+return reply(1)
+`
+
+/**
+ * The queues a logged-in agent serves changed: their membership moves, their state stays;
+ * available, they are matched with the callers of their new queues. A logged-out agent only
+ * gets the list (a login writes it anyway). ARGV: P, now, date, ttl, agent, queues.
+ */
+const REQUEUE = String.raw`
+local now, date, ttl, a = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local key = K('a', a)
+local state = redis.call('HGET', key, 'state')
+if not state then return reply(0) end
+for _, q in ipairs(split(redis.call('HGET', key, 'queues'))) do
+  redis.call('SREM', K('q', q, 'members'), a)
+  redis.call('ZREM', K('q', q, 'free'), a)
+end
+redis.call('HSET', key, 'queues', ARGV[6])
+if state == 'logged-out' then return reply(0) end
+for _, q in ipairs(split(ARGV[6])) do redis.call('SADD', K('q', q, 'members'), a) end
+if state == 'available' then
+  for _, q in ipairs(split(ARGV[6])) do
+    local strategy = redis.call('HGET', K('q', q, 'cfg'), 'strategy') or 'longest-idle'
+    redis.call('ZADD', K('q', q, 'free'), freeScore(q, a, strategy), a)
+  end
+  matchAgentQueues(a, now, date, ttl)
+end
+return reply(1)
+`
+
 export const SCRIPTS = {
+  ccApplyQueue: LIB + APPLY_QUEUE,
+  ccForgetQueue: LIB + FORGET_QUEUE,
+  ccRequeue: LIB + REQUEUE,
   ccEnqueue: LIB + ENQUEUE,
   ccPosition: LIB + POSITION,
   ccLeave: LIB + LEAVE,

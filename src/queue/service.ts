@@ -72,6 +72,12 @@ export class QueueService implements QueueGateway {
     return this.options.callbacks ? [this.instance, CALLBACKS] : [this.instance]
   }
 
+  /** The queues' settings changed (src/queue/apply-settings.ts): the queues from now on. */
+  useSettings(queues: QueueSettings[]): void {
+    this.settings.clear()
+    for (const q of queues) this.settings.set(q.name, q)
+  }
+
   /** Callers waiting on this instance. */
   get waiting(): number {
     return this.waiters.size

@@ -144,6 +144,20 @@ export class QueueStore {
     await this.clock.track(m.exec())
   }
 
+  /** One queue's changed settings, applied atomically (see APPLY_QUEUE). */
+  applyQueue(q: QueueSettings): Promise<number> {
+    return this.run('ccApplyQueue', this.now(), this.day(), INSTANCE_TTL_MS, q.name, q.strategy, q.ringTimeoutSeconds * 1000, q.maxMissedOffers, q.wrapUpSeconds * 1000, q.dispositionMaxSeconds * 1000, q.serviceLevelSeconds * 1000)
+  }
+
+  forgetQueue(name: string): Promise<number> {
+    return this.run('ccForgetQueue', name)
+  }
+
+  /** The queues an agent serves changed; their state stays (see REQUEUE). */
+  requeue(agent: string, queues: string[]): Promise<number> {
+    return this.run('ccRequeue', this.now(), this.day(), INSTANCE_TTL_MS, agent, queues.join(','))
+  }
+
   heartbeat(instance: string): Promise<unknown> {
     return this.run('ccHeartbeat', instance)
   }

@@ -4,7 +4,8 @@
  * calls still to finish: answered in the last day with no disposition, whose wrap-up ran
  * out before one was saved, or that went on without the console.
  *
- *   POST /operator/disposition   { callUuid, disposition, notes, callbackAt?, dncScope? }
+ *   POST /operator/disposition   { callUuid, disposition, notes, reason?, callbackAt?, dncScope? }
+ *     reason: why the client called, an active call_reasons code (the reports group by it)
  *   GET  /operator/to-finish     [?agent=]  (an operator: their own; others name the agent)
  */
 import { and, desc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm'
@@ -13,6 +14,7 @@ import type { App } from '../app.js'
 import { applyDisposition, isRefusal, type DncScope } from '../campaigns/dispositions.js'
 import { attempts, calls, campaigns, clients, type Role } from '../db/schema/index.js'
 import { dispositionEffects } from '../http/attempts.js'
+import { isActiveReason, REASON_CODE } from '../http/call-reasons.js'
 import { sendError } from '../http/errors.js'
 import { SCRIPTS, type LiveData } from './live.js'
 
@@ -28,6 +30,7 @@ const dispositionBody = {
     callUuid: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9-]+$' },
     disposition: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' },
     notes: { type: 'string', maxLength: 2000 },
+    reason: { type: 'string', pattern: REASON_CODE, description: 'why the client called: an active code of GET /call-reasons' },
     ...dispositionEffects,
   },
 } as const
@@ -38,7 +41,7 @@ export const dispositionsFor = (kind: string | null | undefined): string[] => (S
 export async function operatorRoutes(server: FastifyInstance, { app, live }: { app: App; live: LiveData }): Promise<void> {
   const { db } = app.database
 
-  server.post<{ Body: { callUuid: string; disposition: string; notes?: string; callbackAt?: string; dncScope?: DncScope } }>(
+  server.post<{ Body: { callUuid: string; disposition: string; notes?: string; reason?: string; callbackAt?: string; dncScope?: DncScope } }>(
     '/operator/disposition',
     {
       config: { access: DESK_ROLES },
@@ -51,7 +54,7 @@ export async function operatorRoutes(server: FastifyInstance, { app, live }: { a
     },
     async (req, reply) => {
       const who = req.user!
-      const { callUuid, disposition, callbackAt, dncScope } = req.body
+      const { callUuid, disposition, callbackAt, dncScope, reason } = req.body
       const notes = (req.body.notes ?? '').trim()
       if (who.role === 'operator' && !who.agentId) return sendError(reply, 403, 'no-agent', 'your user is linked to no agent')
       // Not register.flush(): with calls going on it may wait long. A row not written yet is a 404
@@ -68,17 +71,19 @@ export async function operatorRoutes(server: FastifyInstance, { app, live }: { a
       if (!attempt && (callbackAt !== undefined || dncScope !== undefined)) {
         return sendError(reply, 400, 'bad-request', `${callbackAt !== undefined ? 'callbackAt' : 'dncScope'}: only a campaign call's disposition takes it; call ${callUuid} is no campaign call`)
       }
+      if (reason !== undefined && !(await isActiveReason(db, reason))) return sendError(reply, 400, 'unknown-reason', `reason: '${reason}' is not a call reason in the list (GET /call-reasons)`)
       const now = new Date(app.clock.now())
       const effects = attempt ? await applyDisposition(db, { attemptId: attempt.id, disposition, callbackAt, dncScope, by: who.username, now }) : undefined
       if (effects && isRefusal(effects)) return sendError(reply, effects.status, effects.error, effects.message)
       const taker = agent ?? row?.answeredBy ?? attempt?.agentId ?? (row?.routedTo?.startsWith('agent:') ? row.routedTo.slice(6) : null)
-      const value = { code: disposition, notes, by: who.username, agent: taker, at: now.toISOString() }
+      const value = { code: disposition, notes, ...(reason ? { reason } : {}), by: who.username, agent: taker, at: now.toISOString() }
+      if (attempt) await db.update(attempts).set({ reason: reason ?? null }).where(eq(attempts.id, attempt.id))
       if (row) await db.update(calls).set({ details: sql`${calls.details} || jsonb_build_object('disposition', ${JSON.stringify(value)}::jsonb)` }).where(eq(calls.id, row.id))
       // A call still on: the register's next write of its row keeps the disposition.
       app.register.note(callUuid, { disposition: value })
       // The agent's wrap-up waited for this.
       if (taker) await app.queues?.service.dispositionSaved(taker, callUuid)
-      return { callUuid, disposition, notes, call: row?.id ?? null, attempt: attempt?.id ?? null, callback: effects?.callback ?? null, doNotCall: effects?.doNotCall ?? null }
+      return { callUuid, disposition, notes, reason: reason ?? null, call: row?.id ?? null, attempt: attempt?.id ?? null, callback: effects?.callback ?? null, doNotCall: effects?.doNotCall ?? null }
     },
   )
 

@@ -4,18 +4,31 @@
  * script from the API and the live stream; the server only fills in the user, escaped.
  */
 import type { Role } from '../db/schema/index.js'
+import { embeddedDictionary, LANGUAGE_CODES, LANGUAGES, translator, type Language, type Translator } from './i18n.js'
 
+/** Who a page is for; `t` translates in their language (src/web/i18n.ts; keys "<area>.<key>"). */
 export interface PageUser {
   username: string
   role: Role
   agentId: string | null
+  language: Language
+  t: Translator
 }
 
-/** The pages, who may open them, and the page each role starts on. */
+/**
+ * The pages, who may open them, and the page each role starts on. `titleKey` names the
+ * title's translation (the header's link and the <title>); `title` is the English fallback.
+ */
 export const PAGES = {
-  manager: { path: '/manager', title: 'Campaigns', roles: ['admin', 'campaign-manager'] as Role[] },
-  operator: { path: '/operator', title: 'Operator console', roles: ['admin', 'supervisor', 'operator'] as Role[] },
-  wallboard: { path: '/wallboard', title: 'Wallboard', roles: ['admin', 'supervisor'] as Role[] },
+  manager: { path: '/manager', title: 'Campaigns', titleKey: 'common.nav.manager', roles: ['admin', 'campaign-manager'] as Role[] },
+  operator: { path: '/operator', title: 'Operator console', titleKey: 'common.nav.operator', roles: ['admin', 'supervisor', 'operator'] as Role[] },
+  wallboard: { path: '/wallboard', title: 'Wallboard', titleKey: 'common.nav.wallboard', roles: ['admin', 'supervisor'] as Role[] },
+  reports: { path: '/reports', title: 'Reports', titleKey: 'reports.title', roles: ['admin', 'supervisor'] as Role[] },
+  people: { path: '/people', title: 'People', titleKey: 'people.title', roles: ['admin', 'supervisor'] as Role[] },
+  // Not /clients: that is the API's (the directory's search).
+  clients: { path: '/directory', title: 'Clients', titleKey: 'clients.title', roles: ['admin', 'campaign-manager', 'supervisor'] as Role[] },
+  // Not /queues: that is the API's (the queues' live figures).
+  queueSettings: { path: '/settings/queues', title: 'Queues', titleKey: 'queues.title', roles: ['admin', 'supervisor'] as Role[] },
 } as const
 
 export type PageName = keyof typeof PAGES
@@ -34,30 +47,50 @@ export function escapeHtml(s: string): string {
 /** Where assets are served from; `v` changes with each start so browsers fetch new ones. */
 export const ASSET_PREFIX = '/web/'
 
-function shell(o: { title: string; user: PageUser | null; body: string; script?: string | string[]; page: string; version: string }): string {
+/** A page's title in the user's language: its titleKey when it has one and it is translated. */
+function pageTitle(t: Translator, p: PageName): string {
+  const page: { title: string; titleKey?: string } = PAGES[p]
+  if (!page.titleKey) return page.title
+  const text = t(page.titleKey)
+  return text === page.titleKey ? page.title : text
+}
+
+/** The header's language picker (common.js saves the choice and reloads). */
+function languagePicker(current: Language, label: string): string {
+  const options = LANGUAGE_CODES.map((l) => `<option value="${l}"${l === current ? ' selected' : ''}>${escapeHtml(LANGUAGES[l].name)}</option>`).join('')
+  return `<select id="language" class="language" aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}" data-testid="language">${options}</select>`
+}
+
+/**
+ * The page around a body: `t` (the user's, or for the login page the browser's language)
+ * translates the header; its dictionary goes into the page as data for cc.t.
+ */
+export function shell(o: { title: string; user: PageUser | null; body: string; script?: string | string[]; page: string; version: string; t?: Translator }): string {
+  const t = o.t ?? o.user?.t ?? translator('en')
   const nav = o.user
     ? (Object.keys(PAGES) as PageName[])
         .filter((p) => PAGES[p].roles.includes(o.user!.role))
-        .map((p) => `<a href="${PAGES[p].path}"${p === o.page ? ' aria-current="page"' : ''}>${PAGES[p].title}</a>`)
+        .map((p) => `<a href="${PAGES[p].path}"${p === o.page ? ' aria-current="page"' : ''}>${escapeHtml(pageTitle(t, p))}</a>`)
         .join('')
     : ''
   const who = o.user
-    ? `<span class="who" data-testid="who">${escapeHtml(o.user.username)} <small>(${escapeHtml(o.user.role)}${o.user.agentId ? `, agent ${escapeHtml(o.user.agentId)}` : ''})</small></span><button type="button" id="logout" class="link">Log out</button>`
+    ? `<span class="who" data-testid="who">${escapeHtml(o.user.username)} <small>(${escapeHtml(t(`common.role.${o.user.role}`))}${o.user.agentId ? `, ${escapeHtml(t('common.agentNamed', { id: o.user.agentId }))}` : ''})</small></span>${languagePicker(t.lang, t('common.language'))}<button type="button" id="logout" class="link">${escapeHtml(t('common.logOut'))}</button>`
     : ''
   const data = o.user ? ` data-username="${escapeHtml(o.user.username)}" data-role="${escapeHtml(o.user.role)}" data-agent="${escapeHtml(o.user.agentId ?? '')}"` : ''
   return `<!doctype html>
-<html lang="en">
+<html lang="${t.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)} · opencc</title>
 <link rel="stylesheet" href="${ASSET_PREFIX}app.css?v=${o.version}">
+<script type="application/json" id="i18n">${embeddedDictionary(t.lang)}</script>
 </head>
 <body data-page="${o.page}"${data}>
 <header class="top">
   <strong class="brand">opencc</strong>
   <nav>${nav}</nav>
-  <span class="live" id="live" title="live updates">●</span>
+  <span class="live" id="live" title="${escapeHtml(t('common.liveUpdates'))}">●</span>
   ${who}
 </header>
 <main>
@@ -70,29 +103,23 @@ ${[o.script ?? []].flat().map((s) => `<script src="${ASSET_PREFIX}${s}?v=${o.ver
 `
 }
 
-const KIND_OPTIONS = [
-  ['informational', 'Informational message'],
-  ['payment-reminder', 'Payment reminder'],
-  ['survey', 'Survey (DTMF)'],
-  ['telesales', 'Telesales (operators)'],
-  ['dormant', 'Dormant clients (operators)'],
-]
-  .map(([v, t]) => `<option value="${v}">${t}</option>`)
-  .join('')
+const KINDS = ['informational', 'payment-reminder', 'survey', 'telesales', 'dormant']
+const kindOptions = (t: Translator): string => KINDS.map((v) => `<option value="${v}">${escapeHtml(t(`manager.kindOption.${v}`))}</option>`).join('')
 
-export function loginPage(version: string): string {
+export function loginPage(version: string, t: Translator = translator('en')): string {
   return shell({
-    title: 'Log in',
+    title: t('login.title'),
     user: null,
     page: 'login',
     version,
+    t,
     script: 'login.js',
     body: `<section class="card narrow">
-  <h1>Log in</h1>
+  <h1>${escapeHtml(t('login.title'))}</h1>
   <form id="login-form">
-    <label>User name <input name="username" autocomplete="username" required autofocus></label>
-    <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-    <button type="submit">Log in</button>
+    <label>${escapeHtml(t('login.username'))} <input name="username" autocomplete="username" required autofocus></label>
+    <label>${escapeHtml(t('login.password'))} <input name="password" type="password" autocomplete="current-password" required></label>
+    <button type="submit">${escapeHtml(t('login.submit'))}</button>
     <p class="error" id="login-error" role="alert"></p>
   </form>
 </section>`,
@@ -100,140 +127,136 @@ export function loginPage(version: string): string {
 }
 
 /** The encodings a list may be read in (src/lists/encoding.ts); empty: found from the file. */
-const ENCODING_OPTIONS = [
-  ['', 'Find it from the file'],
-  ['utf-8', 'UTF-8'],
-  ['windows-1250', 'Windows-1250 (Central European: Bosnian, Croatian ...)'],
-  ['windows-1251', 'Windows-1251 (Cyrillic)'],
-  ['windows-1252', 'Windows-1252 (Western European)'],
-  ['iso-8859-2', 'ISO-8859-2 (Latin-2)'],
-]
-  .map(([v, label]) => `<option value="${v}">${label}</option>`)
-  .join('')
+const ENCODINGS = ['', 'utf-8', 'windows-1250', 'windows-1251', 'windows-1252', 'iso-8859-2']
+const encodingOptions = (t: Translator): string => ENCODINGS.map((v) => `<option value="${v}">${escapeHtml(t(`upload.encoding.${v || 'auto'}`))}</option>`).join('')
 
 export function managerPage(user: PageUser, version: string): string {
+  const t = (key: string): string => escapeHtml(user.t(key))
   return shell({
-    title: 'Campaigns',
+    title: user.t('common.nav.manager'),
     user,
     page: 'manager',
     version,
     // The upload form first: manager.js tells it when the campaign choices change.
-    script: ['upload-form.js', 'manager.js'],
+    script: ['csv-sample.js', 'upload-form.js', 'manager.js'],
     body: `<div class="grid two">
 <section class="card">
-  <h2>New campaign</h2>
+  <h2>${t('manager.h.new')}</h2>
   <form id="campaign-form">
-    <label>Name <input name="name" required maxlength="200" placeholder="November reminders"></label>
-    <label>Kind <select name="kind">${KIND_OPTIONS}</select></label>
-    <label>Operators' queue <input name="operatorsQueue" placeholder="operators (telesales, dormant)"></label>
-    <details><summary>More settings (JSON)</summary>
+    <label>${t('manager.name')} <input name="name" required maxlength="200" placeholder="${t('manager.namePlaceholder')}"></label>
+    <label>${t('manager.kind')} <select name="kind">${kindOptions(user.t)}</select></label>
+    <label>${t('manager.operatorsQueue')} <input name="operatorsQueue" placeholder="${t('manager.operatorsQueuePlaceholder')}"></label>
+    <details><summary>${t('manager.moreSettings')}</summary>
       <textarea name="settings" rows="4" placeholder='{"maxAttempts": 3, "window": {"start": "09:00", "end": "18:00"}}'></textarea>
     </details>
-    <button type="submit">Create</button>
+    <button type="submit">${t('manager.create')}</button>
     <p class="error" id="campaign-error" role="alert"></p>
   </form>
 </section>
 <section class="card">
-  <h2>Upload a list</h2>
+  <h2>${t('upload.h')}</h2>
   <form id="list-form">
-    <label>Campaign <select name="campaign" id="list-campaign" required></select></label>
-    <label>CSV file <input type="file" name="file" accept=".csv,text/csv,.txt" required></label>
-    <label>Encoding <select name="encoding" id="list-encoding">${ENCODING_OPTIONS}</select></label>
+    <label>${t('upload.campaign')} <select name="campaign" id="list-campaign" required></select></label>
+    <label>${t('upload.file')} <input type="file" name="file" accept=".csv,text/csv,.txt" required></label>
+    <label>${t('upload.encoding')} <select name="encoding" id="list-encoding">${encodingOptions(user.t)}</select></label>
     <p class="error" id="file-error" role="alert" data-testid="file-error"></p>
     <div id="mapping" hidden>
-      <table class="compact" id="mapping-fields"><thead><tr><th>Field</th><th>Column of the file</th></tr></thead><tbody></tbody></table>
+      <table class="compact" id="mapping-fields"><thead><tr><th>${t('upload.col.field')}</th><th>${t('upload.col.column')}</th></tr></thead><tbody></tbody></table>
       <p class="muted small" data-testid="preview-note" id="preview-note"></p>
       <div class="table-wrap"><table class="compact" id="preview" data-testid="preview"><thead></thead><tbody></tbody></table></div>
     </div>
-    <button type="submit">Upload</button>
+    <button type="submit">${t('upload.submit')}</button>
   </form>
   <div id="upload" hidden>
     <progress id="upload-bar" max="100" value="0"></progress>
     <p id="upload-status" data-testid="upload-status"></p>
     <p id="upload-notes" class="muted" data-testid="upload-notes"></p>
-    <table class="compact" id="rejections" hidden><thead><tr><th>Line</th><th>Reason</th><th>Row</th></tr></thead><tbody></tbody></table>
+    <table class="compact" id="rejections" hidden><thead><tr><th>${t('upload.col.line')}</th><th>${t('upload.col.reason')}</th><th>${t('upload.col.row')}</th></tr></thead><tbody></tbody></table>
   </div>
 </section>
 </div>
 <section class="card">
-  <h2>Campaigns</h2>
-  <div id="campaigns" data-testid="campaigns"><p class="muted">Loading…</p></div>
+  <h2>${t('manager.h.campaigns')}</h2>
+  <div id="campaigns" data-testid="campaigns"><p class="muted">${t('common.loading')}</p></div>
 </section>`,
   })
 }
 
 export function operatorPage(user: PageUser, version: string): string {
+  const t = (key: string, vars?: Record<string, string>): string => escapeHtml(user.t(key, vars))
+  const reasons = ['break', 'lunch', 'training', 'meeting', 'after-call work'].map((r) => `<option value="${r}">${t(`common.pauseReason.${r}`)}</option>`).join('')
   return shell({
-    title: 'Operator console',
+    title: user.t('common.nav.operator'),
     user,
     page: 'operator',
     version,
     script: 'operator.js',
     body: `<div class="grid two">
 <section class="card">
-  <h2>My desk</h2>
-  <p class="state-line">Agent <b id="agent-id">${escapeHtml(user.agentId ?? '')}</b> is <span id="agent-state" class="state" data-testid="agent-state">…</span> <small id="agent-since" class="muted"></small></p>
+  <h2>${t('operator.h.desk')}</h2>
+  <p class="state-line">${user.t('operator.agentIs', { agent: '\u0000' }).split('\u0000').map(escapeHtml).join(`<b id="agent-id">${escapeHtml(user.agentId ?? '')}</b>`)} <span id="agent-state" class="state" data-testid="agent-state">…</span> <small id="agent-since" class="muted"></small></p>
   <p id="agent-figures" class="muted"></p>
   <div class="actions">
-    <button type="button" id="go-available">Go available</button>
-    <label class="inline">Pause reason
-      <select id="pause-reason"><option>break</option><option>lunch</option><option>training</option><option>meeting</option><option>after-call work</option></select>
+    <button type="button" id="go-available">${t('operator.goAvailable')}</button>
+    <label class="inline">${t('operator.pauseReason')}
+      <select id="pause-reason">${reasons}</select>
     </label>
-    <button type="button" id="go-paused" class="secondary">Pause</button>
-    <button type="button" id="go-out" class="secondary">Log out of the queues</button>
+    <button type="button" id="go-paused" class="secondary">${t('operator.pause')}</button>
+    <button type="button" id="go-out" class="secondary">${t('operator.logOutQueues')}</button>
   </div>
   <p class="error" id="desk-error" role="alert"></p>
 </section>
 <section class="card" id="call-card" data-testid="call-card">
-  <h2>Call</h2>
-  <p class="muted" id="no-call">No call right now. Go available to take calls.</p>
+  <h2>${t('operator.h.call')}</h2>
+  <p class="muted" id="no-call">${t('operator.noCall')}</p>
   <div id="call" hidden></div>
 </section>
 </div>
 <section class="card" id="to-finish-card">
-  <h2>To finish</h2>
-  <div id="to-finish" data-testid="to-finish"><p class="muted">Loading…</p></div>
+  <h2>${t('operator.h.toFinish')}</h2>
+  <div id="to-finish" data-testid="to-finish"><p class="muted">${t('common.loading')}</p></div>
   <div id="edit-call" class="edit-call" hidden></div>
 </section>
 <section class="card">
-  <h2>My recent calls</h2>
-  <div id="calls" data-testid="my-calls"><p class="muted">Loading…</p></div>
+  <h2>${t('operator.h.recent')}</h2>
+  <div id="calls" data-testid="my-calls"><p class="muted">${t('common.loading')}</p></div>
 </section>`,
   })
 }
 
 export function wallboardPage(user: PageUser, version: string): string {
+  const t = (key: string): string => escapeHtml(user.t(key))
   return shell({
-    title: 'Wallboard',
+    title: user.t('common.nav.wallboard'),
     user,
     page: 'wallboard',
     version,
     script: 'wallboard.js',
     body: `<section class="card">
-  <h2>Queues</h2>
-  <div id="queues" class="tiles" data-testid="queues"><p class="muted">Loading…</p></div>
+  <h2>${t('wallboard.h.queues')}</h2>
+  <div id="queues" class="tiles" data-testid="queues"><p class="muted">${t('common.loading')}</p></div>
 </section>
 <div class="grid two">
 <section class="card">
-  <h2>Agents</h2>
+  <h2>${t('wallboard.h.agents')}</h2>
   <div id="agent-states" class="chips"></div>
   <div id="agents" data-testid="agents"></div>
 </section>
 <section class="card">
-  <h2>Campaigns</h2>
+  <h2>${t('wallboard.h.campaigns')}</h2>
   <div id="campaigns" data-testid="campaigns"></div>
 </section>
 </div>
 <section class="card">
-  <h2>Call register</h2>
+  <h2>${t('wallboard.h.register')}</h2>
   <form id="call-search" class="inline-form">
-    <label class="inline">Number <input name="number" placeholder="+387…"></label>
-    <label class="inline">Agent <input name="agent" size="8"></label>
-    <button type="submit" class="secondary">Search</button>
+    <label class="inline">${t('wallboard.searchNumber')} <input name="number" placeholder="+387…"></label>
+    <label class="inline">${t('wallboard.searchAgent')} <input name="agent" size="8"></label>
+    <button type="submit" class="secondary">${t('wallboard.search')}</button>
   </form>
   <div id="player-bar" class="player-bar" hidden>
     <audio id="player" controls preload="none"></audio>
-    <button type="button" id="player-stop" class="secondary" data-testid="player-stop">■ Stop</button>
+    <button type="button" id="player-stop" class="secondary" data-testid="player-stop">■ ${t('wallboard.stop')}</button>
     <span id="player-what" class="muted"></span>
   </div>
   <div id="calls" data-testid="register"></div>
@@ -243,11 +266,13 @@ export function wallboardPage(user: PageUser, version: string): string {
 
 /** The page a role may not open: say so, with a link to theirs. */
 export function forbiddenPage(user: PageUser | null, version: string, what: string): string {
+  const tr = user?.t ?? translator('en')
   return shell({
-    title: 'Not for your role',
+    title: tr('common.notForRole.title'),
     user,
     page: 'forbidden',
     version,
-    body: `<section class="card narrow"><h1>Not for your role</h1><p>${escapeHtml(what)}</p><p><a href="${user ? HOME[user.role] : '/login'}">Go to your page</a></p></section>`,
+    t: tr,
+    body: `<section class="card narrow"><h1>${escapeHtml(tr('common.notForRole.title'))}</h1><p>${escapeHtml(what)}</p><p><a href="${user ? HOME[user.role] : '/login'}">${escapeHtml(tr('common.notForRole.link'))}</a></p></section>`,
   })
 }

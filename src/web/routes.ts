@@ -27,8 +27,13 @@ import { ownCalls } from '../http/calls.js'
 import { sendError } from '../http/errors.js'
 import { searchDigits } from '../http/number-search.js'
 import { readCookie, SESSION_COOKIE } from '../http/session-cookie.js'
+import { fromAcceptLanguage, translator } from './i18n.js'
 import { LiveData } from './live.js'
 import { dispositionsFor, operatorRoutes } from './operator-routes.js'
+import { reportsPage } from './reports-page.js'
+import { peoplePage } from './people-page.js'
+import { clientsPage } from './clients-page.js'
+import { queueSettingsPage } from './queues-page.js'
 import { ASSET_PREFIX, forbiddenPage, HOME, loginPage, managerPage, operatorPage, PAGES, wallboardPage, type PageUser } from './pages.js'
 
 const DESK_ROLES: Role[] = ['admin', 'supervisor', 'operator']
@@ -68,7 +73,7 @@ function loadAssets(dir: string): Map<string, { body: Buffer; type: string }> {
   return assets
 }
 
-const PAGE_URLS = new Set(['/', PAGES.manager.path, PAGES.operator.path, PAGES.wallboard.path])
+const PAGE_URLS = new Set(['/', PAGES.manager.path, PAGES.operator.path, PAGES.wallboard.path, PAGES.reports.path, PAGES.people.path, PAGES.queueSettings.path, PAGES.clients.path])
 
 const callsQuery = {
   type: 'object',
@@ -89,7 +94,7 @@ function tokenOf(req: FastifyRequest): string | undefined {
   return m ? m[1] : readCookie(req.headers.cookie, SESSION_COOKIE)
 }
 
-const pageUser = (who: Principal): PageUser => ({ username: who.username, role: who.role, agentId: who.agentId })
+const pageUser = (who: Principal): PageUser => ({ username: who.username, role: who.role, agentId: who.agentId, language: who.language ?? 'en', t: translator(who.language) })
 
 export async function webRoutes(server: FastifyInstance, { app }: { app: App }): Promise<void> {
   const { db } = app.database
@@ -128,7 +133,8 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
     }
     if (reply.statusCode === 403 && req.user) {
       reply.header('content-type', 'text/html; charset=utf-8')
-      return forbiddenPage(pageUser(req.user), version, `This page is not for the role ${req.user.role}.`)
+      const who = pageUser(req.user)
+      return forbiddenPage(who, version, who.t('common.notForRole.text', { role: who.t(`common.role.${req.user.role}`) }))
     }
     return payload
   })
@@ -140,11 +146,15 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
     return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').send(asset.body)
   })
 
-  server.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => html(reply, loginPage(version)))
+  server.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => html(reply, loginPage(version, translator(fromAcceptLanguage(req.headers['accept-language'])))))
   server.get('/', { config: { access: 'authenticated' }, schema: { hide: true } }, async (req, reply) => reply.redirect(HOME[req.user!.role], 303))
   server.get(PAGES.manager.path, { config: { access: PAGES.manager.roles }, schema: { hide: true } }, async (req, reply) => html(reply, managerPage(pageUser(req.user!), version)))
   server.get(PAGES.operator.path, { config: { access: PAGES.operator.roles }, schema: { hide: true } }, async (req, reply) => html(reply, operatorPage(pageUser(req.user!), version)))
   server.get(PAGES.wallboard.path, { config: { access: PAGES.wallboard.roles }, schema: { hide: true } }, async (req, reply) => html(reply, wallboardPage(pageUser(req.user!), version)))
+  server.get(PAGES.reports.path, { config: { access: PAGES.reports.roles }, schema: { hide: true } }, async (req, reply) => html(reply, reportsPage(pageUser(req.user!), version)))
+  server.get(PAGES.people.path, { config: { access: PAGES.people.roles }, schema: { hide: true } }, async (req, reply) => html(reply, peoplePage(pageUser(req.user!), version)))
+  server.get(PAGES.clients.path, { config: { access: PAGES.clients.roles }, schema: { hide: true } }, async (req, reply) => html(reply, clientsPage(pageUser(req.user!), version)))
+  server.get(PAGES.queueSettings.path, { config: { access: PAGES.queueSettings.roles }, schema: { hide: true } }, async (req, reply) => html(reply, queueSettingsPage(pageUser(req.user!), version)))
 
   // Open streams end when the server closes (else close() would wait for them).
   const streams = new Set<() => void>()
@@ -309,6 +319,8 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
             ...r,
             disposition: d?.code ?? null,
             notes: d?.notes ?? '',
+            // The call reason picked with it (call_reasons), kept when the disposition is edited.
+            reason: (d as { reason?: string } | null)?.reason ?? null,
             // What the console offers when the call is reopened to edit its disposition.
             dispositions: dispositionsFor(r.campaignId ? campaignKind : 'inbound'),
             recordings: recs.filter((x) => x.callUuid === r.callUuid).map((x) => ({ id: x.id, kind: x.kind, durationMs: x.durationMs, url: `/recordings/${x.id}` })),

@@ -20,7 +20,7 @@ const DESK: Role[] = ['admin', 'supervisor', 'operator']
 const WRITERS: Role[] = ['admin', 'campaign-manager']
 const READERS: Role[] = ['admin', 'campaign-manager', 'supervisor']
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 interface Row {
   method: Method
   /** The route as the OpenAPI document names it. */
@@ -37,6 +37,7 @@ const ROUTES: Row[] = [
   { method: 'POST', route: '/auth/login', url: '/auth/login', roles: 'public', payload: { username: 'nobody-here', password: '' } },
   { method: 'GET', route: '/auth/me', url: '/auth/me', roles: ALL },
   { method: 'POST', route: '/auth/password', url: '/auth/password', roles: ALL, payload: { currentPassword: 'wrong', newPassword: 'x' } },
+  { method: 'PUT', route: '/auth/me/language', url: '/auth/me/language', roles: ALL, payload: { language: 'xx' } },
   // POST /auth/logout: every role, tested on its own below (it ends the session).
   { method: 'GET', route: '/users', url: '/users', roles: ADMIN },
   { method: 'GET', route: '/users/{id}', url: '/users/999999', roles: ADMIN },
@@ -49,8 +50,19 @@ const ROUTES: Row[] = [
   { method: 'POST', route: '/agents/{id}/pause', url: '/agents/ivan/pause', roles: DESK, payload: { reason: 'lunch' } },
   { method: 'POST', route: '/agents/{id}/resume', url: '/agents/ivan/resume', roles: DESK },
   { method: 'POST', route: '/agents/{id}/logout', url: '/agents/ivan/logout', roles: DESK },
+  { method: 'GET', route: '/people/agents', url: '/people/agents', roles: SUPERVISORS },
+  { method: 'POST', route: '/agents', url: '/agents', roles: ADMIN, payload: { id: 'Not An Id', name: 'x' } },
+  { method: 'PATCH', route: '/agents/{id}', url: '/agents/nobody-here', roles: ADMIN, payload: { name: 'X' } },
+  { method: 'POST', route: '/agents/{id}/deactivate', url: '/agents/nobody-here/deactivate', roles: ADMIN },
+  { method: 'POST', route: '/agents/{id}/activate', url: '/agents/nobody-here/activate', roles: ADMIN },
+  { method: 'GET', route: '/groups', url: '/groups', roles: SUPERVISORS },
+  { method: 'PUT', route: '/groups/{name}', url: '/groups/nobody-group', roles: ADMIN, payload: { members: ['nobody-here'] } },
   { method: 'GET', route: '/queues', url: '/queues', roles: SUPERVISORS },
   { method: 'GET', route: '/queues/{name}', url: '/queues/support', roles: SUPERVISORS },
+  { method: 'GET', route: '/queue-settings', url: '/queue-settings', roles: SUPERVISORS },
+  { method: 'GET', route: '/queues/{name}/settings', url: '/queues/support/settings', roles: SUPERVISORS },
+  { method: 'PUT', route: '/queues/{name}/settings', url: '/queues/support/settings', roles: ADMIN, payload: { members: {}, ringTimeoutSeconds: 1 } },
+  { method: 'DELETE', route: '/queues/{name}', url: '/queues/nobody-queue', roles: ADMIN },
   { method: 'GET', route: '/campaigns', url: '/campaigns', roles: READERS },
   { method: 'POST', route: '/campaigns', url: '/campaigns', roles: WRITERS, payload: { name: 'x', kind: 'spam' } },
   { method: 'GET', route: '/campaigns/{id}', url: '/campaigns/999999', roles: READERS },
@@ -78,6 +90,12 @@ const ROUTES: Row[] = [
   { method: 'GET', route: '/campaigns/{id}/survey.csv', url: '/campaigns/999999/survey.csv', roles: READERS },
   { method: 'GET', route: '/clients', url: '/clients', roles: ALL },
   { method: 'GET', route: '/clients/{id}', url: '/clients/999999', roles: ALL },
+  { method: 'POST', route: '/clients', url: '/clients', roles: WRITERS, payload: { name: 'x', phone: 'not a number', type: 'retail' } },
+  { method: 'PATCH', route: '/clients/{id}', url: '/clients/999999', roles: WRITERS, payload: { name: 'x' } },
+  { method: 'POST', route: '/clients/import', url: '/clients/import?name=x.csv&mapping=%7B%22phone%22%3A%22p%22%7D', roles: WRITERS },
+  { method: 'GET', route: '/client-imports', url: '/client-imports', roles: READERS },
+  { method: 'GET', route: '/client-imports/{id}', url: '/client-imports/999999', roles: READERS },
+  { method: 'GET', route: '/client-imports/{id}/rejections', url: '/client-imports/999999/rejections', roles: READERS },
   { method: 'GET', route: '/calls', url: '/calls', roles: DESK },
   { method: 'GET', route: '/calls/{id}', url: '/calls/999999', roles: DESK },
   { method: 'GET', route: '/recordings/{id}', url: '/recordings/999999', roles: DESK },
@@ -86,6 +104,10 @@ const ROUTES: Row[] = [
   { method: 'GET', route: '/flows', url: '/flows', roles: READERS },
   { method: 'GET', route: '/flows/{id}', url: '/flows/default', roles: READERS },
   { method: 'POST', route: '/flows/validate', url: '/flows/validate', roles: READERS, payload: { id: 'x' } },
+  { method: 'GET', route: '/call-reasons', url: '/call-reasons', roles: ALL },
+  { method: 'POST', route: '/call-reasons', url: '/call-reasons', roles: ADMIN, payload: { code: 'Not A Code', labels: {} } },
+  { method: 'PATCH', route: '/call-reasons/{code}', url: '/call-reasons/no-such-reason', roles: ADMIN, payload: { active: false } },
+  { method: 'GET', route: '/reports/reasons', url: '/reports/reasons?by=day&group=reason', roles: SUPERVISORS },
 ]
 
 let t: TestApp

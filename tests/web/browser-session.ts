@@ -19,6 +19,8 @@ export interface BrowserSession {
 
 export interface BrowserSessionOptions {
   queuesYaml?: string
+  /** More IVR flows, as YAML (harness.ts startWebCenter). */
+  flowsYaml?: string[]
   /** Data the file's tests share, put in once the center is up. */
   seed?: (center: WebCenter) => Promise<void>
 }
@@ -37,7 +39,7 @@ export function browserSession(options: BrowserSessionOptions = {}): BrowserSess
       missing = err as Error
       return
     }
-    center = await startWebCenter({ queuesYaml: options.queuesYaml })
+    center = await startWebCenter({ queuesYaml: options.queuesYaml, flowsYaml: options.flowsYaml })
     await options.seed?.(center)
   }, 90_000)
 

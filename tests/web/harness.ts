@@ -71,8 +71,8 @@ export interface WebCenter {
   close(): Promise<void>
 }
 
-/** `queuesYaml`: the queues instead of the one above (its operators group still serves). */
-export async function startWebCenter(options: { queuesYaml?: string } = {}): Promise<WebCenter> {
+/** `queuesYaml`: the queues instead of the one above (its operators group still serves); `flowsYaml`: more IVR flows (own numbers). */
+export async function startWebCenter(options: { queuesYaml?: string; flowsYaml?: string[] } = {}): Promise<WebCenter> {
   const db = await createTestDatabase()
   await db.db.insert(agents).values([
     { id: 'ivan', name: 'Ivan Marić', endpoint: 'user/ivan', groups: ['operators'] },
@@ -147,7 +147,7 @@ export async function startWebCenter(options: { queuesYaml?: string } = {}): Pro
     ROOT,
   )
   const log = process.env.WEBDEBUG ? createLogger('debug', { instance: 'web-1' }) : silentLogger
-  const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows: [flow, direct] }), queues: settings, scripts: await loadScripts(path.join(ROOT, 'campaigns/scripts')) })
+  const app = await startApp({ config, log, clock, flow: ivrCallFlow({ flows: [flow, direct, ...(options.flowsYaml ?? []).map((y, i) => parseFlow(y, `extra-${i}.yaml`))] }), queues: settings, scripts: await loadScripts(path.join(ROOT, 'campaigns/scripts')) })
   appAddress = `127.0.0.1:${app.outbound.port}`
   for (let i = 0; i < 200 && !app.controls.every((c) => c.isUp); i++) await new Promise((r) => setTimeout(r, 10))
   // As the demo serves them: its users, the HTTP server, time moving by itself (10x).

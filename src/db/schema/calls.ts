@@ -41,6 +41,12 @@ export const calls = pgTable(
     queueOffers: jsonb('queue_offers').$type<QueueOffer[]>().notNull().default(sql`'[]'::jsonb`),
     /** Free-form facts about the call that do not deserve a column yet. */
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /**
+     * The call reason the operator picked with the disposition (call_reasons.code), kept in step
+     * with details.disposition by Postgres: the register rewrites details, so a column it does
+     * not know would lose a reason saved while the call was on.
+     */
+    reason: text('reason').generatedAlwaysAs(sql`(details -> 'disposition' ->> 'reason')`),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
@@ -49,6 +55,8 @@ export const calls = pgTable(
     index('calls_client_idx').on(t.clientId),
     // An operator's own calls (GET /calls for operators).
     index('calls_answered_by_idx').on(t.answeredBy, t.startedAt),
+    // Reports on why clients call (src/reports).
+    index('calls_reason_idx').on(t.reason, t.startedAt),
   ],
 )
 

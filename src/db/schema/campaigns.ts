@@ -142,6 +142,8 @@ export const attempts = pgTable(
     outcome: text('outcome').$type<AttemptOutcome>(),
     cause: text('cause'),
     disposition: text('disposition'),
+    /** The call reason the operator picked with the disposition (call_reasons.code). */
+    reason: text('reason'),
     agentId: text('agent_id'),
   },
   (t) => [uniqueIndex('attempts_contact_number_idx').on(t.contactId, t.number), index('attempts_campaign_idx').on(t.campaignId, t.startedAt)],

@@ -4,5 +4,8 @@
  */
 export * from './calls.js'
 export * from './people.js'
+export * from './client-imports.js'
 export * from './campaigns.js'
 export * from './users.js'
+export * from './reasons.js'
+export * from './queues.js'

@@ -11,6 +11,8 @@ export const agents = pgTable('agents', {
   name: text('name').notNull(),
   /** Any FreeSWITCH dial string: user/1001, sofia/gateway/gw/+38761..., loopback/... */
   endpoint: text('endpoint').notNull(),
+  /** The SIP account of their softphone, when the app will manage one (a later issue): shown, not yet dialled. */
+  sipUser: text('sip_user'),
   groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
   skills: jsonb('skills').$type<{ languages?: string[]; clientTypes?: string[]; campaigns?: string[] }>().notNull().default(sql`'{}'::jsonb`),
   active: boolean('active').notNull().default(true),
@@ -50,6 +52,8 @@ export const clients = pgTable(
     lastOrderDate: date('last_order_date', { mode: 'string' }),
     vip: boolean('vip').notNull().default(false),
     language: text('language'),
+    /** The client's id in the CRM the directory is imported from; imports match on it first. */
+    externalId: text('external_id').unique(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('clients_manager_idx').on(t.managerId), index('clients_last_order_idx').on(t.lastOrderDate)],

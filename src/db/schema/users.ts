@@ -22,6 +22,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** The agent an operator works as (their desk, their calls); optional for the other roles. */
     agentId: text('agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    /** The language of their pages (src/web/i18n.ts); null until chosen or set at the first login from the browser's. */
+    language: text('language').$type<'en' | 'bs' | 'ru' | 'pt'>(),
     /** An inactive user cannot log in, and their sessions stop working. */
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -31,5 +33,6 @@ export const users = pgTable(
   (t) => [
     index('users_agent_idx').on(t.agentId),
     check('users_role_check', sql`${t.role} in ('admin', 'campaign-manager', 'supervisor', 'operator')`),
+    check('users_language_check', sql`${t.language} in ('en', 'bs', 'ru', 'pt')`),
   ],
 )

@@ -13,7 +13,7 @@
     const res = await fetch(url, init)
     if (res.status === 401 && !url.startsWith('/auth/login')) {
       location.href = '/login?next=' + encodeURIComponent(location.pathname)
-      throw new Error('logged out')
+      throw new Error(t('common.loggedOut'))
     }
     const text = await res.text()
     let data = null
@@ -45,7 +45,55 @@
     return node
   }
 
-  const pct = (r, digits) => (r === null || r === undefined ? '–' : (r * 100).toFixed(digits === undefined ? 1 : digits) + ' %')
+  // The user's language: the page embeds its dictionary as data (<script type="application/json" id="i18n">).
+  const i18n = (() => {
+    try {
+      return JSON.parse(document.getElementById('i18n').textContent)
+    } catch {
+      return { lang: 'en', locale: 'en-GB', messages: {} }
+    }
+  })()
+  // The first of the user's locale and its fallbacks this browser has data for (month names
+  // that are not the root locale's "M01"): Debian's chromium has none for bs-BA.
+  const hasData = (l) => {
+    try {
+      return !/M\d\d/.test(new Intl.DateTimeFormat(l, { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 15)))
+    } catch {
+      return false
+    }
+  }
+  const locale = [i18n.locale || 'en-GB', ...(i18n.fallbacks || [])].find(hasData) || i18n.locale || 'en-GB'
+
+  /** cc.t("<area>.<key>", { name }): the text in the user's language (the key itself when none). */
+  function t(key, vars) {
+    const text = Object.prototype.hasOwnProperty.call(i18n.messages, key) ? i18n.messages[key] : key
+    if (!vars) return text
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (vars[name] === undefined || vars[name] === null ? whole : String(vars[name])))
+  }
+
+  /** A code from the API (a state, a status, an outcome) in words: its key under `prefix`, else the code. */
+  const label = (prefix, code) => {
+    if (code === null || code === undefined || code === '') return ''
+    const key = prefix + '.' + code
+    return Object.prototype.hasOwnProperty.call(i18n.messages, key) ? i18n.messages[key] : String(code)
+  }
+
+  /** Dates and numbers as the user's locale writes them (Intl); '' or '–' for none. */
+  const when = (iso) => (iso === null || iso === undefined || iso === '' ? null : new Date(iso))
+  const fmt = {
+    date: (iso) => (when(iso) ? when(iso).toLocaleDateString(locale, { dateStyle: 'medium' }) : ''),
+    dateTime: (iso) => (when(iso) ? when(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' }) : ''),
+    time: (iso) => (when(iso) ? when(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : ''),
+    number: (n, digits) =>
+      n === null || n === undefined || n === '' || Number.isNaN(Number(n))
+        ? '–'
+        : Number(n).toLocaleString(locale, digits === undefined ? { maximumFractionDigits: 20 } : { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    money: (n, currency) => (n === null || n === undefined || n === '' ? '–' : fmt.number(n, 2) + (currency ? ' ' + currency : '')),
+    percent: (r, digits) =>
+      r === null || r === undefined ? '–' : Number(r).toLocaleString(locale, { style: 'percent', minimumFractionDigits: digits === undefined ? 1 : digits, maximumFractionDigits: digits === undefined ? 1 : digits }),
+  }
+
+  const pct = (r, digits) => (r === null || r === undefined ? '–' : fmt.number(r * 100, digits === undefined ? 1 : digits) + ' %')
 
   function duration(ms) {
     if (ms === null || ms === undefined) return '–'
@@ -56,16 +104,16 @@
     return (h ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(r).padStart(2, '0')
   }
 
-  const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '')
-  const dateTime = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' }) : '')
+  const time = fmt.time
+  const dateTime = fmt.dateTime
   /** A compact table in its scrolling wrapper: the header cells, then a <tr> per row. */
   const table = (headers, rows) =>
     el('div', { class: 'table-wrap' }, el('table', { class: 'compact' }, el('thead', {}, el('tr', {}, headers.map((h) => el('th', { text: h })))), el('tbody', {}, rows)))
 
   /** How a call in the register ended: in its queue, at its route, or (a campaign call) its attempt. */
-  const callOutcome = (r) => r.queueOutcome || r.routeResult || r.campaignOutcome || ''
+  const callOutcome = (r) => label('common.outcome', r.queueOutcome || r.routeResult || r.campaignOutcome || '')
 
-  const money = (n, currency) => (n === null || n === undefined ? '–' : Number(n).toFixed(2) + ' ' + (currency || ''))
+  const money = (n, currency) => (n === null || n === undefined ? '–' : fmt.number(n, 2) + ' ' + (currency || ''))
 
   /** Listens to /live/events: handlers by event name; the dot in the header shows the link. */
   function live(handlers) {
@@ -107,7 +155,21 @@
     })
   }
 
+  // The header's language picker: saved on the user (PUT /auth/me/language), then the page again in it.
+  const picker = document.getElementById('language')
+  if (picker) {
+    picker.addEventListener('change', async () => {
+      try {
+        await api('PUT', '/auth/me/language', { language: picker.value })
+        location.reload()
+      } catch (err) {
+        picker.value = i18n.lang
+        window.alert(err.message)
+      }
+    })
+  }
+
   const param = (name) => new URLSearchParams(location.search).get(name)
 
-  window.cc = { api, el, table, callOutcome, pct, duration, time, dateTime, money, live, user, param }
+  window.cc = { api, el, table, callOutcome, pct, duration, time, dateTime, money, live, user, param, t, fmt, label, lang: i18n.lang, locale }
 })()

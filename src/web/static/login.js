@@ -1,7 +1,7 @@
 /* global window, document, location */
 ;(function () {
   'use strict'
-  const { api, param } = window.cc
+  const { api, param, t } = window.cc
   const HOME = { admin: '/wallboard', supervisor: '/wallboard', 'campaign-manager': '/manager', operator: '/operator' }
   const form = document.getElementById('login-form')
   // Already logged in: straight to the page.
@@ -23,7 +23,9 @@
       // Only a path of this site: never another host.
       location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : HOME[r.user.role] || '/'
     } catch (err) {
-      error.textContent = err.message
+      // The API's refusals in the page's language; anything else as the server said it.
+      const known = { 'bad-credentials': 'login.error.badCredentials', 'inactive-user': 'login.error.inactive', 'too-many-attempts': 'login.error.tooMany' }
+      error.textContent = known[err.code] ? t(known[err.code]) : err.message
     }
   })
 })()

@@ -2,7 +2,7 @@
 // The campaign manager's dashboard: create campaigns, watch them live (lists are uploaded by upload-form.js).
 ;(function () {
   'use strict'
-  const { api, el, pct, duration, live } = window.cc
+  const { api, el, pct, duration, live, t, label } = window.cc
   const ABANDON_LIMIT = 0.03
   const HISTORY = 600
 
@@ -13,7 +13,7 @@
   async function loadCampaignChoices(selectId) {
     const { campaigns } = await api('GET', '/campaigns')
     const keep = selectId || campaignSelect.value
-    campaignSelect.replaceChildren(...campaigns.map((c) => el('option', { value: c.id, 'data-kind': c.kind, 'data-country': (c.settings && c.settings.defaultCountry) || '', text: '#' + c.id + ' ' + c.name + ' (' + c.kind + ', ' + c.status + ')' })))
+    campaignSelect.replaceChildren(...campaigns.map((c) => el('option', { value: c.id, 'data-kind': c.kind, 'data-country': (c.settings && c.settings.defaultCountry) || '', text: '#' + c.id + ' ' + c.name + ' (' + label('common.kind', c.kind) + ', ' + label('common.status', c.status) + ')' })))
     if (keep) campaignSelect.value = String(keep)
     // The upload form (upload-form.js) offers the fields of the campaign chosen.
     campaignSelect.dispatchEvent(new window.Event('change'))
@@ -32,7 +32,7 @@
       try {
         settings = JSON.parse(raw)
       } catch {
-        campaignError.textContent = 'More settings: not valid JSON'
+        campaignError.textContent = t('manager.moreSettingsBadJson')
         return
       }
     }
@@ -59,29 +59,29 @@
     const parts = {}
     parts.status = el('span', { class: 'state' })
     parts.buttons = el('span', { class: 'actions' })
-    parts.done = figure('Contacts done / pending', 'done')
-    parts.answer = figure('Answer rate', 'answer-rate')
-    parts.abandon = figure('Abandon rate (limit 3 %)', 'abandon-rate')
+    parts.done = figure(t('manager.fig.done'), 'done')
+    parts.answer = figure(t('manager.fig.answer'), 'answer-rate')
+    parts.abandon = figure(t('manager.fig.abandon'), 'abandon-rate')
     parts.gaugeFill = el('div', { class: 'fill' })
     parts.abandon.node.append(el('div', { class: 'gauge' }, parts.gaugeFill, el('div', { class: 'limit', style: 'left: 60%', title: '3 %' })))
-    parts.talk = figure("Operators' talk", 'talk')
+    parts.talk = figure(t('manager.fig.talk'), 'talk')
     parts.shares = el('div')
     parts.talk.node.append(parts.shares)
     parts.chart = el('div')
     // Why a running campaign makes no calls (no operators, window closed until ...).
     parts.blocked = el('p', { class: 'blocked', 'data-testid': 'blocked', hidden: true })
     parts.edit = editor(c)
-    const downloads = el('span', {}, el('a', { href: '/campaigns/' + c.id + '/results.csv', download: '' , text: 'Results (CSV)' }))
-    if (c.kind === 'survey') downloads.append(' · ', el('a', { href: '/campaigns/' + c.id + '/survey.csv', download: '', text: 'Survey answers (CSV)' }))
+    const downloads = el('span', {}, el('a', { href: '/campaigns/' + c.id + '/results.csv', download: '', text: t('manager.results') }))
+    if (c.kind === 'survey') downloads.append(' · ', el('a', { href: '/campaigns/' + c.id + '/survey.csv', download: '', text: t('manager.surveyAnswers') }))
     const root = el(
       'div',
       { class: 'campaign', 'data-campaign': c.id },
-      el('header', {}, el('h3', { text: '#' + c.id + ' ' + c.name }), el('span', { class: 'muted', text: c.kind }), parts.status, parts.buttons),
+      el('header', {}, el('h3', { text: '#' + c.id + ' ' + c.name }), el('span', { class: 'muted', text: label('common.kind', c.kind) }), parts.status, parts.buttons),
       parts.blocked,
       parts.edit,
       el('div', { class: 'figures' }, parts.done.node, parts.answer.node, parts.abandon.node, parts.talk.node),
       parts.chart,
-      el('div', { class: 'legend' }, el('span', {}, el('i', { style: 'background:#1a7f37' }), 'done'), el('span', {}, el('i', { style: 'background:#1f6feb' }), 'answer rate'), el('span', {}, el('i', { style: 'background:#c62828' }), 'abandon rate ×10 (line: 3 %)'), downloads),
+      el('div', { class: 'legend' }, el('span', {}, el('i', { style: 'background:#1a7f37' }), t('manager.legend.done')), el('span', {}, el('i', { style: 'background:#1f6feb' }), t('manager.legend.answer')), el('span', {}, el('i', { style: 'background:#c62828' }), t('manager.legend.abandon')), downloads),
     )
     const b = { root, parts, history: [], status: null }
     // What happened before the page was opened.
@@ -113,7 +113,7 @@
           try {
             parsed = JSON.parse(settings.value || '{}')
           } catch {
-            error.textContent = 'Settings: not valid JSON'
+            error.textContent = t('manager.settingsBadJson')
             return
           }
           try {
@@ -125,12 +125,12 @@
           }
         },
       },
-      el('label', {}, 'Name ', name),
-      el('label', {}, 'Settings (JSON) ', settings),
-      el('button', { type: 'submit', text: 'Save' }),
+      el('label', {}, t('manager.name') + ' ', name),
+      el('label', {}, t('manager.settingsJson') + ' ', settings),
+      el('button', { type: 'submit', text: t('manager.save') }),
       error,
     )
-    const details = el('details', { class: 'edit-campaign' }, el('summary', { text: 'Edit' }), form)
+    const details = el('details', { class: 'edit-campaign' }, el('summary', { text: t('manager.edit') }), form)
     // Filled when opened, from what the server holds now.
     details.addEventListener('toggle', () => {
       if (!details.open) return
@@ -153,7 +153,7 @@
           type: 'button',
           class: a === 'stop' ? 'danger' : a === 'start' || a === 'resume' ? '' : 'secondary',
           'data-action': a,
-          text: a[0].toUpperCase() + a.slice(1),
+          text: t('manager.action.' + a),
           onclick: async (e) => {
             e.target.disabled = true
             try {
@@ -173,7 +173,7 @@
   function chart(history) {
     const W = 600
     const H = 90
-    if (history.length < 2) return el('p', { class: 'muted', text: 'The chart fills in as the campaign runs.' })
+    if (history.length < 2) return el('p', { class: 'muted', text: t('manager.chartEmpty') })
     const t0 = history[0].t
     const span = Math.max(1, history[history.length - 1].t - t0)
     const x = (t) => ((t - t0) / span) * (W - 4) + 2
@@ -183,7 +183,7 @@
       return pts ? '<polyline fill="none" stroke="' + color + '" stroke-width="2" points="' + pts + '"/>' : ''
     }
     const svg =
-      '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" preserveAspectRatio="none" role="img" aria-label="campaign figures over time">' +
+      '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" preserveAspectRatio="none" role="img" aria-label="' + t('manager.chartLabel').replace(/[<>&"]/g, '') + '">' +
       '<line x1="0" x2="' + W + '" y1="' + y(ABANDON_LIMIT * 10) + '" y2="' + y(ABANDON_LIMIT * 10) + '" stroke="#c62828" stroke-dasharray="4 4" stroke-width="1"/>' +
       line((h) => h.done, '#1a7f37') +
       line((h) => h.answer, '#1f6feb') +
@@ -201,17 +201,17 @@
       blocks.set(f.campaign.id, b)
     }
     const c = f.campaign
-    b.parts.status.textContent = c.status
-    b.parts.blocked.textContent = f.blockedReason ? 'Not dialling: ' + f.blockedReason : ''
+    b.parts.status.textContent = label('common.status', c.status)
+    b.parts.blocked.textContent = f.blockedReason ? t('manager.notDialling', { why: f.blockedReason }) : ''
     b.parts.blocked.hidden = !f.blockedReason
     b.parts.edit.hidden = c.status === 'archived'
     b.parts.status.className = 'state ' + (c.status === 'running' ? 'available' : c.status === 'paused' ? 'paused' : 'logged-out')
     buttons(b, c)
     b.parts.done.value.textContent = f.contacts.done + ' / ' + f.contacts.pending
-    b.parts.done.extra.textContent = f.contacts.total + ' contacts, ' + f.attempts.total + ' attempts'
+    b.parts.done.extra.textContent = t('manager.contactsAttempts', { contacts: f.contacts.total, attempts: f.attempts.total })
     b.parts.answer.value.textContent = pct(f.answerRate)
     b.parts.abandon.value.textContent = pct(f.abandonRate)
-    b.parts.abandon.extra.textContent = 'today ' + pct(f.abandonRateToday)
+    b.parts.abandon.extra.textContent = t('manager.today', { rate: pct(f.abandonRateToday) })
     const ab = f.abandonRate || 0
     b.parts.gaugeFill.style.width = Math.min(100, (ab / 0.05) * 100) + '%'
     b.parts.gaugeFill.className = 'fill' + (ab > ABANDON_LIMIT ? ' over' : '')
@@ -232,11 +232,11 @@
     board(board) {
       const list = board.campaigns
       if (!list) {
-        box.replaceChildren(el('p', { class: 'muted', text: 'This app runs no dialer.' }))
+        box.replaceChildren(el('p', { class: 'muted', text: t('common.noDialer') }))
         return
       }
       if (list.length === 0) {
-        box.replaceChildren(el('p', { class: 'muted', text: 'No campaigns yet: create one above.' }))
+        box.replaceChildren(el('p', { class: 'muted', text: t('manager.noCampaigns') }))
         return
       }
       const roots = list.map((f) => update(f, board.at))

@@ -3,7 +3,7 @@
 // disposition and notes once it is over, their latest calls.
 ;(function () {
   'use strict'
-  const { api, el, table, callOutcome, duration, money, time, live, user } = window.cc
+  const { api, el, table, callOutcome, duration, money, time, live, user, t, label } = window.cc
   const me = user()
   const agent = me.agent
 
@@ -21,8 +21,8 @@
   const saved = new Set()
 
   if (!agent) {
-    stateEl.textContent = 'no agent'
-    deskError.textContent = 'Your user is linked to no agent: ask an admin to set one to take calls here.'
+    stateEl.textContent = t('operator.noAgent')
+    deskError.textContent = t('operator.noAgentHelp')
     for (const id of ['go-available', 'go-paused', 'go-out']) document.getElementById(id).disabled = true
   }
 
@@ -45,10 +45,14 @@
 
   function showAgent(a, at) {
     state = a ? a.state : 'logged-out'
-    stateEl.textContent = state + (a && a.pending ? ' (then ' + a.pending + ')' : '') + (a && a.state === 'paused' && a.reason ? ': ' + a.reason : '')
+    stateEl.textContent = label('common.state', state) + (a && a.pending ? ' ' + t('operator.then', { state: label('common.state', a.pending) }) : '') + (a && a.state === 'paused' && a.reason ? ': ' + label('common.pauseReason', a.reason) : '')
     stateEl.className = 'state ' + state
-    sinceEl.textContent = (a && a.since ? 'for ' + duration(at - a.since) : '') + (a && a.state === 'wrap-up' && a.awaiting ? ' · the next call waits for your disposition (' + duration(Math.max(0, a.wrapUntil - at)) + ' at most)' : '')
-    figuresEl.textContent = a && a.today ? 'Today: ' + a.today.calls + (a.today.calls === 1 ? ' call' : ' calls') + ', talk ' + duration(a.today.talkMs) + ', idle ' + duration(a.today.idleMs) + (a.today.missed ? ', missed ' + a.today.missed : '') : ''
+    sinceEl.textContent = (a && a.since ? t('operator.for', { time: duration(at - a.since) }) : '') + (a && a.state === 'wrap-up' && a.awaiting ? ' · ' + t('operator.awaitingDisposition', { time: duration(Math.max(0, a.wrapUntil - at)) }) : '')
+    figuresEl.textContent =
+      a && a.today
+        ? t(a.today.calls === 1 ? 'operator.todayOne' : 'operator.todayMany', { calls: a.today.calls, talk: duration(a.today.talkMs), idle: duration(a.today.idleMs) }) +
+          (a.today.missed ? ', ' + t('operator.missed', { n: a.today.missed }) : '')
+        : ''
     document.getElementById('go-available').disabled = state === 'available' || state === 'ringing' || state === 'in-call'
   }
 
@@ -59,48 +63,48 @@
   function buildCard(c) {
     const stateLine = el('p', { class: 'call-state', 'data-testid': 'call-state' })
     const parts = [stateLine]
-    parts.push(kv([['Number', c.number], ['Queue', c.queue], ['Kind', c.kind === 'campaign' ? 'campaign call' : 'inbound call']]))
+    parts.push(kv([[t('operator.number'), c.number], [t('operator.queue'), c.queue], [t('operator.kind'), c.kind === 'campaign' ? t('operator.campaignCall') : t('operator.inboundCall')]]))
     if (c.client) {
       const cl = c.client
       // Long names take one line (the whole in the title): the disposition stays in view.
       parts.push(el('h3', { class: 'title', 'data-testid': 'client-name' }, el('span', { class: 'name', title: cl.name, text: cl.name }), cl.vip ? el('span', { class: 'vip', text: 'VIP' }) : null))
       parts.push(
         kv([
-          ['Type', cl.type],
-          ['Manager', cl.manager || 'none'],
-          ['Overdue debt', cl.overdueDebt > 0 ? el('span', { class: 'debt', text: money(cl.overdueDebt, cl.currency) }) : 'none'],
-          ['Balance', money(cl.balance, cl.currency)],
-          ['Last order', cl.lastOrderDate || 'never'],
-          ['Language', cl.language],
+          [t('operator.type'), label('operator.clientType', cl.type)],
+          [t('operator.manager'), cl.manager || t('operator.none')],
+          [t('operator.overdueDebt'), cl.overdueDebt > 0 ? el('span', { class: 'debt', text: money(cl.overdueDebt, cl.currency) }) : t('operator.none')],
+          [t('operator.balance'), money(cl.balance, cl.currency)],
+          [t('operator.lastOrder'), cl.lastOrderDate || t('operator.never')],
+          [t('operator.language'), cl.language],
         ]),
       )
     } else if (c.kind === 'inbound') {
-      parts.push(el('p', { class: 'muted', 'data-testid': 'client-name', text: 'Unknown caller: no client with this number.' }))
+      parts.push(el('p', { class: 'muted', 'data-testid': 'client-name', text: t('operator.unknownCaller') }))
     }
     if (c.campaign) {
-      const what = 'Campaign #' + c.campaign.id + ': ' + c.campaign.name + ' (' + c.campaign.kind + ')'
+      const what = t('operator.campaignTitle', { id: c.campaign.id, name: c.campaign.name, kind: label('common.kind', c.campaign.kind) })
       parts.push(el('h3', { class: 'title' }, el('span', { class: 'name', title: what, text: what })))
     }
     if (c.contact) {
       const ct = c.contact
-      parts.push(kv([['Contact', el('span', { class: 'name', title: ct.name || ct.phone, text: ct.name || ct.phone })], ['Phone', ct.phone], ['Language', ct.language], ...Object.entries(ct.fields || {})]))
+      parts.push(kv([[t('operator.contact'), el('span', { class: 'name', title: ct.name || ct.phone, text: ct.name || ct.phone })], [t('operator.phone'), ct.phone], [t('operator.language'), ct.language], ...Object.entries(ct.fields || {})]))
     }
     // A preview contact held for the agent: they call it or give it back.
     const previewActions = el(
       'div',
       { class: 'actions', hidden: true },
-      el('button', { type: 'button', 'data-action': 'dial', text: 'Call ' + (c.contact ? c.contact.name || c.contact.phone : 'the contact'), onclick: (e) => previewAct('dial', c, e.target) }),
-      el('button', { type: 'button', class: 'secondary', 'data-action': 'skip', text: 'Skip', onclick: (e) => previewAct('skip', c, e.target) }),
+      el('button', { type: 'button', 'data-action': 'dial', text: c.contact ? t('operator.callWho', { who: c.contact.name || c.contact.phone }) : t('operator.callContact'), onclick: (e) => previewAct('dial', c, e.target) }),
+      el('button', { type: 'button', class: 'secondary', 'data-action': 'skip', text: t('operator.skip'), onclick: (e) => previewAct('skip', c, e.target) }),
     )
     parts.push(previewActions)
-    parts.push(el('ol', { class: 'script', 'aria-label': 'script' }, c.script.map((s) => el('li', { text: s }))))
+    parts.push(el('ol', { class: 'script', 'aria-label': t('operator.script') }, c.script.map((s) => el('li', { text: s }))))
     const form = dispositionForm({ uuid: c.uuid, dispositions: c.dispositions, campaign: c.kind === 'campaign', timeZone: c.contact ? c.contact.timeZone : null }, (body, r) => {
       saved.add(c.uuid)
       card = null
       callBox.hidden = true
       callBox.replaceChildren()
       noCall.hidden = false
-      noCall.textContent = 'Saved: ' + savedText(body, r) + '. ' + (state === 'available' ? 'Waiting for the next call.' : '')
+      noCall.textContent = t('operator.saved', { what: savedText(body, r) }) + ' ' + (state === 'available' ? t('operator.waitingNext') : '')
     })
     form.id = 'disposition-form'
     parts.push(form)
@@ -110,27 +114,43 @@
 
   // What a saved disposition says: a callback with its time in the contact's zone.
   function savedText(body, r) {
-    if (r && r.callback) return body.disposition + ' ' + r.callback.local.replace('T', ' ') + ' (' + r.callback.timeZone + ')'
-    if (r && r.doNotCall) return body.disposition + (r.doNotCall.campaignId === 0 ? ' (every campaign)' : ' (this campaign)')
-    return body.disposition
+    const what = label('common.disposition', body.disposition)
+    if (r && r.callback) return what + ' ' + r.callback.local.replace('T', ' ') + ' (' + r.callback.timeZone + ')'
+    if (r && r.doNotCall) return what + ' ' + (r.doNotCall.campaignId === 0 ? t('operator.everyCampaign') : t('operator.thisCampaign'))
+    return what
+  }
+
+  // The call reasons the administrator keeps (GET /call-reasons), in the user's language: read once.
+  const callReasons = api('GET', '/call-reasons').then(
+    (r) => r.reasons,
+    () => [],
+  )
+  function reasonPicker(current) {
+    const picker = el('select', { name: 'reason', 'data-testid': 'reason' }, el('option', { value: '', text: window.cc.t('reports.picker.none') }))
+    void callReasons.then((list) => {
+      for (const r of list) picker.append(el('option', { value: r.code, text: r.labels[window.cc.lang] || r.labels.en || r.code }))
+      if (current) picker.value = current
+    })
+    return picker
   }
 
   // The disposition form, for the call on the card, a call to finish or one reopened. A
   // campaign call's callback asks when (the contact's local time), do-not-call how far.
   function dispositionForm(c, onSaved) {
-    const select = el('select', { name: 'disposition', required: true }, el('option', { value: '', text: 'choose…' }), c.dispositions.map((d) => el('option', { value: d, text: d })))
-    const zone = c.timeZone ? "the contact's time, " + c.timeZone : "the contact's time"
-    const when = el('label', { class: 'callback-at', hidden: true }, 'Call back at (' + zone + ')', el('input', { type: 'datetime-local', name: 'callbackAt' }))
+    const reason = reasonPicker(c.reason)
+    const select = el('select', { name: 'disposition', required: true }, el('option', { value: '', text: t('operator.choose') }), c.dispositions.map((d) => el('option', { value: d, text: label('common.disposition', d) })))
+    const zone = c.timeZone ? t('operator.contactsTimeIn', { zone: c.timeZone }) : t('operator.contactsTime')
+    const when = el('label', { class: 'callback-at', hidden: true }, t('operator.callBackAt', { zone }), el('input', { type: 'datetime-local', name: 'callbackAt' }))
     const scope = el(
       'label',
       { hidden: true },
-      'Do not call this number',
-      el('select', { name: 'dncScope' }, el('option', { value: 'campaign', text: 'again in this campaign' }), el('option', { value: 'global', text: 'in any campaign' })),
+      t('operator.dncLabel'),
+      el('select', { name: 'dncScope' }, el('option', { value: 'campaign', text: t('operator.dncCampaign') }), el('option', { value: 'global', text: t('operator.dncGlobal') })),
     )
     const notes = el('textarea', { name: 'notes', rows: 3, maxlength: 2000 })
-    const button = el('button', { type: 'submit', text: 'Save disposition' })
+    const button = el('button', { type: 'submit', text: t('operator.saveDisposition') })
     const formError = el('p', { class: 'error', role: 'alert' })
-    const form = el('form', { class: 'disposition-form' }, el('label', {}, 'Disposition', select), when, scope, el('label', {}, 'Notes', notes), button, formError)
+    const form = el('form', { class: 'disposition-form' }, el('label', {}, t('operator.disposition'), select), el('label', {}, window.cc.t('reports.picker.label'), reason), when, scope, el('label', {}, t('operator.notes'), notes), button, formError)
     if (c.disposition) select.value = c.disposition
     notes.value = c.notes || ''
     const sync = () => {
@@ -144,6 +164,7 @@
       e.preventDefault()
       const body = { callUuid: c.uuid, disposition: select.value, notes: notes.value }
       if (!body.disposition) return
+      if (reason.value) body.reason = reason.value
       if (!when.hidden) body.callbackAt = when.querySelector('input').value
       if (!scope.hidden) body.dncScope = scope.querySelector('select').value
       button.disabled = true
@@ -179,7 +200,7 @@
       saved.add(c.uuid)
       close()
     })
-    form.append(el('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: close }))
+    form.append(el('button', { type: 'button', class: 'secondary', text: t('operator.cancel'), onclick: close }))
     editBox.replaceChildren(el('h3', { class: 'name', title, text: title }), form)
     editBox.hidden = false
     editBox.scrollIntoView({ block: 'nearest' })
@@ -196,7 +217,7 @@
         callBox.hidden = true
         callBox.replaceChildren()
         noCall.hidden = false
-        noCall.textContent = 'Skipped: the contact goes back to the campaign.'
+        noCall.textContent = t('operator.skipped')
       }
     } catch (err) {
       deskError.textContent = err.message
@@ -219,7 +240,7 @@
           class: 'secondary name',
           'data-preview': p.id,
           title: p.name,
-          text: 'Next contact: ' + p.name,
+          text: t('operator.nextContact', { name: p.name }),
           onclick: async (e) => {
             e.target.disabled = true
             deskError.textContent = ''
@@ -248,18 +269,18 @@
     }
     if (!card) return
     if (c && c.uuid === card.uuid) {
-      card.stateEl.textContent = c.state === 'held' ? 'Held for you: call or skip' : (c.state === 'ringing' ? 'Ringing' : 'Connected') + ' · ' + duration(at - c.since)
+      card.stateEl.textContent = c.state === 'held' ? t('operator.held') : (c.state === 'ringing' ? t('operator.ringing') : t('operator.connected')) + ' · ' + duration(at - c.since)
       card.stateEl.className = 'call-state ' + (c.state === 'held' ? 'ringing' : c.state)
       card.previewActions.hidden = c.state !== 'held'
     } else if (!card.ended) {
       card.ended = true
-      card.stateEl.textContent = 'Call ended: enter the disposition'
+      card.stateEl.textContent = t('operator.callEnded')
       card.stateEl.className = 'call-state ended'
     }
   }
 
   const numberOf = (r) => (r.direction === 'outbound' ? r.destination : r.callerNumber)
-  const editable = (r) => ({ uuid: r.callUuid, dispositions: r.dispositions || [], disposition: r.disposition, notes: r.notes, campaign: Boolean(r.campaignId) })
+  const editable = (r) => ({ uuid: r.callUuid, dispositions: r.dispositions || [], disposition: r.disposition, notes: r.notes, reason: r.reason, campaign: Boolean(r.campaignId) })
 
   // Calls over with no disposition yet (wrap-up ran out, or the card went): finished from here.
   const toFinishBox = document.getElementById('to-finish')
@@ -269,7 +290,7 @@
       const { calls } = await api('GET', '/operator/to-finish')
       const open = calls.filter((r) => !saved.has(r.callUuid) && (!card || card.uuid !== r.callUuid))
       if (open.length === 0) {
-        toFinishBox.replaceChildren(el('p', { class: 'muted', text: 'Nothing to finish.' }))
+        toFinishBox.replaceChildren(el('p', { class: 'muted', text: t('operator.nothingToFinish') }))
         return
       }
       toFinishBox.replaceChildren(
@@ -277,7 +298,7 @@
           'div',
           { class: 'table-wrap' },
           table(
-            ['Time', 'Number', 'Client', 'Queue', ''],
+            [t('operator.col.time'), t('operator.col.number'), t('operator.col.client'), t('operator.col.queue'), ''],
             open.map((r) =>
               el(
                 'tr',
@@ -285,8 +306,8 @@
                 el('td', { text: time(r.startedAt) }),
                 el('td', { text: numberOf(r) }),
                 el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
-                el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
-                el('td', {}, el('button', { type: 'button', 'data-action': 'finish', text: 'Finish', onclick: () => showEditor(editable(r), 'Call at ' + time(r.startedAt) + ' · ' + numberOf(r)) })),
+                el('td', { text: r.queue || (r.campaignId ? t('operator.campaignNo', { id: r.campaignId }) : '') }),
+                el('td', {}, el('button', { type: 'button', 'data-action': 'finish', text: t('operator.finish'), onclick: () => showEditor(editable(r), t('operator.callAt', { time: time(r.startedAt), number: numberOf(r) })) })),
               ),
             ),
           ),
@@ -300,13 +321,13 @@
   async function loadCalls() {
     loadToFinish()
     if (!agent) {
-      callsBox.replaceChildren(el('p', { class: 'muted', text: 'No agent, no calls.' }))
+      callsBox.replaceChildren(el('p', { class: 'muted', text: t('operator.noAgentNoCalls') }))
       return
     }
     try {
       const { calls } = await api('GET', '/live/calls?limit=10')
       if (calls.length === 0) {
-        callsBox.replaceChildren(el('p', { class: 'muted', text: 'No calls yet today.' }))
+        callsBox.replaceChildren(el('p', { class: 'muted', text: t('operator.noCallsToday') }))
         return
       }
       callsBox.replaceChildren(
@@ -314,7 +335,7 @@
           'div',
           { class: 'table-wrap' },
           table(
-            ['Time', 'Number', 'Client', 'Queue', 'Outcome', 'Disposition', 'Notes', ''],
+            [t('operator.col.time'), t('operator.col.number'), t('operator.col.client'), t('operator.col.queue'), t('operator.col.outcome'), t('operator.col.disposition'), t('operator.col.notes'), ''],
             calls.map((r) =>
               el(
                 'tr',
@@ -322,12 +343,12 @@
                 el('td', { text: time(r.startedAt) }),
                 el('td', { text: numberOf(r) }),
                 el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
-                el('td', { text: r.queue || (r.campaignId ? 'campaign #' + r.campaignId : '') }),
+                el('td', { text: r.queue || (r.campaignId ? t('operator.campaignNo', { id: r.campaignId }) : '') }),
                 el('td', { text: callOutcome(r) }),
-                el('td', { 'data-testid': 'disposition', text: r.disposition || '' }),
+                el('td', { 'data-testid': 'disposition', text: label('common.disposition', r.disposition) }),
                 el('td', {}, el('span', { class: 'name', title: r.notes || '', text: r.notes || '' })),
                 // Reopened: the disposition of a call already over may be changed.
-                el('td', {}, r.endedAt ? el('button', { type: 'button', class: 'secondary', 'data-action': 'edit', text: 'Edit', onclick: () => showEditor(editable(r), 'Call at ' + time(r.startedAt) + ' · ' + numberOf(r)) }) : null),
+                el('td', {}, r.endedAt ? el('button', { type: 'button', class: 'secondary', 'data-action': 'edit', text: t('operator.edit'), onclick: () => showEditor(editable(r), t('operator.callAt', { time: time(r.startedAt), number: numberOf(r) })) }) : null),
               ),
             ),
           ),

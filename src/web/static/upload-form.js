@@ -1,10 +1,10 @@
-/* global window, document, XMLHttpRequest, setTimeout, clearTimeout, FileReader, TextDecoder */
+/* global window, document, XMLHttpRequest, setTimeout, clearTimeout */
 // The manager page's list upload: the file's header and first rows are read here (FileReader),
 // each field gets a dropdown of the file's columns, the choice is remembered per campaign
 // (localStorage), and the upload's report says what the server read.
 ;(function () {
   'use strict'
-  const { api, el } = window.cc
+  const { api, el, t } = window.cc
   const form = document.getElementById('list-form')
   const campaignSelect = document.getElementById('list-campaign')
   const fileInput = form.querySelector('input[type=file]')
@@ -20,29 +20,28 @@
   const notes = document.getElementById('upload-notes')
   const rejections = document.getElementById('rejections')
 
-  // Enough for the header and the preview; the server reads the whole file.
-  const SAMPLE_BYTES = 64 * 1024
+  // Reading the file's start is csv-sample.js's (shared with the client import).
+  const { SAMPLE_BYTES, readStart, notText, records, plain } = window.ccCsv
   const PREVIEW_ROWS = 5
 
   // Each field, with the column names it usually has (compared without case and accents).
   const BASE_FIELDS = [
-    { key: 'phone', label: 'Phone number (required)', names: ['phone', 'telefon', 'tel', 'mobitel', 'mobile', 'broj telefona', 'phone number', 'телефон'] },
-    { key: 'name', label: 'Name', names: ['name', 'ime', 'ime i prezime', 'naziv', 'full name', 'имя', 'фио'] },
-    { key: 'language', label: 'Language', names: ['language', 'jezik', 'lang', 'язык', 'idioma', 'lingua'] },
-    { key: 'timezone', label: 'Time zone', names: ['timezone', 'time zone', 'tz', 'vremenska zona'] },
-    { key: 'clientId', label: 'Client id', names: ['client id', 'clientid', 'sifra kupca', 'id kupca'] },
-    { key: 'consent', label: 'Consent', names: ['consent', 'saglasnost', 'suglasnost', 'pristanak'] },
+    { key: 'phone', label: t('upload.field.phone'), names: ['phone', 'telefon', 'tel', 'mobitel', 'mobile', 'broj telefona', 'phone number', 'телефон'] },
+    { key: 'name', label: t('upload.field.name'), names: ['name', 'ime', 'ime i prezime', 'naziv', 'full name', 'имя', 'фио'] },
+    { key: 'language', label: t('upload.field.language'), names: ['language', 'jezik', 'lang', 'язык', 'idioma', 'lingua'] },
+    { key: 'timezone', label: t('upload.field.timezone'), names: ['timezone', 'time zone', 'tz', 'vremenska zona'] },
+    { key: 'clientId', label: t('upload.field.clientId'), names: ['client id', 'clientid', 'sifra kupca', 'id kupca'] },
+    { key: 'consent', label: t('upload.field.consent'), names: ['consent', 'saglasnost', 'suglasnost', 'pristanak'] },
   ]
   const KIND_FIELDS = {
     'payment-reminder': [
-      { key: 'amount_due', custom: true, label: 'Amount due', names: ['amount due', 'amount', 'iznos', 'iznos duga', 'dug', 'сумма'] },
-      { key: 'currency', custom: true, label: 'Currency (else the campaign’s)', names: ['currency', 'valuta', 'валюта'] },
-      { key: 'due_date', custom: true, label: 'Due date', names: ['due date', 'datum dospijeca', 'datum dospeca', 'rok placanja', 'rok'] },
+      { key: 'amount_due', custom: true, label: t('upload.field.amountDue'), names: ['amount due', 'amount', 'iznos', 'iznos duga', 'dug', 'сумма'] },
+      { key: 'currency', custom: true, label: t('upload.field.currency'), names: ['currency', 'valuta', 'валюта'] },
+      { key: 'due_date', custom: true, label: t('upload.field.dueDate'), names: ['due date', 'datum dospijeca', 'datum dospeca', 'rok placanja', 'rok'] },
     ],
-    telesales: [{ key: 'offer', custom: true, label: 'Offer', names: ['offer', 'ponuda'] }],
+    telesales: [{ key: 'offer', custom: true, label: t('upload.field.offer'), names: ['offer', 'ponuda'] }],
   }
 
-  const plain = (s) => String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[_\s]+/g, ' ').trim().toLowerCase()
   const storageKey = (campaign) => 'opencc.upload-mapping.' + campaign
 
   function remembered(campaign) {
@@ -60,88 +59,10 @@
 
   // --- reading the start of the file -------------------------------------------------------
 
-  function readStart(file) {
-    return new Promise((resolve, reject) => {
-      const reader = new FileReader()
-      reader.onload = () => resolve(new Uint8Array(reader.result))
-      reader.onerror = () => reject(reader.error)
-      reader.readAsArrayBuffer(file.slice(0, SAMPLE_BYTES))
-    })
-  }
-
-  const starts = (bytes, ...head) => head.every((b, i) => bytes[i] === b)
-
-  /** Why the bytes are not a text file (the same rules as the server's), or ''. */
-  function notText(bytes) {
-    if (starts(bytes, 0xff, 0xfe) || starts(bytes, 0xfe, 0xff)) return ''
-    if (starts(bytes, 0x50, 0x4b, 0x03, 0x04)) return 'it is a ZIP archive (an Excel .xlsx workbook?); save it as CSV'
-    if (starts(bytes, 0xd0, 0xcf, 0x11, 0xe0)) return 'it is an old Excel or Word file (.xls, .doc); save it as CSV'
-    if (starts(bytes, 0x25, 0x50, 0x44, 0x46)) return 'it is a PDF'
-    if (starts(bytes, 0x89, 0x50, 0x4e, 0x47) || starts(bytes, 0xff, 0xd8, 0xff) || starts(bytes, 0x47, 0x49, 0x46, 0x38, 0x39, 0x61)) return 'it is a picture'
-    let nuls = 0
-    for (let i = 0; i < Math.min(bytes.length, 4096); i++) if (bytes[i] === 0 && ++nuls >= 4) return 'it has binary content'
-    return ''
-  }
-
-  const CENTRAL_EUROPE = ['BA', 'HR', 'RS', 'ME', 'SI', 'XK', 'CZ', 'SK', 'PL', 'HU', 'RO', 'AL']
-  const CYRILLIC = ['RU', 'BY', 'UA', 'BG', 'MK', 'KZ', 'KG']
-
-  /** The text and the encoding it was read in: the one picked, else UTF-8 if it is, else the country's legacy one. */
+  /** The text and the encoding it was read in: the one picked, else UTF-8 if it is, else the campaign's country's legacy one. */
   function decode(bytes, whole) {
-    let encoding = encodingSelect.value
-    if (starts(bytes, 0xff, 0xfe)) encoding = 'utf-16le'
-    else if (starts(bytes, 0xfe, 0xff)) encoding = 'utf-16be'
-    if (!encoding) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: !whole })
-        encoding = 'utf-8'
-      } catch {
-        const option = campaignSelect.selectedOptions[0]
-        const country = (option && option.dataset.country) || 'BA'
-        encoding = CENTRAL_EUROPE.includes(country) ? 'windows-1250' : CYRILLIC.includes(country) ? 'windows-1251' : 'windows-1252'
-      }
-    }
-    return { encoding, text: new TextDecoder(encoding).decode(bytes) }
-  }
-
-  /**
-   * Records of CSV text (quotes, "" escapes, the header's delimiter), at most `max`; blank ones
-   * skipped. `cut`: the last record ran to the end of the text (in a sample, it may go on).
-   */
-  function records(text, max) {
-    const firstLine = text.split(/\r\n|\n|\r/, 1)[0] || ''
-    const outside = firstLine.replace(/"[^"]*"/g, '')
-    const delim = (outside.match(/;/g) || []).length > (outside.match(/,/g) || []).length ? ';' : ','
-    const out = []
-    let row = []
-    let field = ''
-    let quoted = false
-    const endRecord = (cut) => {
-      row.push(field)
-      if (row.some((f) => f.trim() !== '')) out.push({ row, cut })
-      row = []
-      field = ''
-    }
-    let i = 0
-    for (; i < text.length && out.length < max; i++) {
-      const c = text[i]
-      if (quoted) {
-        if (c !== '"') field += c
-        else if (text[i + 1] === '"') {
-          field += '"'
-          i++
-        } else quoted = false
-      } else if (c === '"' && field === '') quoted = true
-      else if (c === delim) {
-        row.push(field)
-        field = ''
-      } else if (c === '\n' || c === '\r') {
-        if (c === '\r' && text[i + 1] === '\n') i++
-        endRecord(false)
-      } else field += c
-    }
-    if (i >= text.length && (row.length > 0 || field !== '')) endRecord(true)
-    return out
+    const option = campaignSelect.selectedOptions[0]
+    return window.ccCsv.decode(bytes, whole, encodingSelect.value, option && option.dataset.country)
   }
 
   // --- the form -----------------------------------------------------------------------------
@@ -167,7 +88,7 @@
     try {
       bytes = await readStart(file)
     } catch {
-      prepared = { file, error: file.name + ' cannot be read' }
+      prepared = { file, error: t('upload.cannotRead', { file: file.name }) }
       fileError.textContent = prepared.error
       return
     }
@@ -176,14 +97,14 @@
     let error = ''
     let read = null
     let rows = []
-    if (bytes.length === 0) error = file.name + ' is empty'
-    else if (why) error = file.name + ' is not a CSV text file: ' + why
+    if (bytes.length === 0) error = t('upload.empty', { file: file.name })
+    else if (why) error = t('upload.notCsv', { file: file.name, why })
     else {
       read = decode(bytes, whole)
       // A record cut by the end of the sample is not shown.
       rows = records(read.text, PREVIEW_ROWS + 2).filter((r) => whole || !r.cut)
-      if (rows.length === 0) error = file.name + ' has no header line'
-      else if (rows.length === 1 && whole) error = file.name + ' has a header and no rows'
+      if (rows.length === 0) error = t('upload.noHeader', { file: file.name })
+      else if (rows.length === 1 && whole) error = t('upload.noRows', { file: file.name })
     }
     if (error) {
       prepared = { file, error }
@@ -195,7 +116,7 @@
     renderFields()
     preview.tHead.replaceChildren(el('tr', {}, ...headers.map((h) => el('th', { text: h }))))
     preview.tBodies[0].replaceChildren(...rows.slice(1, PREVIEW_ROWS + 1).map((r) => el('tr', {}, ...r.row.map((f) => el('td', { text: f })))))
-    previewNote.textContent = 'The first rows of ' + file.name + ', read as ' + read.encoding + (encodingSelect.value ? '' : ' (found from the file; pick another above if the letters look wrong)') + '.'
+    previewNote.textContent = t(encodingSelect.value ? 'upload.previewNote' : 'upload.previewNoteFound', { file: file.name, encoding: read.encoding })
     mappingBox.hidden = false
   }
 
@@ -258,7 +179,7 @@
     const { file } = prepared
     const { mapping, memory } = chosenMapping()
     if (!mapping.phone) {
-      fileError.textContent = 'Choose the column of ' + file.name + ' that holds the phone numbers'
+      fileError.textContent = t('upload.choosePhone', { file: file.name })
       return
     }
     fileError.textContent = ''
@@ -266,7 +187,7 @@
     rejections.hidden = true
     notes.textContent = ''
     bar.value = 0
-    status.textContent = 'Uploading ' + file.name + '…'
+    status.textContent = t('upload.uploading', { file: file.name })
     let url = '/campaigns/' + encodeURIComponent(campaign) + '/lists?name=' + encodeURIComponent(file.name) + '&mapping=' + encodeURIComponent(JSON.stringify(mapping))
     if (encodingSelect.value) url += '&encoding=' + encodeURIComponent(encodingSelect.value)
     const xhr = new XMLHttpRequest()
@@ -275,7 +196,7 @@
       try {
         const { lists } = await api('GET', '/campaigns/' + encodeURIComponent(campaign) + '/lists')
         const l = lists[0]
-        if (l && l.status === 'loading') status.textContent = 'Loading: ' + l.rowsRead + ' rows read, ' + l.accepted + ' accepted, ' + l.rejected + ' rejected'
+        if (l && l.status === 'loading') status.textContent = t('upload.loading', { read: l.rowsRead, accepted: l.accepted, rejected: l.rejected })
       } catch {
         /* the answer of the upload says the rest */
       }
@@ -292,13 +213,13 @@
       } catch {
         r = null
       }
-      if (xhr.status !== 201 || !r) return refused('Upload refused: ' + ((r && r.message) || 'the server answered ' + xhr.status))
+      if (xhr.status !== 201 || !r) return refused(t('upload.refused', { why: (r && r.message) || t('upload.serverAnswered', { status: xhr.status }) }))
       bar.value = 100
       window.localStorage.setItem(storageKey(campaign), JSON.stringify({ ...memory, encoding: encodingSelect.value }))
       status.textContent =
         r.rowsRead === 0
-          ? file.name + ' has a header and no rows'
-          : 'Loaded list #' + r.listId + ': ' + r.rowsRead + ' rows, ' + r.accepted + ' accepted, ' + r.rejected + ' rejected, ' + r.duplicates + ' merged, ' + r.doNotCall + ' on the do-not-call list'
+          ? t('upload.noRows', { file: file.name })
+          : t('upload.loaded', { id: r.listId, rows: r.rowsRead, accepted: r.accepted, rejected: r.rejected, merged: r.duplicates, dnc: r.doNotCall })
       try {
         notes.textContent = describe(await api('GET', '/lists/' + r.listId))
       } catch {
@@ -315,7 +236,7 @@
     }
     xhr.onerror = () => {
       clearTimeout(poll)
-      refused('Upload failed: the connection broke')
+      refused(t('upload.connectionBroke'))
     }
     xhr.open('POST', url)
     xhr.setRequestHeader('content-type', 'text/csv')
@@ -326,10 +247,10 @@
   /** The list report's encoding and language mapping, in words. */
   function describe(list) {
     const parts = []
-    if (list.encoding) parts.push('Read as ' + list.encoding + '.')
+    if (list.encoding) parts.push(t('upload.readAs', { encoding: list.encoding }))
     const languages = Object.entries((list.notes && list.notes.languages) || {})
     if (languages.length > 0) {
-      parts.push('Spoken with the prompts of a close language: ' + languages.map(([from, m]) => from + ' → ' + m.to + ' (' + m.rows + (m.rows === 1 ? ' row' : ' rows') + ')').join(', ') + '.')
+      parts.push(t('upload.closeLanguage', { list: languages.map(([from, m]) => from + ' → ' + m.to + ' (' + t(m.rows === 1 ? 'upload.oneRow' : 'upload.rows', { n: m.rows }) + ')').join(', ') }))
     }
     return parts.join(' ')
   }

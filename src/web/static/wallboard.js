@@ -3,7 +3,7 @@
 // with recordings to listen to.
 ;(function () {
   'use strict'
-  const { api, el, table, callOutcome, pct, duration, dateTime, live } = window.cc
+  const { api, el, table, callOutcome, pct, duration, dateTime, live, t, label } = window.cc
   const STATES = ['available', 'ringing', 'in-call', 'wrap-up', 'paused', 'logged-out']
 
   const queuesBox = document.getElementById('queues')
@@ -17,7 +17,7 @@
   const search = document.getElementById('call-search')
 
   function queues(list, at) {
-    if (!list) return queuesBox.replaceChildren(el('p', { class: 'muted', text: 'This app serves no queues.' }))
+    if (!list) return queuesBox.replaceChildren(el('p', { class: 'muted', text: t('wallboard.noQueues') }))
     queuesBox.replaceChildren(
       ...list.map((q) =>
         el(
@@ -25,18 +25,18 @@
           { class: 'tile', 'data-queue': q.name },
           el('h3', { text: q.name }),
           el('div', { class: 'big', 'data-testid': 'waiting', text: q.waiting }),
-          el('div', { class: 'muted', text: 'waiting · longest ' + duration(q.longestWaitMs) }),
+          el('div', { class: 'muted', text: t('wallboard.waitingLongest', { wait: duration(q.longestWaitMs) }) }),
           el(
             'dl',
             { class: 'kv' },
-            el('dt', { text: 'Service level' }),
-            el('dd', { text: pct(q.today.serviceLevel, 0) + ' in ' + q.serviceLevelSeconds + ' s' }),
-            el('dt', { text: 'Answered' }),
-            el('dd', { text: q.today.answered + ' (avg wait ' + duration(q.today.averageAnswerMs) + ')' }),
-            el('dt', { text: 'Abandoned' }),
+            el('dt', { text: t('wallboard.serviceLevel') }),
+            el('dd', { text: t('wallboard.serviceLevelIn', { level: pct(q.today.serviceLevel, 0), seconds: q.serviceLevelSeconds }) }),
+            el('dt', { text: t('wallboard.answered') }),
+            el('dd', { text: t('wallboard.answeredAvg', { n: q.today.answered, wait: duration(q.today.averageAnswerMs) }) }),
+            el('dt', { text: t('wallboard.abandoned') }),
             el('dd', { text: q.today.abandoned + ' (' + pct(q.today.abandonRate, 0) + ')' }),
-            el('dt', { text: 'Agents' }),
-            el('dd', { text: STATES.filter((s) => s !== 'logged-out' && q.agents[s]).map((s) => q.agents[s] + ' ' + s).join(', ') || 'none logged in' }),
+            el('dt', { text: t('wallboard.agents') }),
+            el('dd', { text: STATES.filter((s) => s !== 'logged-out' && q.agents[s]).map((s) => q.agents[s] + ' ' + label('common.state', s)).join(', ') || t('wallboard.noneLoggedIn') }),
           ),
         ),
       ),
@@ -48,18 +48,18 @@
     if (!list) return
     const counts = Object.fromEntries(STATES.map((s) => [s, 0]))
     for (const a of list) counts[a.state]++
-    chipsBox.replaceChildren(...STATES.map((s) => el('span', { class: 'state ' + s, 'data-state': s, text: s + ' ' + counts[s] })))
+    chipsBox.replaceChildren(...STATES.map((s) => el('span', { class: 'state ' + s, 'data-state': s, text: label('common.state', s) + ' ' + counts[s] })))
     const order = (a) => STATES.indexOf(a.state)
     const rows = [...list].sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id))
     agentsBox.replaceChildren(
       table(
-        ['Agent', 'State', 'For', 'Calls', 'Talk', 'Queues'],
+        [t('wallboard.col.agent'), t('wallboard.col.state'), t('wallboard.col.for'), t('wallboard.col.calls'), t('wallboard.col.talk'), t('wallboard.col.queues')],
         rows.map((a) =>
           el(
             'tr',
             { 'data-agent': a.id },
             el('td', { class: 'long-text', text: a.name || a.id }),
-            el('td', {}, el('span', { class: 'state ' + a.state, text: a.state + (a.reason ? ': ' + a.reason : '') })),
+            el('td', {}, el('span', { class: 'state ' + a.state, text: label('common.state', a.state) + (a.reason ? ': ' + label('common.pauseReason', a.reason) : '') })),
             el('td', { text: duration(at - a.since) }),
             el('td', { text: a.today.calls }),
             el('td', { text: duration(a.today.talkMs) }),
@@ -71,8 +71,8 @@
   }
 
   function campaigns(list) {
-    if (!list) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: 'This app runs no dialer.' }))
-    if (list.length === 0) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: 'No campaigns.' }))
+    if (!list) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: t('common.noDialer') }))
+    if (list.length === 0) return campaignsBox.replaceChildren(el('p', { class: 'muted', text: t('wallboard.noCampaigns') }))
     campaignsBox.replaceChildren(
       el(
         'div',
@@ -81,7 +81,7 @@
         el(
           'table',
           { class: 'compact' },
-          el('thead', {}, el('tr', {}, ['Campaign', 'Status', 'Done', 'Answer', 'Abandon'].map((h) => el('th', { text: h })))),
+          el('thead', {}, el('tr', {}, [t('wallboard.col.campaign'), t('wallboard.col.status'), t('wallboard.col.done'), t('wallboard.col.answer'), t('wallboard.col.abandon')].map((h) => el('th', { text: h })))),
           el(
             'tbody',
             {},
@@ -90,7 +90,7 @@
                 'tr',
                 { 'data-campaign': f.campaign.id },
                 el('td', { class: 'long-text', text: '#' + f.campaign.id + ' ' + f.campaign.name }),
-                el('td', { text: f.campaign.status }),
+                el('td', { text: label('common.status', f.campaign.status) }),
                 el('td', { text: f.contacts.done + ' / ' + f.contacts.total }),
                 el('td', { text: pct(f.answerRate, 0) }),
                 el('td', { style: (f.abandonRate || 0) > 0.03 ? 'color: var(--bad); font-weight: 600' : '', text: pct(f.abandonRate) }),
@@ -106,7 +106,7 @@
   let playing = null
 
   function labelButtons() {
-    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = b.dataset.recording === playing ? '♪ playing' : '▶ ' + b.dataset.kind
+    for (const b of callsBox.querySelectorAll('button[data-recording]')) b.textContent = b.dataset.recording === playing ? '♪ ' + t('wallboard.playing') : '▶ ' + label('wallboard.recording', b.dataset.kind)
   }
 
   function listen(rec, what) {
@@ -157,7 +157,7 @@
       const { calls } = await api('GET', '/live/calls?' + q)
       callsBox.replaceChildren(
         table(
-          ['Started', 'Number', 'Client', 'Went to', 'Outcome', 'Agent', 'Disposition', 'Recording'],
+          [t('wallboard.col.started'), t('wallboard.col.number'), t('wallboard.col.client'), t('wallboard.col.wentTo'), t('wallboard.col.outcome'), t('wallboard.col.agent'), t('wallboard.col.disposition'), t('wallboard.col.recording')],
           calls.map((r) =>
             el(
               'tr',
@@ -165,7 +165,7 @@
               el('td', { text: dateTime(r.startedAt) }),
               el('td', { text: r.direction === 'outbound' ? '→ ' + r.destination : r.callerNumber }),
               el('td', { class: 'long-text', text: r.client || '' }),
-              el('td', { text: r.queue ? 'queue ' + r.queue : r.routedTo || (r.campaignId ? 'campaign #' + r.campaignId : r.direction) }),
+              el('td', { text: r.queue ? t('wallboard.toQueue', { queue: r.queue }) : r.routedTo || (r.campaignId ? t('wallboard.toCampaign', { id: r.campaignId }) : label('wallboard.direction', r.direction)) }),
               el('td', { text: callOutcome(r) }),
               el('td', { class: 'long-text', text: r.agentName || r.answeredBy || (r.routedTo && r.routedTo.startsWith('agent:') && r.routeResult === 'connected' ? r.routedTo.slice(6) : '') }),
               el('td', { class: 'long-text', text: (r.disposition || '') + (r.notes ? ' — ' + r.notes : '') }),
@@ -173,8 +173,8 @@
                 'td',
                 {},
                 r.recordings.map((rec) => {
-                  const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, 'data-kind': rec.kind, title: rec.kind === 'message' ? 'the message the caller left' : 'the call', text: '▶ ' + rec.kind })
-                  b.addEventListener('click', () => listen(rec, rec.kind + ' · ' + (r.direction === 'outbound' ? r.destination : r.callerNumber) + ' · ' + dateTime(r.startedAt)))
+                  const b = el('button', { type: 'button', class: 'secondary', 'data-recording': rec.id, 'data-kind': rec.kind, title: rec.kind === 'message' ? t('wallboard.messageTitle') : t('wallboard.callTitle'), text: '▶ ' + label('wallboard.recording', rec.kind) })
+                  b.addEventListener('click', () => listen(rec, label('wallboard.recording', rec.kind) + ' · ' + (r.direction === 'outbound' ? r.destination : r.callerNumber) + ' · ' + dateTime(r.startedAt)))
                   return b
                 }),
               ),
@@ -183,7 +183,7 @@
         ),
       )
       labelButtons()
-      if (calls.length === 0) callsBox.replaceChildren(el('p', { class: 'muted', text: 'No calls found.' }))
+      if (calls.length === 0) callsBox.replaceChildren(el('p', { class: 'muted', text: t('wallboard.noCalls') }))
     } catch (err) {
       callsBox.replaceChildren(el('p', { class: 'error', text: err.message }))
     }
