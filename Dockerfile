@@ -35,10 +35,12 @@ COPY queues ./queues
 COPY campaigns/scripts ./campaigns/scripts
 COPY drizzle ./drizzle
 # The pages' CSS, scripts and dictionaries (src/web/i18n), beside the compiled routes that serve them (dist/web/routes.js),
-# and the Redis Lua scripts beside the modules that load them (dist/calls/conversations.js).
+# and the Redis Lua scripts beside the modules that load them (dist/calls/conversations.js, dist/queue/scripts.js, dist/auth/sessions.js).
 COPY src/web/static ./dist/web/static
 COPY src/web/i18n ./dist/web/i18n
 COPY src/calls/lua ./dist/calls/lua
+COPY src/queue/lua ./dist/queue/lua
+COPY src/auth/lua ./dist/auth/lua
 # Files stay root-owned (the app cannot change its own code); it writes only to data/ (the
 # embedded database when no DATABASE_URL is set) and reads the recordings FreeSWITCH writes.
 RUN mkdir -p /app/data /var/lib/opencc/recordings \

@@ -6,15 +6,13 @@
  */
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
+import { readLua } from '../redis/lua.js'
 
 export const LOGIN_MAX_ATTEMPTS = 10
 export const LOGIN_WINDOW_MS = 15 * 60_000
 
 // Counts the attempt; the window starts with the first one.
-const HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`
+const HIT = readLua(import.meta.url, 'count-login-attempt.lua')
 
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterMs: number }
 

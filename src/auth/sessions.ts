@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Clock } from '../time/clock.js'
+import { readLua } from '../redis/lua.js'
 
 export interface Session {
   /** The SHA-256 of the token: names the session without being it. */
@@ -25,11 +26,7 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 
 // Deletes every session of a user and the index, in one step: a session made meanwhile cannot survive.
-const REVOKE_USER = `
-local members = redis.call('SMEMBERS', KEYS[1])
-for _, h in ipairs(members) do redis.call('DEL', ARGV[1] .. h) end
-redis.call('DEL', KEYS[1])
-return #members`
+const REVOKE_USER = readLua(import.meta.url, 'revoke-user-sessions.lua')
 
 export class SessionStore {
   constructor(

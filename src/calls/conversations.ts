@@ -11,14 +11,12 @@
  * P:owner:<process> a liveness key each process refreshes.
  */
 import { randomUUID } from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { ControlClient, ControlEvent } from '../esl/control-client.js'
 import { CommandFailed } from '../esl/results.js'
 import type { Clock } from '../time/clock.js'
+import { readLua } from '../redis/lua.js'
 import type { CallRegister } from './call-register.js'
 
 /** What closes when a conversation ends, beyond the call register's row. */
@@ -53,7 +51,7 @@ export interface ConversationsOptions {
   controls: () => ControlClient[]
 }
 
-const lua = (name: string): string => fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lua', name), 'utf8')
+const lua = (name: string): string => readLua(import.meta.url, name)
 const ADOPT = lua('adopt-conversation.lua')
 const NOTE_END = lua('note-conversation-end.lua')
 // Real time: liveness is about the process, not the app's clock.

@@ -100,10 +100,11 @@ describe('the call register on the wallboard', () => {
 
   it('keeps the recording player in view while scrolling, and stops it', async () => {
     const page = await wallboard({ width: 1280, height: 600 })
-    const buttons = await page.$$('[data-testid=register] button[data-recording]')
-    expect(buttons.length).toBeGreaterThan(10)
-    await buttons[buttons.length - 1]!.scrollIntoViewIfNeeded()
-    await buttons[buttons.length - 1]!.click()
+    // A locator, not element handles: the live register may redraw its rows at any moment.
+    const buttons = page.locator('[data-testid=register] button[data-recording]')
+    expect(await buttons.count()).toBeGreaterThan(10)
+    await buttons.last().scrollIntoViewIfNeeded()
+    await buttons.last().click()
     const inView = (): Promise<boolean> =>
       page.evaluate("(() => { const p = document.getElementById('player'); const r = p.getBoundingClientRect(); return !p.closest('[hidden]') && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight })()")
     await expect.poll(inView).toBe(true)
