@@ -236,7 +236,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
       // commands at once); not before: a refused password reconnects too.
       this.reconnectedAt = count
     }
-    void this.ping()
+    // The first connection may already be confirmed by the ping sent at start.
+    if (again || this.state !== 'up') void this.ping()
   }
 
   /** The connection whose coming back is still to be announced, once a ping confirms it. */
@@ -253,17 +254,21 @@ export class ControlClient extends EventEmitter<ControlClientEvents> {
   private ping(): Promise<void> {
     if (this.ended) return Promise.resolve()
     const connection = this.lastAuthCount
-    if (this.pinging?.connection === connection) return this.pinging.done
+    // The ping sent at start, before any connection was seen, travels on the first one.
+    if (this.pinging && (this.pinging.connection === connection || (this.pinging.connection === 0n && connection === 1n))) return this.pinging.done
     const done = (async () => {
       const timeout = Math.max(500, (this.options.pingIntervalMs ?? 2000) - 100)
       const r = await this.api('status', timeout)
       if (this.ended) return
       const ok = !(r instanceof CommandFailed) && r.text.includes('UP')
+      const firstConnection = connection === 0n && this.lastAuthCount === 1n
       // A ping sent on a connection that has since been replaced says nothing about the new
       // one, unless no connection has held since: a node that takes the connection and drops
       // it at once (a refused password) is down.
-      if (connection !== this.lastAuthCount) {
+      if (connection !== this.lastAuthCount && !(firstConnection && ok)) {
         if (!ok && this.state !== 'up') this.markDown(r instanceof CommandFailed ? r.reply : 'unexpected status reply')
+        // The first connection came while the start's ping failed: ask on it.
+        if (firstConnection) setImmediate(() => void this.ping())
         return
       }
       if (ok) {
