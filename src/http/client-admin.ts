@@ -4,17 +4,18 @@
  * import and read its report. Admins and campaign managers write; supervisors read imports.
  */
 import { finished, type Readable } from 'node:stream'
-import { asc, count, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { CAMPAIGN_READERS, CAMPAIGN_WRITERS } from '../auth/access.js'
 import { ClientImportError, importClients } from '../clients/importer.js'
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/errors.js'
-import { clientImportRejections, clientImports, clients } from '../db/schema/index.js'
+import { clientImports, clients } from '../db/schema/index.js'
 import { CsvFileError, MappingError } from '../lists/index.js'
 import { campaignCurrency } from '../lists/values.js'
 import { checkClient, clientBody, clientSchema, newClientBody, type ClientInput, type ClientValues } from './client-edits.js'
 import { sendError } from './errors.js'
+import { rejectionsPage } from './rejections.js'
 import { ByteLimit, closeIfUnread, CSV_TYPES, MAX_UPLOAD_BYTES, UploadTooLarge } from './lists.js'
 import { errors, idParams, looseObject } from './schemas.js'
 
@@ -156,14 +157,7 @@ export async function clientAdminRoutes(server: FastifyInstance, { app }: { app:
       const [row] = await db.select({ id: clientImports.id }).from(clientImports).where(eq(clientImports.id, importId))
       if (!row) return sendError(reply, 404, 'unknown-import', `there is no client import ${importId}`)
       const { offset, limit } = req.query
-      const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(clientImportRejections).where(eq(clientImportRejections.importId, importId))
-      const rejections = await db
-        .select({ line: clientImportRejections.line, reason: clientImportRejections.reason, excerpt: clientImportRejections.excerpt })
-        .from(clientImportRejections)
-        .where(eq(clientImportRejections.importId, importId))
-        .orderBy(asc(clientImportRejections.line))
-        .offset(offset)
-        .limit(limit)
+      const { total, rejections } = await rejectionsPage(db, { clientImport: importId }, offset, limit)
       return { importId, total, offset, limit, rejections }
     },
   )

@@ -4,13 +4,14 @@
  * managers and admins upload; supervisors read too.
  */
 import { finished, Transform, type Readable, type TransformCallback } from 'node:stream'
-import { asc, count, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app.js'
-import { campaigns, contactLists, listRejections } from '../db/schema/index.js'
+import { campaigns, contactLists } from '../db/schema/index.js'
 import { CsvFileError, ListLoadError, loadList, MappingError, NeedsPostgresError, UnknownCampaignError } from '../lists/index.js'
 import { CAMPAIGN_READERS, CAMPAIGN_WRITERS } from '../auth/access.js'
 import { sendError } from './errors.js'
+import { rejectionsPage } from './rejections.js'
 import { errors, idParams, looseObject } from './schemas.js'
 
 /** The largest upload taken (the body is streamed, never held whole). */
@@ -142,14 +143,7 @@ export async function listRoutes(server: FastifyInstance, { app }: { app: App })
     const [list] = await db.select({ id: contactLists.id }).from(contactLists).where(eq(contactLists.id, listId))
     if (!list) return sendError(reply, 404, 'unknown-list', `there is no list ${listId}`)
     const { offset, limit } = req.query
-    const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(listRejections).where(eq(listRejections.listId, listId))
-    const rejections = await db
-      .select({ line: listRejections.line, reason: listRejections.reason, excerpt: listRejections.excerpt })
-      .from(listRejections)
-      .where(eq(listRejections.listId, listId))
-      .orderBy(asc(listRejections.line))
-      .offset(offset)
-      .limit(limit)
+    const { total, rejections } = await rejectionsPage(db, { list: listId }, offset, limit)
     return { listId, total, offset, limit, rejections }
   })
 }

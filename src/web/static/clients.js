@@ -1,4 +1,4 @@
-/* global window, document, XMLHttpRequest, URLSearchParams, setTimeout, clearTimeout */
+/* global window, document, URLSearchParams */
 // The client directory: search, add or change a client (POST/PATCH /clients), and import a
 // CRM export with a dropdown per field from the file's header (csv-sample.js reads it), its
 // progress while it loads (GET /client-imports) and its report.
@@ -226,54 +226,35 @@
     status.textContent = t('upload.uploading', { file: file.name })
     let url = '/clients/import?name=' + encodeURIComponent(file.name) + '&mapping=' + encodeURIComponent(JSON.stringify(mapping))
     if (encodingSelect.value) url += '&encoding=' + encodeURIComponent(encodingSelect.value)
-    let poll
     const follow = async () => {
-      try {
-        const { imports } = await api('GET', '/client-imports')
-        const i = imports.find((x) => x.name === file.name && x.status === 'loading')
-        if (i) status.textContent = t('clients.importLoading', { counts: counts(i) })
-      } catch {
-        /* the upload's answer says the rest */
-      }
-      poll = setTimeout(follow, 500)
+      const { imports } = await api('GET', '/client-imports')
+      const i = imports.find((x) => x.name === file.name && x.status === 'loading')
+      if (i) status.textContent = t('clients.importLoading', { counts: counts(i) })
     }
-    const xhr = new XMLHttpRequest()
-    xhr.upload.onprogress = (p) => {
-      if (p.lengthComputable) bar.value = Math.round((p.loaded / p.total) * 90)
+    let answer
+    try {
+      answer = await window.ccCsv.sendCsv(url, file, { bar, follow })
+    } catch (err) {
+      status.textContent = err.message
+      return
     }
-    xhr.onload = async () => {
-      clearTimeout(poll)
-      let r = null
-      try {
-        r = JSON.parse(xhr.responseText)
-      } catch {
-        r = null
-      }
-      if (xhr.status !== 201 || !r) {
-        bar.value = 0
-        status.textContent = t('upload.refused', { why: (r && r.message) || t('upload.serverAnswered', { status: xhr.status }) })
-        return
-      }
-      bar.value = 100
-      window.localStorage.setItem(MEMORY, JSON.stringify(mapping))
-      status.textContent = t('clients.importDone', { id: r.importId, counts: counts(r) })
-      if (r.rejected > 0) {
-        const rep = await api('GET', '/client-imports/' + r.importId + '/rejections?limit=100')
-        rejections.tBodies[0].replaceChildren(...rep.rejections.map((x) => el('tr', {}, el('td', { text: x.line }), el('td', { text: x.reason }), el('td', {}, el('code', { text: x.excerpt || '' })))))
-        rejections.hidden = false
-      }
-      fileInput.value = ''
-      prepared = null
-      mappingBox.hidden = true
-      await load()
+    const r = answer.body
+    if (answer.status !== 201 || !r) {
+      bar.value = 0
+      status.textContent = t('upload.refused', { why: (r && r.message) || t('upload.serverAnswered', { status: answer.status }) })
+      return
     }
-    xhr.onerror = () => {
-      clearTimeout(poll)
-      status.textContent = t('upload.connectionBroke')
+    bar.value = 100
+    window.localStorage.setItem(MEMORY, JSON.stringify(mapping))
+    status.textContent = t('clients.importDone', { id: r.importId, counts: counts(r) })
+    if (r.rejected > 0) {
+      const rep = await api('GET', '/client-imports/' + r.importId + '/rejections?limit=100')
+      rejections.tBodies[0].replaceChildren(...rep.rejections.map((x) => el('tr', {}, el('td', { text: x.line }), el('td', { text: x.reason }), el('td', {}, el('code', { text: x.excerpt || '' })))))
+      rejections.hidden = false
     }
-    xhr.open('POST', url)
-    xhr.setRequestHeader('content-type', 'text/csv')
-    xhr.send(file)
-    poll = setTimeout(follow, 300)
+    fileInput.value = ''
+    prepared = null
+    mappingBox.hidden = true
+    await load()
   })
 })()

@@ -1,6 +1,7 @@
-/* global window, FileReader, TextDecoder */
+/* global window, FileReader, TextDecoder, XMLHttpRequest, setTimeout, clearTimeout */
 // Reading the start of a CSV file in the browser, for the pages that upload one (dial lists,
-// the client import): the bytes, whether they are text, the encoding, the first records.
+// the client import): the bytes, whether they are text, the encoding, the first records;
+// and sending the whole file with its progress.
 ;(function () {
   'use strict'
   const { t } = window.cc
@@ -117,5 +118,46 @@
     return { headers: rows[0].row.map((h) => h.trim()), rows: rows.slice(1, previewRows + 1).map((r) => r.row), encoding: read.encoding }
   }
 
-  window.ccCsv = { SAMPLE_BYTES, readStart, notText, decode, records, plain, sample }
+  /**
+   * POSTs `file` as text/csv. The bar shows the bytes sent (to 90 %); `follow` is called
+   * every half second meanwhile (the server's own progress). Resolves with the status and
+   * the JSON answer (null when there is none); rejects when the connection breaks.
+   */
+  function sendCsv(url, file, { bar, follow }) {
+    return new Promise((resolve, reject) => {
+      let poll
+      const tick = async () => {
+        try {
+          await follow()
+        } catch {
+          /* the upload's answer says the rest */
+        }
+        poll = setTimeout(tick, 500)
+      }
+      const xhr = new XMLHttpRequest()
+      xhr.upload.onprogress = (p) => {
+        if (p.lengthComputable) bar.value = Math.round((p.loaded / p.total) * 90)
+      }
+      xhr.onload = () => {
+        clearTimeout(poll)
+        let body = null
+        try {
+          body = JSON.parse(xhr.responseText)
+        } catch {
+          body = null
+        }
+        resolve({ status: xhr.status, body })
+      }
+      xhr.onerror = () => {
+        clearTimeout(poll)
+        reject(new Error(t('upload.connectionBroke')))
+      }
+      xhr.open('POST', url)
+      xhr.setRequestHeader('content-type', 'text/csv')
+      xhr.send(file)
+      poll = setTimeout(tick, 300)
+    })
+  }
+
+  window.ccCsv = { SAMPLE_BYTES, readStart, notText, decode, records, plain, sample, sendCsv }
 })()

@@ -294,21 +294,17 @@
         return
       }
       toFinishBox.replaceChildren(
-        el(
-          'div',
-          { class: 'table-wrap' },
-          table(
-            [t('operator.col.time'), t('operator.col.number'), t('operator.col.client'), t('operator.col.queue'), ''],
-            open.map((r) =>
-              el(
-                'tr',
-                { 'data-call': r.callUuid },
-                el('td', { text: time(r.startedAt) }),
-                el('td', { text: numberOf(r) }),
-                el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
-                el('td', { text: r.queue || (r.campaignId ? t('operator.campaignNo', { id: r.campaignId }) : '') }),
-                el('td', {}, el('button', { type: 'button', 'data-action': 'finish', text: t('operator.finish'), onclick: () => showEditor(editable(r), t('operator.callAt', { time: time(r.startedAt), number: numberOf(r) })) })),
-              ),
+        table(
+          [t('operator.col.time'), t('operator.col.number'), t('operator.col.client'), t('operator.col.queue'), ''],
+          open.map((r) =>
+            el(
+              'tr',
+              { 'data-call': r.callUuid },
+              el('td', { text: time(r.startedAt) }),
+              el('td', { text: numberOf(r) }),
+              el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
+              el('td', { text: r.queue || (r.campaignId ? t('operator.campaignNo', { id: r.campaignId }) : '') }),
+              el('td', {}, el('button', { type: 'button', 'data-action': 'finish', text: t('operator.finish'), onclick: () => showEditor(editable(r), t('operator.callAt', { time: time(r.startedAt), number: numberOf(r) })) })),
             ),
           ),
         ),
@@ -331,25 +327,21 @@
         return
       }
       callsBox.replaceChildren(
-        el(
-          'div',
-          { class: 'table-wrap' },
-          table(
-            [t('operator.col.time'), t('operator.col.number'), t('operator.col.client'), t('operator.col.queue'), t('operator.col.outcome'), t('operator.col.disposition'), t('operator.col.notes'), ''],
-            calls.map((r) =>
-              el(
-                'tr',
-                { 'data-call': r.callUuid },
-                el('td', { text: time(r.startedAt) }),
-                el('td', { text: numberOf(r) }),
-                el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
-                el('td', { text: r.queue || (r.campaignId ? t('operator.campaignNo', { id: r.campaignId }) : '') }),
-                el('td', { text: callOutcome(r) }),
-                el('td', { 'data-testid': 'disposition', text: label('common.disposition', r.disposition) }),
-                el('td', {}, el('span', { class: 'name', title: r.notes || '', text: r.notes || '' })),
-                // Reopened: the disposition of a call already over may be changed.
-                el('td', {}, r.endedAt ? el('button', { type: 'button', class: 'secondary', 'data-action': 'edit', text: t('operator.edit'), onclick: () => showEditor(editable(r), t('operator.callAt', { time: time(r.startedAt), number: numberOf(r) })) }) : null),
-              ),
+        table(
+          [t('operator.col.time'), t('operator.col.number'), t('operator.col.client'), t('operator.col.queue'), t('operator.col.outcome'), t('operator.col.disposition'), t('operator.col.notes'), ''],
+          calls.map((r) =>
+            el(
+              'tr',
+              { 'data-call': r.callUuid },
+              el('td', { text: time(r.startedAt) }),
+              el('td', { text: numberOf(r) }),
+              el('td', {}, el('span', { class: 'name', title: r.client || '', text: r.client || '' })),
+              el('td', { text: r.queue || (r.campaignId ? t('operator.campaignNo', { id: r.campaignId }) : '') }),
+              el('td', { text: callOutcome(r) }),
+              el('td', { 'data-testid': 'disposition', text: label('common.disposition', r.disposition) }),
+              el('td', {}, el('span', { class: 'name', title: r.notes || '', text: r.notes || '' })),
+              // Reopened: the disposition of a call already over may be changed.
+              el('td', {}, r.endedAt ? el('button', { type: 'button', class: 'secondary', 'data-action': 'edit', text: t('operator.edit'), onclick: () => showEditor(editable(r), t('operator.callAt', { time: time(r.startedAt), number: numberOf(r) })) }) : null),
             ),
           ),
         ),

@@ -1,4 +1,4 @@
-/* global window, document, XMLHttpRequest, setTimeout, clearTimeout */
+/* global window, document */
 // The manager page's list upload: the file's header and first rows are read here (FileReader),
 // each field gets a dropdown of the file's columns, the choice is remembered per campaign
 // (localStorage), and the upload's report says what the server read.
@@ -190,58 +190,38 @@
     status.textContent = t('upload.uploading', { file: file.name })
     let url = '/campaigns/' + encodeURIComponent(campaign) + '/lists?name=' + encodeURIComponent(file.name) + '&mapping=' + encodeURIComponent(JSON.stringify(mapping))
     if (encodingSelect.value) url += '&encoding=' + encodeURIComponent(encodingSelect.value)
-    const xhr = new XMLHttpRequest()
-    let poll
     const follow = async () => {
-      try {
-        const { lists } = await api('GET', '/campaigns/' + encodeURIComponent(campaign) + '/lists')
-        const l = lists[0]
-        if (l && l.status === 'loading') status.textContent = t('upload.loading', { read: l.rowsRead, accepted: l.accepted, rejected: l.rejected })
-      } catch {
-        /* the answer of the upload says the rest */
-      }
-      poll = setTimeout(follow, 500)
+      const { lists } = await api('GET', '/campaigns/' + encodeURIComponent(campaign) + '/lists')
+      const l = lists[0]
+      if (l && l.status === 'loading') status.textContent = t('upload.loading', { read: l.rowsRead, accepted: l.accepted, rejected: l.rejected })
     }
-    xhr.upload.onprogress = (p) => {
-      if (p.lengthComputable) bar.value = Math.round((p.loaded / p.total) * 90)
+    let answer
+    try {
+      answer = await window.ccCsv.sendCsv(url, file, { bar, follow })
+    } catch (err) {
+      return refused(err.message)
     }
-    xhr.onload = async () => {
-      clearTimeout(poll)
-      let r = null
-      try {
-        r = JSON.parse(xhr.responseText)
-      } catch {
-        r = null
-      }
-      if (xhr.status !== 201 || !r) return refused(t('upload.refused', { why: (r && r.message) || t('upload.serverAnswered', { status: xhr.status }) }))
-      bar.value = 100
-      window.localStorage.setItem(storageKey(campaign), JSON.stringify({ ...memory, encoding: encodingSelect.value }))
-      status.textContent =
-        r.rowsRead === 0
-          ? t('upload.noRows', { file: file.name })
-          : t('upload.loaded', { id: r.listId, rows: r.rowsRead, accepted: r.accepted, rejected: r.rejected, merged: r.duplicates, dnc: r.doNotCall })
-      try {
-        notes.textContent = describe(await api('GET', '/lists/' + r.listId))
-      } catch {
-        /* the totals are shown; the notes are extra */
-      }
-      if (r.rejected + r.doNotCall > 0) {
-        const rep = await api('GET', '/lists/' + r.listId + '/rejections?limit=100')
-        rejections.tBodies[0].replaceChildren(...rep.rejections.map((x) => el('tr', {}, el('td', { text: x.line }), el('td', { text: x.reason }), el('td', {}, el('code', { text: x.excerpt || '' })))))
-        rejections.hidden = false
-      }
-      fileInput.value = ''
-      prepared = null
-      clearPreview()
+    const r = answer.body
+    if (answer.status !== 201 || !r) return refused(t('upload.refused', { why: (r && r.message) || t('upload.serverAnswered', { status: answer.status }) }))
+    bar.value = 100
+    window.localStorage.setItem(storageKey(campaign), JSON.stringify({ ...memory, encoding: encodingSelect.value }))
+    status.textContent =
+      r.rowsRead === 0
+        ? t('upload.noRows', { file: file.name })
+        : t('upload.loaded', { id: r.listId, rows: r.rowsRead, accepted: r.accepted, rejected: r.rejected, merged: r.duplicates, dnc: r.doNotCall })
+    try {
+      notes.textContent = describe(await api('GET', '/lists/' + r.listId))
+    } catch {
+      /* the totals are shown; the notes are extra */
     }
-    xhr.onerror = () => {
-      clearTimeout(poll)
-      refused(t('upload.connectionBroke'))
+    if (r.rejected + r.doNotCall > 0) {
+      const rep = await api('GET', '/lists/' + r.listId + '/rejections?limit=100')
+      rejections.tBodies[0].replaceChildren(...rep.rejections.map((x) => el('tr', {}, el('td', { text: x.line }), el('td', { text: x.reason }), el('td', {}, el('code', { text: x.excerpt || '' })))))
+      rejections.hidden = false
     }
-    xhr.open('POST', url)
-    xhr.setRequestHeader('content-type', 'text/csv')
-    xhr.send(file)
-    poll = setTimeout(follow, 300)
+    fileInput.value = ''
+    prepared = null
+    clearPreview()
   })
 
   /** The list report's encoding and language mapping, in words. */
