@@ -19,8 +19,38 @@ export const BUNDLE = process.env.FREESWITCH_BUNDLE ?? '/opt/freeswitch'
 export const SHARED_CERTS = path.join(os.tmpdir(), 'opencc-freeswitch-certs')
 export const INSTALL_HINT = 'install it with `bash ../shared/freeswitch/install.sh` (as .ci/run does), or set FREESWITCH_BUNDLE'
 
-/** A TCP port nobody listens on just now. */
-export function freePort(): Promise<number> {
+/**
+ * A TCP port nobody listens on just now, below the kernel's range for outgoing connections
+ * and FreeSWITCH's RTP range (16384 up): a port from the outgoing range (what listen(0)
+ * gives) can be taken by any process's next outgoing connection between this answer and the
+ * listen that uses it.
+ */
+export async function freePort(): Promise<number> {
+  const below = Math.min(16_384, ephemeralLow())
+  for (let i = 0; i < 50 && below > 10_001; i++) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000))
+    if (await canListen(port)) return port
+  }
+  return listenAny()
+}
+
+function ephemeralLow(): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 0
+  } catch {
+    return 0
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer()
+    s.once('error', () => resolve(false))
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
+  })
+}
+
+function listenAny(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer()
     s.once('error', reject)
