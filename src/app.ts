@@ -21,6 +21,7 @@ import { ivrServices } from './ivr/service.js'
 import { isCallbackLeg } from './queue/callbacks.js'
 import { startQueues, type Queues } from './queue/index.js'
 import { CallRecorder } from './recording/recorder.js'
+import { SipAccounts } from './sip/accounts.js'
 import { openRedis, type RedisHandle } from './redis/connection.js'
 import type { Clock } from './time/clock.js'
 
@@ -49,6 +50,8 @@ export interface App extends AppParts {
   /** The inbound flows and campaign scripts the app was given (for the API: GET /flows). */
   flows: Flow[]
   scripts: Flow[]
+  /** The operators' SIP accounts, published to every connected switch (src/sip). */
+  sipAccounts: SipAccounts
   /** Stops taking calls, lets calls in progress finish up to `graceMs`, flushes records, closes. */
   stop(graceMs?: number): Promise<void>
 }
@@ -132,6 +135,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     })
   }
   controls = options.control === false ? [] : config.freeswitch.map((n) => new ControlClient({ host: n.host, port: n.port, password: n.password, log }))
+  // Operators' open lines that drop pause their operator, whichever instance sees it.
+  queues?.lines.watch()
+  const sipAccounts = new SipAccounts({ db: database.db, controls: () => controls, log, configuredDomain: config.sipDomain })
+  // Before the first connection comes up: every switch gets the accounts when it does.
+  sipAccounts.watch()
   await conversations.start()
   const outbound = await OutboundServer.listen({
     host: config.eslListen.host,
@@ -157,6 +165,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     preview,
     flows: options.flows ?? [],
     scripts: options.scripts ?? [],
+    sipAccounts,
     async stop(graceMs = 0) {
       await dialer?.stop()
       await outbound.close(graceMs)

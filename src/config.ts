@@ -53,6 +53,10 @@ export interface Config {
   metricsToken: string | undefined
   /** How long a login session lasts, minutes. */
   sessionTtlMinutes: number
+  /** The SIP domain operators' accounts live in (SIP_DOMAIN, as freeswitch/conf/vars.xml reads it); else asked from the switch. */
+  sipDomain: string | undefined
+  /** Where the operator console's softphone connects (SOFTPHONE_WS_URL); else wss://<the page's host>:7443. */
+  softphoneWsUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -136,6 +140,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     return v
   }
 
+  const sipDomain = (v: string | undefined): string | undefined => {
+    if (v === undefined || v === '') return undefined
+    if (!/^[A-Za-z0-9._:-]{1,255}$/.test(v)) problems.push(`SIP_DOMAIN must be a host name or address, e.g. sip.example.com (got '${v}')`)
+    return v
+  }
+
   const nodeEnv = oneOf('NODE_ENV', ['production', 'development', 'test'] as const, 'development')
   const password = str('FREESWITCH_PASSWORD', 'ClueCon')
   const freeswitch = parseNodes(str('FREESWITCH_NODES', '127.0.0.1:8021'), password, problems)
@@ -171,6 +181,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     adminPassword: secret('ADMIN_PASSWORD', 12),
     metricsToken: secret('METRICS_TOKEN', 16),
     sessionTtlMinutes: whole('SESSION_TTL_MINUTES', 720),
+    sipDomain: sipDomain(env['SIP_DOMAIN']),
+    softphoneWsUrl: url('SOFTPHONE_WS_URL', undefined, ['ws:', 'wss:']),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

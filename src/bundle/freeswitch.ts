@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -90,6 +91,12 @@ export interface StartOptions {
   ports?: Partial<SwitchPorts>
   /** 8 kHz WAV files for local_stream://moh (the bundle ships no sounds: silence otherwise). */
   holdMusicDir?: string
+  /**
+   * The project's own SIP accounts handler and operators' line profile (freeswitch/conf):
+   * scripts/sip-directory.lua as mod_lua's directory handler, and the `opencc-line`
+   * conference profile; the bundle's static users stay.
+   */
+  appDirectory?: boolean
 }
 
 export interface TestSwitch {
@@ -133,6 +140,7 @@ export async function startSwitch(options: StartOptions): Promise<TestSwitch> {
     const file = path.join(confDir, 'autoload_configs', 'local_stream.conf.xml')
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('$${sounds_dir}/music/8000', options.holdMusicDir))
   }
+  if (options.appDirectory) addAppDirectory(confDir)
   if (options.extensions) {
     const target = path.join(confDir, 'dialplan', 'default')
     fs.mkdirSync(target, { recursive: true })
@@ -182,6 +190,24 @@ export async function startSwitch(options: StartOptions): Promise<TestSwitch> {
       if (!process.env.KEEP_FREESWITCH_DIRS) fs.rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** The project's configuration, whose pieces appDirectory puts into a copy of the bundle's. */
+const PROJECT_CONF = fileURLToPath(new URL('../../freeswitch/conf/', import.meta.url))
+
+/** The project's sip-directory.lua and lua.conf.xml, and its `opencc-line` profile inserted into the copy's conference.conf.xml. */
+function addAppDirectory(confDir: string): void {
+  fs.mkdirSync(path.join(confDir, 'scripts'), { recursive: true })
+  fs.copyFileSync(path.join(PROJECT_CONF, 'scripts', 'sip-directory.lua'), path.join(confDir, 'scripts', 'sip-directory.lua'))
+  // Ours names the script under $${conf_dir}: the copy's own directory.
+  fs.copyFileSync(path.join(PROJECT_CONF, 'autoload_configs', 'lua.conf.xml'), path.join(confDir, 'autoload_configs', 'lua.conf.xml'))
+  const ours = fs.readFileSync(path.join(PROJECT_CONF, 'autoload_configs', 'conference.conf.xml'), 'utf8')
+  const profile = /<profile name="opencc-line">[\s\S]*?<\/profile>/.exec(ours)?.[0]
+  if (!profile) throw new Error(`harness: no <profile name="opencc-line"> in ${PROJECT_CONF}autoload_configs/conference.conf.xml`)
+  const file = path.join(confDir, 'autoload_configs', 'conference.conf.xml')
+  const theirs = fs.readFileSync(file, 'utf8')
+  if (!theirs.includes('<profiles>')) throw new Error(`harness: no <profiles> in the bundle's ${file} (has the bundle's configuration changed?)`)
+  fs.writeFileSync(file, theirs.replace('<profiles>', `<profiles>\n    ${profile}`))
 }
 
 /** Gives the copy its own ports (event socket, SIP, TLS, WS, WSS) and the log level asked for. */

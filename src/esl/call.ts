@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
+import { conferenceTarget } from './dial-string.js'
 import { apiCommand, eventCommand, executeCommand, hangupCommand, singleLine, UnsafeCommandError } from './commands.js'
 import type { EslEvent, ReplyHeaders } from './event.js'
 import type { BridgeResult, CallEvents, CallOptions, CallSummary, DigitsRequest, DigitsResult, PlaybackResult, RecordRequest, RecordResult } from './call-types.js'
@@ -45,6 +46,8 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   /** The leg this call is bridged to just now (CHANNEL_BRIDGE until CHANNEL_UNBRIDGE). */
   private bridgedTo: string | undefined
   private detached = false
+  /** Subscribed to conference::maintenance (an open line's join). */
+  private conferenceEvents = false
   /** Cause of a hangup FreeSWITCH accepted (+OK) before reporting the channel gone. */
   private hangupAccepted: string | undefined
   /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
@@ -238,6 +241,49 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
       disposition,
       dialStatus: v('DIALSTATUS'),
       cause: ok ? v('bridge_hangup_cause') : v('originate_failed_cause') || disposition,
+      hungUp: r instanceof CallEnded,
+      completion,
+    }
+  }
+
+  /**
+   * Puts the caller into an operator's open line (a conference their phone sits in, see
+   * src/lines): talking at once, no ring. Only joins a line that exists (join-only). Reads
+   * as a bridge to `lineUuid` from the join until the caller leaves the conference, which
+   * is when this resolves; like a bridge, it outlives our socket.
+   */
+  async joinLine(room: string, lineUuid: string): Promise<Outcome<BridgeResult>> {
+    let target: string
+    try {
+      target = conferenceTarget(room, 'join-only')
+    } catch (err) {
+      return new CommandFailed('conference', (err as Error).message)
+    }
+    // myevents leaves CUSTOM events out: the join is told by the conference's own.
+    if (!this.conferenceEvents) this.conferenceEvents = await this.subscribe(['CUSTOM', 'conference::maintenance'])
+    await this.setVars({ socket_resume: 'false' })
+    const joined = (e: EslEvent): void => {
+      if (this.bridgedTo !== undefined || e.get('Event-Subclass') !== 'conference::maintenance' || e.get('Action') !== 'add-member') return
+      this.bridgedTo = lineUuid
+      this.emit('bridge', lineUuid)
+    }
+    this.on('event', joined)
+    const r = await this.execute('conference', target)
+    this.off('event', joined)
+    const completion = r instanceof CallEnded ? r.completion : r instanceof CommandFailed ? undefined : r
+    const inLine = this.bridgedTo === lineUuid || completion?.event.variable('conference_member_id') !== undefined
+    if (this.bridgedTo === lineUuid) {
+      this.bridgedTo = undefined
+      this.emit('unbridge')
+    }
+    if (this.endedCause === undefined && this.options.resumeOnLoss !== false) await this.setVars({ socket_resume: 'true' })
+    if (r instanceof CommandFailed) return r
+    if (completion === undefined) return r as CallEnded
+    return {
+      ok: inLine,
+      disposition: inLine ? 'SUCCESS' : 'NO_LINE',
+      dialStatus: inLine ? 'SUCCESS' : 'CHANUNAVAIL',
+      cause: inLine ? 'NORMAL_CLEARING' : 'NO_LINE',
       hungUp: r instanceof CallEnded,
       completion,
     }

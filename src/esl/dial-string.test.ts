@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { UnsafeCommandError } from './commands.js'
-import { dialableNumber, dialString, endpointFromTemplate, leg, originateToSocket, variableBlock } from './dial-string.js'
+import { conferenceTarget, dialableNumber, dialString, endpointFromTemplate, leg, originateToConference, originateToEavesdrop, originateToSocket, variableBlock } from './dial-string.js'
 
 /**
  * A model of how FreeSWITCH reads what we build: originate splits its arguments on spaces
@@ -81,6 +81,9 @@ describe('variableBlock', () => {
     }
     expect(() => variableBlock({ origination_caller_id_name: 'a,b' })).toThrow(/origination_caller_id_name/)
     expect(() => variableBlock({ 'bad name': 'x' })).toThrow(/channel variable name/)
+    // A SIP header's hyphens, and only in a header variable.
+    expect(variableBlock({ 'sip_h_X-OpenCC-Auto-Answer': true })).toBe('{sip_h_X-OpenCC-Auto-Answer=true}')
+    for (const bad of ['sip_h_X-A,b', 'sip_h_X-A b', 'sip_h_X-', 'not_sip-header', 'sip_h_X-A}']) expect(() => variableBlock({ [bad]: 'x' })).toThrow(/channel variable name/)
   })
 
   it('property: any value is either rejected or read back unchanged, with the structure intact', () => {
@@ -139,6 +142,15 @@ describe('numbers and endpoints', () => {
     expect(dialString(['user/1001', 'user/1002'])).toBe('user/1001,user/1002')
     expect(dialString(['user/1001', 'user/1002'], { mode: 'sequential', vars: { originate_timeout: 20 } })).toBe('{originate_timeout=20}user/1001|user/1002')
     expect(() => leg('user/10 01')).toThrow(UnsafeCommandError)
+  })
+
+  it('names conferences and eavesdrop targets only with safe characters', () => {
+    expect(conferenceTarget('line-ana@opencc-line', 'join-only')).toBe('line-ana@opencc-line+flags{join-only}')
+    expect(originateToConference('{a=1}user/ana', 'line-ana@opencc-line', 'endconf|moderator')).toBe('originate {a=1}user/ana &conference(line-ana@opencc-line+flags{endconf|moderator})')
+    for (const bad of ['line ana@p', 'line-ana', 'a@p)', 'a@p}{', 'a,b@p']) expect(() => conferenceTarget(bad)).toThrow(UnsafeCommandError)
+    expect(() => conferenceTarget('a@p', 'endconf}|x')).toThrow(/conference flags/)
+    expect(originateToEavesdrop('user/sam', 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toBe('originate user/sam &eavesdrop(f81d4fae-7dec-11d0-a765-00a0c91e6bf6)')
+    expect(() => originateToEavesdrop('user/sam', 'x) &hangup(')).toThrow(/channel uuid/)
   })
 
   it('quotes the socket application so originate keeps it whole', () => {

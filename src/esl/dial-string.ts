@@ -11,13 +11,15 @@ export type VariableValue = string | number | boolean
 export type Variables = Record<string, VariableValue | undefined>
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
+/** A SIP header set on the INVITE (sip_h_X-Name): header names have hyphens. */
+const SIP_HEADER_VAR = /^sip_h_X-[A-Za-z0-9-]{1,56}$/
 /** Letters and digits of any script, space and a few harmless punctuation marks. */
 const SAFE_VALUE = /^[\p{L}\p{M}\p{N} ._\-+@#*/:]*$/u
 const MAX_VALUE = 256
 
 export function variableName(name: string): string {
-  if (!VAR_NAME.test(name)) {
-    throw new UnsafeCommandError('channel variable name', name, 'must be letters, digits and _ (not starting with a digit)')
+  if (!VAR_NAME.test(name) && !SIP_HEADER_VAR.test(name)) {
+    throw new UnsafeCommandError('channel variable name', name, 'must be letters, digits and _ (not starting with a digit), or sip_h_X-<header>')
   }
   return name
 }
@@ -111,4 +113,24 @@ const UUID = /^[0-9a-fA-F-]{8,64}$/
 export function channelUuid(raw: string): string {
   if (!UUID.test(raw)) throw new UnsafeCommandError('channel uuid', raw, 'is not a UUID')
   return raw
+}
+
+const ROOM = /^[A-Za-z0-9_.-]{1,80}@[A-Za-z0-9_.-]{1,40}$/
+const MEMBER_FLAGS = /^[a-z_-]+(\|[a-z_-]+)*$/
+
+/** A conference `room@profile` with member flags (`endconf|moderator`), as `conference` takes it. */
+export function conferenceTarget(room: string, flags = ''): string {
+  if (!ROOM.test(room)) throw new UnsafeCommandError('conference', room, 'must be room@profile of letters, digits, _ . -')
+  if (flags !== '' && !MEMBER_FLAGS.test(flags)) throw new UnsafeCommandError('conference flags', flags, 'must be flag|flag')
+  return flags === '' ? room : `${room}+flags{${flags}}`
+}
+
+/** `originate <dial string> &conference(room@profile+flags{...})`: the answered call joins a conference. */
+export function originateToConference(dial: string, room: string, flags = ''): string {
+  return `originate ${dial} &conference(${conferenceTarget(room, flags)})`
+}
+
+/** `originate <dial string> &eavesdrop(<uuid>)`: the answered call listens in on a channel. */
+export function originateToEavesdrop(dial: string, target: string): string {
+  return `originate ${dial} &eavesdrop(${channelUuid(target)})`
 }

@@ -6,14 +6,16 @@
  *
  *   GET   /people/agents[?active=true|false]   every agent, with their logins
  *   POST  /agents                               a new agent (and their login)
- *   PATCH /agents/:id                           name, phone, SIP user, groups, skills
+ *   PATCH /agents/:id                           name, phone, SIP user, line mode, groups, skills
  *   POST  /agents/:id/deactivate|activate       not routed to, logged out, logins off; and back
  *   GET   /groups, PUT /groups/:name            groups with members; set members, rename
+ * A SIP user comes with a device secret the app makes (never shown here: POST
+ * /agents/:id/sip-secret, softphone.ts); every change reaches the switches (src/sip).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App } from '../app.js'
 import { ADMIN, SUPERVISORS } from '../auth/access.js'
-import { CLIENT_TYPES, ROLES, type Role } from '../db/schema/index.js'
+import { CLIENT_TYPES, LINE_MODES, ROLES, type Role } from '../db/schema/index.js'
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password.js'
 import { AgentAdmin, isAgentError, type AgentError, type AgentPatch, type AgentRecord, type NewAgent } from '../people/agent-admin.js'
 import { GroupAdmin, isGroupError } from '../people/groups.js'
@@ -29,7 +31,8 @@ export const GROUP_NAME = '^[a-z0-9][a-z0-9_-]{0,47}$'
 const agentId = { type: 'string', pattern: AGENT_ID, description: "lower case letters, digits, '.', '_', '-'; up to 64" } as const
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const
 const endpoint = { type: 'string', minLength: 3, maxLength: 200, description: 'a FreeSWITCH dial string for their phone: user/1001, sofia/gateway/gw/+38761000000' } as const
-const sipUser = { type: ['string', 'null'], pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'the SIP account of their softphone (registration comes later): shown; the phone is user/<sipUser> when no endpoint is given' } as const
+const sipUser = { type: ['string', 'null'], pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'the SIP account of their softphone, held by the app (a new one gets a new password); the phone is user/<sipUser> when no endpoint is given' } as const
+const lineMode = { type: 'string', enum: [...LINE_MODES], description: "'ringing': each call rings their softphone; 'always-connected': one open line all shift" } as const
 const groups = { type: 'array', maxItems: 50, items: { type: 'string', pattern: GROUP_NAME } } as const
 const skills = {
   type: 'object',
@@ -52,8 +55,8 @@ const user = {
   },
 } as const
 
-const createBody = { type: 'object', required: ['id', 'name'], additionalProperties: false, properties: { id: agentId, name, endpoint, sipUser, groups, skills, user } } as const
-const patchBody = { type: 'object', minProperties: 1, additionalProperties: false, properties: { name, endpoint, sipUser, groups, skills } } as const
+const createBody = { type: 'object', required: ['id', 'name'], additionalProperties: false, properties: { id: agentId, name, endpoint, sipUser, lineMode, groups, skills, user } } as const
+const patchBody = { type: 'object', minProperties: 1, additionalProperties: false, properties: { name, endpoint, sipUser, lineMode, groups, skills } } as const
 const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } } } as const
 const groupParams = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: GROUP_NAME } } } as const
 const groupBody = {
@@ -70,6 +73,8 @@ const agentSchema = looseObject(
     name: { type: 'string' },
     endpoint: { type: 'string' },
     sipUser: { type: ['string', 'null'] },
+    hasSipSecret: { type: 'boolean', description: 'whether the SIP account has its password (never shown here)' },
+    lineMode: { type: 'string', enum: [...LINE_MODES] },
     groups: { type: 'array', items: { type: 'string' } },
     skills: looseObject({ languages: { type: 'array', items: { type: 'string' } }, clientTypes: { type: 'array', items: { type: 'string' } }, campaigns: { type: 'array', items: { type: 'string' } } }),
     active: { type: 'boolean' },
@@ -133,6 +138,7 @@ export async function agentAdminRoutes(server: FastifyInstance, { app }: { app: 
     async (req, reply) => {
       const r = await people.create(req.body)
       if (isAgentError(r)) return fail(reply, r)
+      await app.sipAccounts.publish(r.id)
       req.log.info({ by: req.user!.username, agent: r.id, user: req.body.user?.username }, 'people: agent created')
       return reply.code(201).send(shown(r))
     },
@@ -144,6 +150,9 @@ export async function agentAdminRoutes(server: FastifyInstance, { app }: { app: 
     async (req, reply) => {
       const r = await people.update(req.params.id, req.body)
       if (isAgentError(r)) return fail(reply, r)
+      // Another SIP user: the old account leaves the switches; the name is published too.
+      if (r.before.sipUser && r.before.sipUser !== r.after.sipUser) await app.sipAccounts.withdraw(r.before.sipUser)
+      if (r.before.sipUser !== r.after.sipUser || r.before.name !== r.after.name) await app.sipAccounts.publish(r.after.id)
       const state = await sync.agent(r.after.id)
       req.log.info({ by: req.user!.username, agent: r.after.id, changed: Object.keys(req.body), queues: state }, 'people: agent changed')
       return shown(r.after, state)
@@ -156,6 +165,7 @@ export async function agentAdminRoutes(server: FastifyInstance, { app }: { app: 
       if (isAgentError(r)) return fail(reply, r)
       // Their logins are off: sessions end now, not at expiry.
       if (verb === 'deactivate') for (const id of r.usersChanged) await sessions.revokeUser(id)
+      await app.sipAccounts.publish(r.agent.id)
       const state = await sync.agent(r.agent.id)
       req.log.info({ by: req.user!.username, agent: r.agent.id, users: r.usersChanged, queues: state }, `people: agent ${verb}d`)
       return shown(r.agent, state)

@@ -22,6 +22,7 @@ const DESK_STATUS: Record<DeskError['error'], number> = {
   'not-logged-in': 404,
   'inactive-agent': 409,
   'no-queues': 409,
+  'line-failed': 409,
 }
 
 export function sendDeskError(reply: FastifyReply, e: DeskError): FastifyReply {

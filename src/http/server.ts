@@ -7,6 +7,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { agentRoutes } from './agents.js'
+import { operatorCallRoutes } from './operator-calls.js'
 import { agentAdminRoutes } from './agents-admin.js'
 import { attemptRoutes } from './attempts.js'
 import { authRoutes } from './auth.js'
@@ -14,6 +15,7 @@ import { authParts, installAccessControl } from './authenticate.js'
 import { callRoutes } from './calls.js'
 import { callReasonRoutes } from './call-reasons.js'
 import { reportRoutes } from './reports.js'
+import { softphoneRoutes } from './softphone.js'
 import { vendorRoutes } from '../web/vendor.js'
 import { campaignRoutes } from './campaigns.js'
 import { clientRoutes } from './clients.js'
@@ -82,6 +84,8 @@ export function buildHttpServer(app: App): FastifyInstance {
   void server.register(userRoutes, { auth })
   void server.register(agentRoutes, { app })
   void server.register(agentAdminRoutes, { app })
+  void server.register(operatorCallRoutes, { app })
+  void server.register(softphoneRoutes, { app })
   void server.register(queueRoutes, { app })
   void server.register(queueSettingsRoutes, { app })
   void server.register(campaignRoutes, { app })

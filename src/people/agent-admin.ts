@@ -11,10 +11,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/errors.js'
-import { agents, campaigns, users, type Role } from '../db/schema/index.js'
+import { agents, campaigns, users, type LineMode, type Role } from '../db/schema/index.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import { endpoint as checkEndpoint } from '../esl/dial-string.js'
 import { hashPassword } from '../auth/password.js'
+import { newSipSecret } from '../sip/secret.js'
 
 export interface Skills {
   languages: string[]
@@ -34,6 +35,9 @@ export interface AgentRecord {
   name: string
   endpoint: string
   sipUser: string | null
+  /** Whether the SIP account has its device secret (the secret itself is never shown here). */
+  hasSipSecret: boolean
+  lineMode: LineMode
   groups: string[]
   skills: Skills
   active: boolean
@@ -47,6 +51,7 @@ export interface NewAgent {
   name: string
   endpoint?: string
   sipUser?: string | null
+  lineMode?: LineMode
   groups?: string[]
   skills?: Partial<Skills>
   /** Their login, made in the same transaction. */
@@ -57,6 +62,7 @@ export interface AgentPatch {
   name?: string
   endpoint?: string
   sipUser?: string | null
+  lineMode?: LineMode
   groups?: string[]
   skills?: Partial<Skills>
 }
@@ -116,7 +122,9 @@ export class AgentAdmin {
       await this.db.transaction(async (tx) => {
         const [taken] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, input.id))
         if (taken) throw new Refused({ error: 'agent-exists', message: `body/id: there is already an agent '${input.id}'` })
-        await tx.insert(agents).values({ id: input.id, name: input.name.trim(), endpoint, sipUser: input.sipUser ?? null, groups: unique(input.groups ?? []), skills })
+        // A SIP account comes with its device secret: the app's, never typed by anyone.
+        const sip = input.sipUser ? { sipUser: input.sipUser, sipSecret: newSipSecret() } : { sipUser: null, sipSecret: null }
+        await tx.insert(agents).values({ id: input.id, name: input.name.trim(), endpoint, ...sip, lineMode: input.lineMode ?? 'ringing', groups: unique(input.groups ?? []), skills })
         if (input.user && passwordHash) {
           const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.user.username))
           if (user) throw new Refused({ error: 'username-taken', message: `body/user/username: there is already a user '${input.user.username}'` })
@@ -143,15 +151,20 @@ export class AgentAdmin {
       const endpoint = phoneOf('body/endpoint', patch.endpoint ?? before.endpoint, patch.sipUser)
       if (typeof endpoint !== 'string') return endpoint
       set.endpoint = endpoint
-      if (patch.sipUser !== undefined) set.sipUser = patch.sipUser
+      if (patch.sipUser !== undefined && patch.sipUser !== before.sipUser) {
+        // Another SIP user is another account: a new secret (the route withdraws the old account).
+        set.sipUser = patch.sipUser
+        set.sipSecret = patch.sipUser ? newSipSecret() : null
+      }
     }
+    if (patch.lineMode !== undefined) set.lineMode = patch.lineMode
     if (patch.groups !== undefined) set.groups = unique(patch.groups)
     if (patch.skills !== undefined) {
       const skills = await this.checkSkills({ ...before.skills, ...patch.skills })
       if (isAgentError(skills)) return skills
       set.skills = skills
     }
-    await this.db.update(agents).set(set).where(eq(agents.id, id))
+    if (Object.keys(set).length > 0) await this.db.update(agents).set(set).where(eq(agents.id, id))
     return { before, after: (await this.get(id))! }
   }
 
@@ -197,6 +210,8 @@ export class AgentAdmin {
       name: r.name,
       endpoint: r.endpoint,
       sipUser: r.sipUser,
+      hasSipSecret: r.sipSecret !== null,
+      lineMode: r.lineMode,
       groups: r.groups,
       skills: { languages: r.skills.languages ?? [], clientTypes: r.skills.clientTypes ?? [], campaigns: r.skills.campaigns ?? [] },
       active: r.active,

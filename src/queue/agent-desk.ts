@@ -2,7 +2,8 @@
  * What an operator does at their desk: log in to the queues they serve, pause (with a
  * reason), resume, log out. Who they are, their phone and skills come from the `agents`
  * table; their state is in Redis, shared by every instance. A pause or logout asked for
- * during a call takes effect when the call ends.
+ * during a call takes effect when the call ends. An always-connected operator becomes
+ * available only once their line is open (src/lines): logging in or resuming calls it.
  */
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
@@ -10,13 +11,20 @@ import { agents, agentSessions } from '../db/schema/index.js'
 import { queuesOf, type QueueSettings } from './config.js'
 import type { AgentSnapshot, QueueStore } from './store.js'
 
-export type DeskError = { error: 'unknown-agent' | 'inactive-agent' | 'no-queues' | 'not-logged-in'; message: string }
+export type DeskError = { error: 'unknown-agent' | 'inactive-agent' | 'no-queues' | 'not-logged-in' | 'line-failed'; message: string }
+
+/** Operators' open lines (src/lines/operator-lines.ts), as the desk uses them. */
+export interface DeskLines {
+  open(agent: { id: string; name: string; endpoint: string }): Promise<unknown>
+  close(agent: string): Promise<void>
+}
 
 export class AgentDesk {
   constructor(
     private readonly db: Db,
     private readonly store: QueueStore,
     private readonly queues: QueueSettings[],
+    private readonly lines?: DeskLines,
   ) {}
 
   /** Logs in, available; `pausedFor` logs in paused with that reason (a rebuild). */
@@ -26,6 +34,10 @@ export class AgentDesk {
     if (!row.active) return { error: 'inactive-agent', message: `agent '${id}' is not active` }
     const queues = queuesOf(row, this.queues)
     if (queues.length === 0) return { error: 'no-queues', message: `agent '${id}' (groups ${row.groups.join(', ') || 'none'}) serves no queue` }
+    if (!pausedFor) {
+      const refused = await this.openLine(row)
+      if (refused) return refused
+    }
     await this.store.login({
       id,
       name: row.name,
@@ -53,16 +65,29 @@ export class AgentDesk {
     return sessions.length
   }
 
-  logout(id: string): Promise<AgentSnapshot | DeskError> {
-    return this.act(id, 'logout')
+  async logout(id: string): Promise<AgentSnapshot | DeskError> {
+    const r = await this.act(id, 'logout')
+    await this.lines?.close(id)
+    return r
   }
 
   pause(id: string, reason: string): Promise<AgentSnapshot | DeskError> {
     return this.act(id, 'pause', reason)
   }
 
-  resume(id: string): Promise<AgentSnapshot | DeskError> {
+  async resume(id: string): Promise<AgentSnapshot | DeskError> {
+    const known = await this.store.agent(id)
+    const [row] = known && known.state !== 'logged-out' ? await this.db.select().from(agents).where(eq(agents.id, id)).limit(1) : []
+    const refused = row ? await this.openLine(row) : undefined
+    if (refused) return refused
     return this.act(id, 'resume')
+  }
+
+  /** An always-connected operator's line, called unless it is open: a DeskError when it did not answer. */
+  private async openLine(row: typeof agents.$inferSelect): Promise<DeskError | undefined> {
+    if (row.lineMode !== 'always-connected' || !this.lines) return undefined
+    const line = await this.lines.open({ id: row.id, name: row.name, endpoint: row.endpoint })
+    return isDeskError(line) ? line : undefined
   }
 
   private async act(id: string, action: 'logout' | 'pause' | 'resume', reason = ''): Promise<AgentSnapshot | DeskError> {

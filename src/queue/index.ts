@@ -12,6 +12,9 @@ import type { CallRecorder } from '../recording/recorder.js'
 import type { RedisHandle } from '../redis/connection.js'
 import type { Clock } from '../time/clock.js'
 import type { ControlClient } from '../esl/control-client.js'
+import { CallControl } from '../lines/call-control.js'
+import { LINE_DROPPED, OperatorLines } from '../lines/operator-lines.js'
+import { Talks } from '../lines/talks.js'
 import { AgentDesk } from './agent-desk.js'
 import { Callbacks } from './callbacks.js'
 import type { QueueSettings } from './config.js'
@@ -26,6 +29,11 @@ export interface Queues {
   service: QueueService
   desk: AgentDesk
   callbacks: Callbacks
+  /** Operators' open lines (always-connected mode). */
+  lines: OperatorLines
+  /** Who each agent talks to, and what the console and supervisors do to it. */
+  talks: Talks
+  control: CallControl
   /** Follows the table queue_settings: `refresh()` applies a change now (the API does after writing). */
   sync: QueueSettingsSync
   /**
@@ -67,6 +75,16 @@ export async function startQueues(parts: QueueParts, seed: QueueSettings[]): Pro
   const signature = await settingsSignature(parts.database.db)
   const settings = await readQueueSettings(parts.database.db)
   const store = new QueueStore(parts.redis.client, parts.redisPrefix, parts.clock)
+  const talks = new Talks(parts.redis.client, parts.redisPrefix)
+  const lines = new OperatorLines({
+    redis: parts.redis.client,
+    prefix: parts.redisPrefix,
+    log: parts.log,
+    controls: parts.controls,
+    // The desk, made below, pauses an operator whose line dropped (only ever after start).
+    onDropped: async (agent) => void (await desk.pause(agent, LINE_DROPPED)),
+  })
+  const control = new CallControl({ redis: parts.redis.client, prefix: parts.redisPrefix, talks, controls: parts.controls, db: parts.database.db, clock: parts.clock, log: parts.log })
   const callbacks = new Callbacks({
     store,
     queues: settings,
@@ -94,6 +112,8 @@ export async function startQueues(parts: QueueParts, seed: QueueSettings[]): Pro
     log: parts.log,
     callbacks,
     conversations: parts.conversations,
+    lines,
+    talks,
   })
   // The agent's side of a conversation that ended after its process went.
   parts.conversations?.onClose(async (_call, books, end) => {
@@ -101,7 +121,7 @@ export async function startQueues(parts: QueueParts, seed: QueueSettings[]): Pro
     if (books.queue) await store.callEnded(books.queue.entry, books.agent, end.talkMs, books.queue.wrapUpMs)
     if (books.direct) await store.directResult(books.agent, books.direct.token, 'ended', end.talkMs)
   })
-  const desk = new AgentDesk(parts.database.db, store, settings)
+  const desk = new AgentDesk(parts.database.db, store, settings, lines)
   const recoverIfLost = async (options: { restoreDelayMs?: number } = {}): Promise<boolean> => {
     if (await store.hasEpoch()) return false
     const first = await store.markEpoch(randomUUID())
@@ -128,5 +148,5 @@ export async function startQueues(parts: QueueParts, seed: QueueSettings[]): Pro
     await sync.stop()
     await service.stop()
   }
-  return { settings, store, service, callbacks, desk, recoverIfLost, sync, stop }
+  return { settings, store, service, callbacks, desk, lines, talks, control, recoverIfLost, sync, stop }
 }

@@ -18,7 +18,7 @@ import type { Clock, TimerHandle } from '../time/clock.js'
 import type { QueueSettings } from './config.js'
 import { INSTANCE_TTL_MS, type Offer, type QueueStore } from './store.js'
 import type { Callbacks } from './callbacks.js'
-import { Waiter, type QueueResult, type WaitOptions } from './waiter.js'
+import { Waiter, type QueueResult, type WaiterContext, type WaitOptions } from './waiter.js'
 
 export interface QueueServiceOptions {
   instance: string
@@ -35,6 +35,9 @@ export interface QueueServiceOptions {
   callbacks?: Callbacks
   /** Conversations that must outlive this process (src/calls/conversations.ts). */
   conversations?: Conversations
+  /** Operators' open lines and who talks to whom (src/lines). */
+  lines?: WaiterContext['lines']
+  talks?: WaiterContext['talks']
 }
 
 /** Services in this process, by inbox: a change that makes an offer wakes its target directly. */
@@ -130,6 +133,8 @@ export class QueueService implements QueueGateway {
       wrapUpUntil: (agent, at) => this.endWrapUpAt(agent, at),
       done: (entry) => this.waiters.delete(entry),
       conversations: this.options.conversations,
+      lines: this.options.lines,
+      talks: this.options.talks,
     }, request.options)
     this.waiters.set(waiter.entry, waiter)
     return waiter.run()

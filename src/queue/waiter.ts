@@ -13,6 +13,8 @@ import type { Call } from '../esl/call.js'
 import { CallEnded, isOk } from '../esl/results.js'
 import type { PromptLibrary } from '../ivr/prompts.js'
 import type { CallRecorder } from '../recording/recorder.js'
+import type { OperatorLine } from '../lines/operator-lines.js'
+import type { Talks } from '../lines/talks.js'
 import type { CallerContext } from '../routing/router.js'
 import type { Clock } from '../time/clock.js'
 import type { QueueAction, QueueSettings } from './config.js'
@@ -47,6 +49,10 @@ export interface WaiterContext {
   done(entry: string): void
   /** Where a conversation's books wait, should this process go before it ends. */
   conversations?: Conversations
+  /** Operators' open lines (src/lines): an agent with one is joined, not rung. */
+  lines?: { lineOf(agent: string): Promise<OperatorLine | undefined> }
+  /** Who each agent talks to, for the console's buttons and supervisors (src/lines/talks.ts). */
+  talks?: Talks
 }
 
 /** Every prompt a waiting caller may hear: each must exist in the languages callers wait in. */
@@ -231,6 +237,8 @@ export class Waiter {
   private async connect(offer: Offer): Promise<QueueResult | undefined> {
     const { call, queue, ctx } = this
     const { store, clock, register } = ctx
+    // An operator whose line is open takes the caller into it: no ring, no dial string.
+    const line = offer.agents.length === 1 ? await ctx.lines?.lineOf(offer.agents[0]!.id) : undefined
     const playing = this.playing
     // Not `uuid_break ... all`: that would also drop the bridge queued behind the music.
     if (playing) void call.api(`uuid_break ${call.uuid}`)
@@ -240,29 +248,15 @@ export class Waiter {
       return this.abandoned()
     }
     const byLeg = new Map<string, string>()
-    let dial: string
-    try {
-      const legs = offer.agents.map((a) => {
-        const uuid = randomUUID()
-        byLeg.set(uuid, a.id)
-        return leg(endpoint(`endpoint of agent ${a.id}`, a.endpoint), { origination_uuid: uuid, cc_agent: a.id, cc_queue: queue.name })
-      })
-      dial = dialString(legs, {
-        vars: {
-          originate_timeout: queue.ringTimeoutSeconds,
-          instant_ringback: true,
-          origination_caller_id_number: safeNumber(this.caller.number),
-        },
-      })
-    } catch (err) {
-      if (!(err instanceof UnsafeCommandError)) throw err
-      this.log.error({ err: err.message, agents: offer.agents.map((a) => a.id) }, 'queue: an agent endpoint cannot be dialled')
+    if (line) byLeg.set(line.uuid, line.agent)
+    const dial = line ? '' : this.dialFor(offer, byLeg)
+    if (dial === undefined) {
       await store.offerResult(this.entry, { outcome: 'missed' }, this.slMs)
       return undefined
     }
     for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'ringing' })
     this.ringing = { agents: offer.agents.map((a) => a.id) }
-    this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id) }, 'queue: ringing agent')
+    this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), line: line?.uuid }, line ? 'queue: joining the agent’s open line' : 'queue: ringing agent')
     // A caller who must reach a person by a deadline (a campaign contact, the 2-second rule)
     // does not wait out an agent's ringing phone: at the deadline the ring is cancelled.
     let cutShort = false
@@ -288,7 +282,13 @@ export class Waiter {
         agent,
         at,
         books,
-        recorded: clock.track(Promise.all([store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs), ctx.conversations?.begin(call.uuid, books)])),
+        recorded: clock.track(
+          Promise.all([
+            store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs),
+            ctx.conversations?.begin(call.uuid, books),
+            ctx.talks?.began({ agent, call: call.uuid, leg: other ?? '', room: line?.room ?? '', music: queue.music, since: at }),
+          ]),
+        ),
       }
       this.ringing = { agents: [agent], answeredBy: agent }
       const waited = Math.round(answered.at - this.enteredAt)
@@ -298,7 +298,7 @@ export class Waiter {
       this.options.onAnswered?.(agent)
     }
     call.on('bridge', onBridge)
-    const bridging = call.bridge(dial, { ringback: queue.music })
+    const bridging = line ? call.joinLine(line.room, line.uuid) : call.bridge(dial, { ringback: queue.music })
     if (playing) void this.stopPlaying(playing, true)
     const r = await bridging
     if (cancel !== undefined) clock.clearTimeout(cancel)
@@ -307,6 +307,7 @@ export class Waiter {
     if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
     if (answered) {
       await answered.recorded
+      if (!call.isDetached) await ctx.talks?.ended(answered.agent, call.uuid)
       if (call.isDetached && ctx.conversations) {
         // The conversation goes on without our socket: its end closes the books, not us.
         ctx.conversations.detached(call.uuid, answered.books)
@@ -336,6 +337,28 @@ export class Waiter {
     this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), cause }, 'queue: agent did not take the call')
     await store.offerResult(this.entry, { outcome: 'missed' }, this.slMs)
     return undefined
+  }
+
+  /** The agents' phones rung together, each leg named so the one that answers is known. */
+  private dialFor(offer: Offer, byLeg: Map<string, string>): string | undefined {
+    try {
+      const legs = offer.agents.map((a) => {
+        const uuid = randomUUID()
+        byLeg.set(uuid, a.id)
+        return leg(endpoint(`endpoint of agent ${a.id}`, a.endpoint), { origination_uuid: uuid, cc_agent: a.id, cc_queue: this.queue.name })
+      })
+      return dialString(legs, {
+        vars: {
+          originate_timeout: this.queue.ringTimeoutSeconds,
+          instant_ringback: true,
+          origination_caller_id_number: safeNumber(this.caller.number),
+        },
+      })
+    } catch (err) {
+      if (!(err instanceof UnsafeCommandError)) throw err
+      this.log.error({ err: err.message, agents: offer.agents.map((a) => a.id) }, 'queue: an agent endpoint cannot be dialled')
+      return undefined
+    }
   }
 
   private async leave(counter: 'abandoned'): Promise<QueueResult> {

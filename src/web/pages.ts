@@ -5,6 +5,7 @@
  */
 import type { Role } from '../db/schema/index.js'
 import { embeddedDictionary, LANGUAGE_CODES, LANGUAGES, translator, type Language, type Translator } from './i18n.js'
+import { JSSIP_JS } from './vendor.js'
 
 /** Who a page is for; `t` translates in their language (src/web/i18n.ts; keys "<area>.<key>"). */
 export interface PageUser {
@@ -182,6 +183,15 @@ export function managerPage(user: PageUser, version: string): string {
   })
 }
 
+/** The softphone's scripts: JsSIP, the phone, its audio check, its panel (src/web/static/softphone*.js). */
+const SOFTPHONE_SCRIPTS = [JSSIP_JS.slice(ASSET_PREFIX.length), 'softphone.js', 'softphone-check.js', 'softphone-panel.js']
+
+/** The card softphone-panel.js fills. */
+const softphoneCard = (user: PageUser): string => `<section class="card softphone" id="softphone" data-testid="softphone">
+  <h2>${escapeHtml(user.t('softphone.h'))}</h2>
+</section>
+`
+
 export function operatorPage(user: PageUser, version: string): string {
   const t = (key: string, vars?: Record<string, string>): string => escapeHtml(user.t(key, vars))
   const reasons = ['break', 'lunch', 'training', 'meeting', 'after-call work'].map((r) => `<option value="${r}">${t(`common.pauseReason.${r}`)}</option>`).join('')
@@ -190,7 +200,8 @@ export function operatorPage(user: PageUser, version: string): string {
     user,
     page: 'operator',
     version,
-    script: 'operator.js',
+    // The softphone before the console, which feeds it the desk's call.
+    script: [...SOFTPHONE_SCRIPTS, 'operator.js'],
     body: `<div class="grid two">
 <section class="card">
   <h2>${t('operator.h.desk')}</h2>
@@ -212,6 +223,7 @@ export function operatorPage(user: PageUser, version: string): string {
   <div id="call" hidden></div>
 </section>
 </div>
+${softphoneCard(user)}
 <section class="card" id="to-finish-card">
   <h2>${t('operator.h.toFinish')}</h2>
   <div id="to-finish" data-testid="to-finish"><p class="muted">${t('common.loading')}</p></div>
@@ -231,8 +243,9 @@ export function wallboardPage(user: PageUser, version: string): string {
     user,
     page: 'wallboard',
     version,
-    script: 'wallboard.js',
-    body: `<section class="card">
+    // A supervisor's own softphone, which the switch calls when they listen, whisper or barge in.
+    script: user.role === 'supervisor' ? [...SOFTPHONE_SCRIPTS, 'wallboard.js'] : 'wallboard.js',
+    body: `${user.role === 'supervisor' ? softphoneCard(user) : ''}<section class="card">
   <h2>${t('wallboard.h.queues')}</h2>
   <div id="queues" class="tiles" data-testid="queues"><p class="muted">${t('common.loading')}</p></div>
 </section>

@@ -4,7 +4,7 @@
  * the same form); routing groups with their members. The page's script (static/people.js)
  * reads GET /people/agents and GET /groups and writes through the agent and group routes.
  */
-import { CLIENT_TYPES, ROLES } from '../db/schema/index.js'
+import { CLIENT_TYPES, LINE_MODES, ROLES } from '../db/schema/index.js'
 import { LANGUAGE_CODES } from './i18n.js'
 import { escapeHtml, shell, type PageUser } from './pages.js'
 
@@ -13,6 +13,7 @@ export function peoplePage(user: PageUser, version: string): string {
   const box = (name: string, value: string, text: string): string => `<label class="inline check"><input type="checkbox" name="${name}" value="${value}"> ${text}</label>`
   const languages = LANGUAGE_CODES.map((l) => box('languages', l, t(`people.lang.${l}`))).join('')
   const clientTypes = CLIENT_TYPES.map((c) => box('clientTypes', c, t(`people.clientType.${c}`))).join('')
+  const lineModes = LINE_MODES.map((m) => `<option value="${m}">${t(`people.lineMode.${m}`)}</option>`).join('')
   const roles = ROLES.map((r) => `<option value="${r}"${r === 'operator' ? ' selected' : ''}>${t(`common.role.${r}`)}</option>`).join('')
   const admin = user.role === 'admin'
   const form = `<section class="card" id="agent-form-card">
@@ -23,6 +24,7 @@ export function peoplePage(user: PageUser, version: string): string {
       <label>${t('people.f.name')} <input name="name" required maxlength="200" placeholder="Lejla Hadžić"></label>
       <label>${t('people.f.endpoint')} <input name="endpoint" maxlength="200" placeholder="user/1042"><small class="muted">${t('people.f.endpointHint')}</small></label>
       <label>${t('people.f.sipUser')} <input name="sipUser" maxlength="64" pattern="[A-Za-z0-9._\\-]{1,64}" placeholder="1042"><small class="muted">${t('people.f.sipUserHint')}</small></label>
+      <label>${t('people.f.lineMode')} <select name="lineMode">${lineModes}</select><small class="muted">${t('people.f.lineModeHint')}</small></label>
       <label>${t('people.f.groups')} <input name="groups" maxlength="500" placeholder="operators, sales" list="group-names"><small class="muted">${t('people.f.groupsHint')}</small></label>
       <label>${t('people.f.campaigns')} <input name="campaigns" maxlength="500" placeholder="12, 15"></label>
     </div>
@@ -58,6 +60,7 @@ export function peoplePage(user: PageUser, version: string): string {
   <label class="inline check"><input type="checkbox" id="show-inactive"> ${t('people.showInactive')}</label>
   <div id="agents" data-testid="people-agents"><p class="muted">${t('common.loading')}</p></div>
   <p class="error" id="agents-error" role="alert"></p>
+  <div id="sip-password" role="status" data-testid="sip-password" hidden><p><strong id="sip-password-text"></strong></p><p class="muted small">${t('people.sip.shownOnce')}</p></div>
 </section>
 ${admin ? form : ''}
 <section class="card">

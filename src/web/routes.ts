@@ -27,6 +27,7 @@ import { ownCalls } from '../http/calls.js'
 import { sendError } from '../http/errors.js'
 import { searchDigits } from '../http/number-search.js'
 import { readCookie, SESSION_COOKIE } from '../http/session-cookie.js'
+import { contentSecurityPolicy, softphoneSocketSource } from './content-policy.js'
 import { fromAcceptLanguage, translator } from './i18n.js'
 import { LiveData } from './live.js'
 import { dispositionsFor, operatorRoutes } from './operator-routes.js'
@@ -106,18 +107,19 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
   const version = randomBytes(4).toString('hex')
   const live = new LiveData(app)
   const auth = authParts(app)
+  const softphoneSocket = (req: FastifyRequest): string[] => [softphoneSocketSource(app.config.softphoneWsUrl, req.headers.host)].filter((s): s is string => s !== null)
   /** Whether the session a stream was opened with still stands, and its user is active. */
   const stillValid = async (token: string | undefined, userId: number): Promise<boolean> => {
     const session = token ? await auth.sessions.get(token) : undefined
     if (!session || session.userId !== userId) return false
     return (await auth.users.get(userId))?.active === true
   }
-  const html = (reply: FastifyReply, body: string): FastifyReply =>
+  // `connect`: sources a page may connect to besides ourselves (the softphone's WebSocket).
+  const html = (reply: FastifyReply, body: string, connect: string[] = []): FastifyReply =>
     reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      // Our own scripts only (no inline script runs), never framed by another site.
-      .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+      .header('content-security-policy', contentSecurityPolicy(connect))
       .header('x-frame-options', 'DENY')
       .header('referrer-policy', 'same-origin')
       .header('x-content-type-options', 'nosniff')
@@ -149,8 +151,8 @@ export async function webRoutes(server: FastifyInstance, { app }: { app: App }):
   server.get('/login', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => html(reply, loginPage(version, translator(fromAcceptLanguage(req.headers['accept-language'])))))
   server.get('/', { config: { access: 'authenticated' }, schema: { hide: true } }, async (req, reply) => reply.redirect(HOME[req.user!.role], 303))
   server.get(PAGES.manager.path, { config: { access: PAGES.manager.roles }, schema: { hide: true } }, async (req, reply) => html(reply, managerPage(pageUser(req.user!), version)))
-  server.get(PAGES.operator.path, { config: { access: PAGES.operator.roles }, schema: { hide: true } }, async (req, reply) => html(reply, operatorPage(pageUser(req.user!), version)))
-  server.get(PAGES.wallboard.path, { config: { access: PAGES.wallboard.roles }, schema: { hide: true } }, async (req, reply) => html(reply, wallboardPage(pageUser(req.user!), version)))
+  server.get(PAGES.operator.path, { config: { access: PAGES.operator.roles }, schema: { hide: true } }, async (req, reply) => html(reply, operatorPage(pageUser(req.user!), version), softphoneSocket(req)))
+  server.get(PAGES.wallboard.path, { config: { access: PAGES.wallboard.roles }, schema: { hide: true } }, async (req, reply) => html(reply, wallboardPage(pageUser(req.user!), version), softphoneSocket(req)))
   server.get(PAGES.reports.path, { config: { access: PAGES.reports.roles }, schema: { hide: true } }, async (req, reply) => html(reply, reportsPage(pageUser(req.user!), version)))
   server.get(PAGES.people.path, { config: { access: PAGES.people.roles }, schema: { hide: true } }, async (req, reply) => html(reply, peoplePage(pageUser(req.user!), version)))
   server.get(PAGES.clients.path, { config: { access: PAGES.clients.roles }, schema: { hide: true } }, async (req, reply) => html(reply, clientsPage(pageUser(req.user!), version)))

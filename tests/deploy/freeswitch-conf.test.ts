@@ -43,6 +43,7 @@ const APPLICATION_MODULE: Record<string, string> = {
   socket: 'mod_event_socket',
   avmd_start: 'mod_avmd',
   avmd_stop: 'mod_avmd',
+  conference: 'mod_conference',
   ...Object.fromEntries(
     [
       'answer', 'pre_answer', 'ring_ready', 'playback', 'play_and_get_digits', 'record', 'record_session', 'stop_record_session',
@@ -65,6 +66,10 @@ const API_MODULE: Record<string, string> = {
   uuid_setvar: 'mod_commands',
   uuid_getvar: 'mod_commands',
   uuid_exists: 'mod_commands',
+  // The operators' SIP accounts (src/sip/switch-commands.ts).
+  hash: 'mod_hash',
+  global_getvar: 'mod_commands',
+  sofia_contact: 'mod_sofia',
 }
 
 /** Endpoints, file formats and API functions named inside arguments and variable values. */
@@ -108,6 +113,9 @@ function apiCommandsTheAppSends(): string[] {
   const found = new Set<string>(['originate'])
   for (const m of text.matchAll(/'(uuid_[a-z_]+)'/g)) found.add(m[1]!)
   for (const m of text.matchAll(/this\.api\('([a-z_]+)/g)) found.add(m[1]!)
+  // The SIP accounts' commands: each a string or template that starts with the command's name.
+  const sip = fs.readFileSync(path.join(REPO, 'src/sip/switch-commands.ts'), 'utf8')
+  for (const m of sip.matchAll(/(?:return |\[|, )`([a-z_]+) |= '([a-z_]+) /g)) found.add((m[1] ?? m[2])!)
   return [...found].sort()
 }
 
@@ -208,6 +216,8 @@ describe('the configuration assembled as FreeSWITCH assembles it', () => {
       [
         'mod_avmd', 'mod_commands', 'mod_console', 'mod_dialplan_xml', 'mod_dptools', 'mod_event_socket', 'mod_local_stream', 'mod_loopback',
         'mod_native_file', 'mod_sndfile', 'mod_sofia', 'mod_tone_stream',
+        // The app's SIP accounts (mod_hash + mod_lua's directory handler) and operators' open lines.
+        'mod_hash', 'mod_lua', 'mod_conference',
       ].sort(),
     )
   })

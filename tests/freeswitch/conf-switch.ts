@@ -45,7 +45,7 @@ export async function startConf(options: ConfStartOptions): Promise<ConfSwitch> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fs-conf-${options.name.replace(/[^a-z0-9-]/gi, '-')}-`))
   const confDir = path.join(dir, 'conf')
   fs.cpSync(options.confDir ?? CONF_DIR, confDir, { recursive: true })
-  const ports = { esl: await freePort(), sip: await freePort(), sipTls: await freePort(), externalSip: await freePort(), externalTls: await freePort(), ws: 0, wss: 0 }
+  const ports = { esl: await freePort(), sip: await freePort(), sipTls: await freePort(), externalSip: await freePort(), externalTls: await freePort(), ws: await freePort(), wss: await freePort() }
   const env: Record<string, string> = {}
   const read = new Set(variablesVarsXmlReads())
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !read.has(k)) env[k] = v
@@ -54,6 +54,8 @@ export async function startConf(options: ConfStartOptions): Promise<ConfSwitch> 
     FS_INTERNAL_SIP_PORT: String(ports.sip),
     FS_INTERNAL_TLS_PORT: String(ports.sipTls),
     FS_EXTERNAL_SIP_PORT: String(ports.externalSip),
+    FS_INTERNAL_WS_PORT: String(ports.ws),
+    FS_INTERNAL_WSS_PORT: String(ports.wss),
     ...options.env,
     LD_LIBRARY_PATH: path.join(BUNDLE, 'lib'),
   })

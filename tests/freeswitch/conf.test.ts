@@ -16,6 +16,8 @@ import { assemble, CORE_VARIABLE_NAMES, LATE_VARIABLE_NAMES } from '../deploy/fr
 import { register } from './conf-sip.js'
 import { CONF_DIR, type ConfSwitch, eslApi, eslExchange, REPO, startConf } from './conf-switch.js'
 import { SwitchDriver, type SwitchEvent } from './harness/driver.js'
+import { ha1 } from '../../src/sip/secret.js'
+import { publishCommands, withdrawCommands } from '../../src/sip/switch-commands.js'
 
 const PROMPTS_DIR = path.join(REPO, 'prompts')
 const SECRETS = {
@@ -172,6 +174,23 @@ describe('freeswitch/conf with its secrets set', () => {
     expect(await phoneRegisters(sw, 'ana', SECRETS.AGENT_PASSWORD_DEFAULT)).toBe(200)
     expect(await phoneRegisters(sw, 'boris', '')).toBe(403)
     expect(await phoneRegisters(sw, 'ivan', SECRETS.AGENT_PASSWORD_DEFAULT)).toBe(403)
+  })
+
+  it("takes the app's SIP accounts from mod_hash (scripts/sip-directory.lua), beside the static ones; the softphone's WebSocket ports listen", async () => {
+    const password = 'app-made-device-secret'
+    expect(await d.api(`user_exists id lejla.sip ${domain}`)).toBe('false')
+    for (const command of publishCommands('lejla.sip', ha1('lejla.sip', domain, password), 'Lejla Hadžić & Co')) expect(await d.api(command)).toBe('+OK')
+    expect(await d.api(`user_exists id lejla.sip ${domain}`)).toBe('true')
+    expect(await d.api(`user_data lejla.sip@${domain} var effective_caller_id_name`)).toBe('Lejla Hadžić & Co')
+    expect(await phoneRegisters(sw, 'lejla.sip', password)).toBe(200)
+    expect(await phoneRegisters(sw, 'lejla.sip', SECRETS.AGENT_PASSWORD_DEFAULT)).toBe(403)
+    for (const command of withdrawCommands('lejla.sip')) expect(await d.api(command)).toBe('+OK')
+    expect(await d.api(`user_exists id lejla.sip ${domain}`)).toBe('false')
+    expect(await phoneRegisters(sw, 'lejla.sip', password)).toBe(403)
+    expect(await d.api(`user_exists id ivan ${domain}`)).toBe('true')
+    const internal = await d.api('sofia status profile internal')
+    expect(internal).toMatch(new RegExp(`WS-BIND-URL\\s+sip:mod_sofia@\\S+:${sw.ports.ws};transport=ws`))
+    expect(internal).toMatch(new RegExp(`WSS-BIND-URL\\s+sips:mod_sofia@\\S+:${sw.ports.wss};transport=wss`))
   })
 
   it('hands 5000, and our DID through the public context, to the app socket; a call the app lets go falls back at once', async () => {

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { bigint, boolean, date, index, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
+export const LINE_MODES = ['ringing', 'always-connected'] as const
+export type LineMode = (typeof LINE_MODES)[number]
+
 /**
  * Operators, account managers and department heads: everyone a call can be routed to.
  * `groups` are routing groups (key-account-managers, wholesale-heads, department-heads,
@@ -11,8 +14,12 @@ export const agents = pgTable('agents', {
   name: text('name').notNull(),
   /** Any FreeSWITCH dial string: user/1001, sofia/gateway/gw/+38761..., loopback/... */
   endpoint: text('endpoint').notNull(),
-  /** The SIP account of their softphone, when the app will manage one (a later issue): shown, not yet dialled. */
+  /** The SIP account of their softphone, held by the app and published to FreeSWITCH (src/sip). */
   sipUser: text('sip_user'),
+  /** The SIP account's device secret (random, made by the app); never shown but once, on rotation. */
+  sipSecret: text('sip_secret'),
+  /** 'ringing' (each call rings the softphone) or 'always-connected' (one open line all shift). */
+  lineMode: text('line_mode').$type<LineMode>().notNull().default('ringing'),
   groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
   skills: jsonb('skills').$type<{ languages?: string[]; clientTypes?: string[]; campaigns?: string[] }>().notNull().default(sql`'{}'::jsonb`),
   active: boolean('active').notNull().default(true),

@@ -351,12 +351,17 @@
     }
   }
 
+  // The softphone (softphone-panel.js): its timer, hang-up, hold and transfer follow the desk's call.
+  const softphoneBox = document.getElementById('softphone')
+  const softphone = softphoneBox && window.ccSoftphonePanel ? window.ccSoftphonePanel.mount(softphoneBox, { customerControls: true }) : null
+
   if (agent) {
     live({
       desk(d) {
         showAgent(d.agent, d.at)
         showCall(d.call, d.at)
         showPreview(d.preview)
+        if (softphone) softphone.desk(d)
       },
     })
   }

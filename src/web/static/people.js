@@ -56,7 +56,7 @@
             'tr',
             { 'data-agent': a.id, class: a.active ? '' : 'muted' },
             el('td', {}, el('strong', { text: a.name }), el('br'), el('small', { class: 'muted', text: a.id })),
-            el('td', {}, el('code', { text: a.endpoint }), a.sipUser ? el('div', { class: 'muted small', text: t('people.sipUser', { user: a.sipUser }) }) : null),
+            el('td', {}, el('code', { text: a.endpoint }), a.sipUser ? sipCell(a) : null),
             el('td', { 'data-testid': 'agent-groups', text: a.groups.join(', ') || '–' }),
             el('td', { text: skillsText(a.skills) || '–' }),
             el('td', { 'data-testid': 'agent-logins', text: a.users.map((u) => u.username + ' (' + t('common.role.' + u.role) + (u.active ? '' : ', ' + t('people.off')) + ')').join(', ') || t('people.noLogin') }),
@@ -66,6 +66,7 @@
                   'td',
                   { class: 'actions' },
                   el('button', { type: 'button', class: 'secondary', 'data-action': 'edit', text: t('people.edit'), onclick: () => edit(a) }),
+                  a.sipUser && a.active ? el('button', { type: 'button', class: 'secondary', 'data-action': 'sip-password', text: t('people.sip.newPassword'), onclick: () => newSipPassword(a) }) : null,
                   a.active
                     ? el('button', { type: 'button', class: 'danger', 'data-action': 'deactivate', text: t('people.deactivate'), onclick: () => setActive(a, false) })
                     : el('button', { type: 'button', class: 'secondary', 'data-action': 'activate', text: t('people.activate'), onclick: () => setActive(a, true) }),
@@ -75,6 +76,38 @@
         ),
       ),
     )
+  }
+
+  // The SIP account: user, line mode, and whether a phone is registered with it now (asked of the switches).
+  function sipCell(a) {
+    const status = el('div', { class: 'muted small', 'data-testid': 'sip-status', text: a.hasSipSecret ? '…' : t('people.sip.noPassword') })
+    if (a.hasSipSecret && a.active) {
+      api('GET', '/people/agents/' + encodeURIComponent(a.id) + '/sip-registration')
+        .then((r) => say(status, r.registered === null ? t('people.sip.unknown') : r.registered ? t('people.sip.registered') : t('people.sip.notRegistered')))
+        .catch(() => say(status, t('people.sip.unknown')))
+    } else if (!a.active) say(status, '')
+    return el(
+      'div',
+      {},
+      el('div', { class: 'muted small', text: t('people.sipUser', { user: a.sipUser }) + ' · ' + t('people.lineMode.' + a.lineMode) }),
+      status,
+    )
+  }
+
+  // A new device password: shown here once (the app keeps no way to show it again).
+  async function newSipPassword(a) {
+    if (!window.confirm(t('people.sip.confirmNew', { name: a.name }))) return
+    const box = document.getElementById('sip-password')
+    try {
+      const r = await api('POST', '/agents/' + encodeURIComponent(a.id) + '/sip-secret')
+      say(document.getElementById('sip-password-text'), t('people.sip.shown', { account: r.sipUser + (r.domain ? '@' + r.domain : ''), password: r.password }))
+      box.hidden = false
+      say(agentsError, '')
+      await load()
+    } catch (err) {
+      box.hidden = true
+      say(agentsError, err.message)
+    }
   }
 
   function skillsText(s) {
@@ -115,6 +148,7 @@
     field('name').value = a.name
     field('endpoint').value = a.endpoint
     field('sipUser').value = a.sipUser || ''
+    field('lineMode').value = a.lineMode || 'ringing'
     field('groups').value = a.groups.join(', ')
     field('campaigns').value = a.skills.campaigns.join(', ')
     for (const i of form.querySelectorAll('input[name=languages]')) i.checked = a.skills.languages.includes(i.value)
@@ -148,6 +182,7 @@
     const sipUser = field('sipUser').value.trim()
     const body = {
       name: field('name').value.trim(),
+      lineMode: field('lineMode').value,
       groups: list(field('groups').value),
       skills: { languages: checked('languages'), clientTypes: checked('clientTypes'), campaigns: list(field('campaigns').value) },
     }

@@ -15,6 +15,33 @@
   const playerBar = document.getElementById('player-bar')
   const playerWhat = document.getElementById('player-what')
   const search = document.getElementById('call-search')
+  // A supervisor's own softphone: the switch calls it when they listen, whisper or barge in.
+  const supervisor = window.cc.user().role === 'supervisor'
+  const softphoneBox = document.getElementById('softphone')
+  if (supervisor && softphoneBox && window.ccSoftphonePanel) window.ccSoftphonePanel.mount(softphoneBox, { customerControls: false })
+  const monitorError = el('p', { class: 'error', role: 'alert', 'data-testid': 'monitor-error' })
+  agentsBox.before(monitorError)
+
+  /** Listen, whisper or barge in on an agent's call (the switch rings the supervisor's softphone), or stop. */
+  async function monitor(agent, mode) {
+    monitorError.textContent = ''
+    try {
+      if (mode === 'stop') await api('POST', '/supervisor/monitor/stop', { agent })
+      else await api('POST', '/supervisor/monitor', { agent, mode })
+    } catch (err) {
+      monitorError.textContent = err.message
+    }
+  }
+  const monitorButtons = (a) =>
+    a.state === 'in-call'
+      ? el(
+          'span',
+          { class: 'actions monitor' },
+          ['listen', 'whisper', 'barge', 'stop'].map((mode) =>
+            el('button', { type: 'button', class: mode === 'listen' ? null : 'secondary', 'data-monitor': mode, text: label('softphone.monitor', mode), onclick: () => monitor(a.id, mode) }),
+          ),
+        )
+      : null
 
   function queues(list, at) {
     if (!list) return queuesBox.replaceChildren(el('p', { class: 'muted', text: t('wallboard.noQueues') }))
@@ -53,7 +80,7 @@
     const rows = [...list].sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id))
     agentsBox.replaceChildren(
       table(
-        [t('wallboard.col.agent'), t('wallboard.col.state'), t('wallboard.col.for'), t('wallboard.col.calls'), t('wallboard.col.talk'), t('wallboard.col.queues')],
+        [t('wallboard.col.agent'), t('wallboard.col.state'), t('wallboard.col.for'), t('wallboard.col.calls'), t('wallboard.col.talk'), t('wallboard.col.queues'), ...(supervisor ? [t('softphone.col.monitor')] : [])],
         rows.map((a) =>
           el(
             'tr',
@@ -64,6 +91,7 @@
             el('td', { text: a.today.calls }),
             el('td', { text: duration(a.today.talkMs) }),
             el('td', { text: a.queues.join(', ') }),
+            supervisor ? el('td', {}, monitorButtons(a)) : null,
           ),
         ),
       ),

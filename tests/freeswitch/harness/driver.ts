@@ -45,6 +45,8 @@ export class SwitchDriver {
     for (const name of WATCHED) {
       client.on(name, (e: FreeSwitchEventData) => d.take(e.body.data as Record<string, unknown>))
     }
+    // Who joins and leaves conferences (operators' open lines).
+    client.custom.on('conference::maintenance', (e: FreeSwitchEventData) => d.take(e.body.data as Record<string, unknown>))
     // The subscriptions are in place once a command has gone through after them.
     for (let i = 0; i < 50; i++) {
       if ((await d.api('status').catch(() => '')).includes('UP')) return d
@@ -156,6 +158,15 @@ export class SwitchDriver {
     return this.waitForEvent(
       `${app}${data ? ` ${data}` : ''} on ${uuid}`,
       (e) => e['Event-Name'] === 'CHANNEL_EXECUTE' && e['Unique-ID'] === uuid && e['Application'] === app && (!data || data.test(e['Application-Data'] ?? '')),
+      timeoutMs,
+    )
+  }
+
+  /** Waits for a channel to join a conference (`room`, without its profile). */
+  joined(uuid: string, room: string, timeoutMs = 20_000): Promise<SwitchEvent> {
+    return this.waitForEvent(
+      `${uuid} joining ${room}`,
+      (e) => e['Event-Subclass'] === 'conference::maintenance' && e['Action'] === 'add-member' && e['Unique-ID'] === uuid && e['Conference-Name'] === room,
       timeoutMs,
     )
   }

@@ -59,6 +59,8 @@ export interface WorldOptions {
   scripts?: Record<string, unknown>
   /** Changes to the default flow (node settings such as a route's ring time). */
   flow?: (flow: { nodes: Record<string, Record<string, unknown>> }) => void
+  /** The app's SIP accounts and operators' lines in the switch (StartOptions.appDirectory). */
+  softphones?: boolean
 }
 
 export interface AppOptions {
@@ -88,7 +90,7 @@ export class World {
     const db = await createTestDatabase()
     let sw: TestSwitch | undefined
     try {
-      sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort), holdMusicDir: path.join(ROOT, 'prompts', 'music') })
+      sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort), holdMusicDir: path.join(ROOT, 'prompts', 'music'), appDirectory: options.softphones })
       const driver = await SwitchDriver.connect(sw)
       const base = fs.mkdtempSync(path.join(os.tmpdir(), `world-${options.name}-`))
       const dirs = { flows: path.join(base, 'flows'), scripts: path.join(base, 'scripts'), queuesFile: path.join(base, 'queues.yaml'), recordings: path.join(base, 'recordings'), data: path.join(base, 'data') }
@@ -164,9 +166,22 @@ export class World {
   /** An HTTP request to the running app as its admin. */
   async http(method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     this.token ??= await this.login()
+    return this.httpWith(this.token, method, url, body)
+  }
+
+  /** A user (POST /users) and a way to make requests as them. */
+  async user(username: string, role: string, agentId?: string): Promise<(method: string, url: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }>> {
+    const password = `${username}-long-test-password`
+    const made = await this.http('POST', '/users', { username, role, password, agentId })
+    if (made.status !== 201 && made.status !== 200) throw new Error(`user ${username}: ${made.status} ${JSON.stringify(made.json)}`)
+    const token = await this.login(username, password)
+    return (method, url, body) => this.httpWith(token, method, url, body)
+  }
+
+  private async httpWith(token: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`http://127.0.0.1:${this.httpPort}${url}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()
@@ -213,13 +228,13 @@ export class World {
     await this.db.drop()
   }
 
-  private async login(): Promise<string> {
+  private async login(username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
     const res = await fetch(`http://127.0.0.1:${this.httpPort}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      body: JSON.stringify({ username, password }),
     })
-    if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${await res.text()}`)
+    if (res.status !== 200) throw new Error(`${username} login failed: ${res.status} ${await res.text()}`)
     return ((await res.json()) as { token: string }).token
   }
 }
