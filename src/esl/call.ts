@@ -353,7 +353,12 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   private async setVars(vars: Record<string, string>): Promise<void> {
     const list = Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(';')
     const r = await this.api(`uuid_setvar_multi ${this.uuid} ${list}`)
-    if (r instanceof CommandFailed || !r.ok) this.log.warn({ vars, reply: r instanceof CommandFailed ? r.reply : r.text }, 'channel variables not set')
+    if (r instanceof CommandFailed || !r.ok) {
+      const reply = r instanceof CommandFailed ? r.reply : r.text
+      // The caller hung up a moment ago: nothing to set, nothing wrong.
+      if (/no such channel/i.test(reply)) this.log.debug({ vars, reply }, 'channel variables not set: the channel is gone')
+      else this.log.warn({ vars, reply }, 'channel variables not set')
+    }
   }
 
   /** Adds events to this socket's subscription (e.g. `CUSTOM avmd::beep`). */

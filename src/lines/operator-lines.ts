@@ -7,7 +7,8 @@
  * instance; when it ends without the app asking (the browser closed, the network gone),
  * whichever instance sees it first pauses the operator.
  *
- * Keys (P = REDIS_PREFIX): P:line:<agent> hash {uuid, node, room, state: dialling|open, since}.
+ * Keys (P = REDIS_PREFIX): P:line:<agent> hash {uuid, node, room, state: dialling|open, since};
+ * the room is line-<agent>-<the line's uuid, first 8>@opencc-line.
  */
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
@@ -103,7 +104,8 @@ export class OperatorLines {
     const control = this.o.controls().find((c) => c.isUp)
     if (!control) return { error: 'line-failed', message: 'no FreeSWITCH is connected: the line cannot be called' }
     const uuid = randomUUID()
-    const room = `line-${agent.id}@${LINE_PROFILE}`
+    // A room of this line's own: a new line must not join the last one's while it closes.
+    const room = `line-${agent.id}-${uuid.slice(0, 8)}@${LINE_PROFILE}`
     let command: string
     try {
       const dial = dialString([leg(agent.endpoint)], {

@@ -35,9 +35,13 @@ beforeAll(async () => {
 
 aroundTests(() => w)
 
-/** The members of a conference: `conference <room> list` lines, as id;name;uuid;cid name;cid number;flags;... */
-async function members(room: string): Promise<Array<{ id: string; uuid: string; flags: string }>> {
-  const out = await w.driver.api(`conference ${room} list`)
+/** Olga's open line: a conference of its own, line-olga-<the line's first 8>. */
+const OLGA_LINE = /^line-olga-/
+
+/** Who is in an agent's line(s): `conference <room> list` lines, as id;name;uuid;cid name;cid number;flags;... */
+async function members(agent: string): Promise<Array<{ id: string; uuid: string; flags: string }>> {
+  let out = ''
+  for (const room of await w.driver.conferences(`line-${agent}-`)) out += await w.driver.api(`conference ${room} list`)
   return out
     .split('\n')
     .filter((l) => /^\d+;/.test(l))
@@ -67,31 +71,31 @@ const rungOlga = () => w.driver.events.filter((e) => e['Event-Name'] === 'CHANNE
 describe('always-connected operators on the real switch', () => {
   it('the operator is called once at login; callers are put into the open line with no ring; hold and hang-up leave the line open', async () => {
     await loggedIn()
-    const [line] = await members('line-olga')
+    const [line] = await members('olga')
     expect(line, 'the line is open once the login answers').toBeDefined()
     expect(rungOlga()).toBe(1)
 
     const first = await toOperator(1)
-    await w.driver.joined(first.bLeg, 'line-olga')
-    expect((await members('line-olga')).map((m) => m.uuid).sort()).toEqual([line!.uuid, first.bLeg].sort())
+    await w.driver.joined(first.bLeg, OLGA_LINE)
+    expect((await members('olga')).map((m) => m.uuid).sort()).toEqual([line!.uuid, first.bLeg].sort())
     expect((await olga('GET', '/operator/talk')).json).toMatchObject({ call: first.bLeg, line: true })
 
     // Hold: the customer hears the music and is not heard; then back.
     expect((await olga('POST', '/operator/hold', { hold: true })).status).toBe(200)
-    await eventually('the customer on hold', async () => (await members('line-olga')).find((m) => m.uuid === first.bLeg && !m.flags.includes('hear')))
+    await eventually('the customer on hold', async () => (await members('olga')).find((m) => m.uuid === first.bLeg && !m.flags.includes('hear')))
     expect((await olga('POST', '/operator/hold', { hold: false })).status).toBe(200)
-    await eventually('the customer back', async () => (await members('line-olga')).find((m) => m.uuid === first.bLeg && m.flags.includes('hear')))
+    await eventually('the customer back', async () => (await members('olga')).find((m) => m.uuid === first.bLeg && m.flags.includes('hear')))
 
     // The console's hang-up ends the customer's call, not the line.
     expect((await olga('POST', '/operator/hangup', {})).status).toBe(200)
     await w.driver.hungUp(first.bLeg)
     const row = await w.endedRow(first.bLeg)
     expect(row).toMatchObject({ queueOutcome: 'answered', answeredBy: 'olga' })
-    expect((await members('line-olga')).map((m) => m.uuid)).toEqual([line!.uuid])
+    expect((await members('olga')).map((m) => m.uuid)).toEqual([line!.uuid])
 
     // The next caller joins the same line: still one call to Olga's phone all along.
     const second = await toOperator(2)
-    await w.driver.joined(second.bLeg, 'line-olga')
+    await w.driver.joined(second.bLeg, OLGA_LINE)
     expect(rungOlga()).toBe(1)
     await w.driver.hangup(second.aLeg)
     await w.endedRow(second.bLeg)
@@ -101,8 +105,8 @@ describe('always-connected operators on the real switch', () => {
   it('a supervisor listens, whispers and barges on their own phone, each logged beside the call', async () => {
     await loggedIn()
     const caller = await toOperator(3)
-    await w.driver.joined(caller.bLeg, 'line-olga')
-    const [line] = (await members('line-olga')).filter((m) => m.uuid !== caller.bLeg)
+    await w.driver.joined(caller.bLeg, OLGA_LINE)
+    const [line] = (await members('olga')).filter((m) => m.uuid !== caller.bLeg)
 
     const listen = await sam('POST', '/supervisor/monitor', { agent: 'olga', mode: 'listen' })
     expect(listen.status, JSON.stringify(listen.json)).toBe(200)
@@ -127,7 +131,7 @@ describe('always-connected operators on the real switch', () => {
 
   it('a line that drops pauses its operator, who is called again on resuming', async () => {
     await loggedIn()
-    const [line] = await members('line-olga')
+    const [line] = await members('olga')
     const before = rungOlga()
     await w.driver.hangup(line!.uuid)
     const paused = await eventually('Olga paused', async () => {
@@ -137,10 +141,10 @@ describe('always-connected operators on the real switch', () => {
     expect(paused.reason).toBe('line-dropped')
     expect((await olga('POST', '/agents/olga/resume')).json).toMatchObject({ state: 'available' })
     expect(rungOlga()).toBe(before + 1)
-    expect(await members('line-olga')).toHaveLength(1)
+    expect(await members('olga')).toHaveLength(1)
     // Logging out hangs the line up, and pauses no one.
     expect((await olga('POST', '/agents/olga/logout')).status).toBe(200)
-    await eventually('the line gone', async () => (await members('line-olga')).length === 0)
+    await eventually('the line gone', async () => (await members('olga')).length === 0)
     expect((await olga('GET', '/agents/olga')).json).toMatchObject({ state: 'logged-out' })
   }, 120_000)
 })

@@ -46,13 +46,15 @@ local function answer()
   name = xml_escape(url_decode(name))
 
   -- The domain's params and variables as in directory/default.xml (the dial-string is
-  -- expanded per call: single dollars).
+  -- expanded per call: single dollars). The codecs are offered as such: bridged from a
+  -- caller, FreeSWITCH 1.11 would offer only the caller's codec, which a browser may not
+  -- have (switch_core_media_prepare_codecs).
   XML_STRING = table.concat({
     '<document type="freeswitch/xml">',
     '  <section name="directory">',
     '    <domain name="' .. domain .. '">',
     '      <params>',
-    '        <param name="dial-string" value="{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}${sofia_contact(*/${dialed_user}@${dialed_domain})}"/>',
+    '        <param name="dial-string" value="{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}:absolute_codec_string=OPUS,G722,PCMU,PCMA}${sofia_contact(*/${dialed_user}@${dialed_domain})}"/>',
     '        <param name="allow-empty-password" value="false"/>',
     '      </params>',
     '      <variables>',

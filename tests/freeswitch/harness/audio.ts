@@ -40,3 +40,36 @@ export function longestSilenceMs(l: Loudness, fromMs = 0, toMs = Infinity): numb
   })
   return best
 }
+
+/**
+ * How strong each frequency is in a recording (Goertzel), as RMS amplitude 0..1 of that
+ * component: a pure tone at full scale reads ~0.7; a tone that is not there, close to 0.
+ */
+export function toneLevels(file: string, frequencies: number[], fromMs = 0, toMs = Infinity): Record<number, number> {
+  const decoded = wav.decode(fs.readFileSync(file))
+  const all = decoded.channelData[0]!
+  const rate = decoded.sampleRate
+  const samples = all.subarray(Math.round((fromMs * rate) / 1000), Number.isFinite(toMs) ? Math.round((toMs * rate) / 1000) : all.length)
+  const out: Record<number, number> = {}
+  for (const f of frequencies) {
+    const w = (2 * Math.PI * f) / rate
+    const coeff = 2 * Math.cos(w)
+    let s1 = 0
+    let s2 = 0
+    for (const x of samples) {
+      const s0 = x + coeff * s1 - s2
+      s2 = s1
+      s1 = s0
+    }
+    const power = s1 * s1 + s2 * s2 - coeff * s1 * s2
+    out[f] = samples.length === 0 ? 0 : (Math.sqrt(Math.max(0, power)) * Math.SQRT2) / samples.length
+  }
+  return out
+}
+
+/** A WAV file holding a pure tone (a fake microphone for the browser), 16-bit mono. */
+export function writeTone(file: string, hz: number, seconds = 10, rate = 48_000, amplitude = 0.5): void {
+  const data = new Float32Array(seconds * rate)
+  for (let i = 0; i < data.length; i++) data[i] = amplitude * Math.sin((2 * Math.PI * hz * i) / rate)
+  fs.writeFileSync(file, wav.encode([data], { sampleRate: rate, float: false, bitDepth: 16 }))
+}

@@ -162,13 +162,20 @@ export class SwitchDriver {
     )
   }
 
-  /** Waits for a channel to join a conference (`room`, without its profile). */
-  joined(uuid: string, room: string, timeoutMs = 20_000): Promise<SwitchEvent> {
+  /** Waits for a channel to join a conference (`room`: its name without the profile, or a pattern). */
+  joined(uuid: string, room: string | RegExp, timeoutMs = 20_000): Promise<SwitchEvent> {
+    const named = (n: string | undefined) => (typeof room === 'string' ? n === room : room.test(n ?? ''))
     return this.waitForEvent(
       `${uuid} joining ${room}`,
-      (e) => e['Event-Subclass'] === 'conference::maintenance' && e['Action'] === 'add-member' && e['Unique-ID'] === uuid && e['Conference-Name'] === room,
+      (e) => e['Event-Subclass'] === 'conference::maintenance' && e['Action'] === 'add-member' && e['Unique-ID'] === uuid && named(e['Conference-Name']),
       timeoutMs,
     )
+  }
+
+  /** The conferences running whose names start with `prefix`. */
+  async conferences(prefix: string): Promise<string[]> {
+    const out = await this.api('conference list summary')
+    return [...out.matchAll(/^\+OK Conference (\S+)/gm)].map((m) => m[1]!).filter((n) => n.startsWith(prefix))
   }
 
   close(): void {

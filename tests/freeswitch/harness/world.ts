@@ -61,6 +61,8 @@ export interface WorldOptions {
   flow?: (flow: { nodes: Record<string, Record<string, unknown>> }) => void
   /** The app's SIP accounts and operators' lines in the switch (StartOptions.appDirectory). */
   softphones?: boolean
+  /** 8 kHz WAVs for local_stream://moh (default prompts/music). */
+  holdMusicDir?: string
 }
 
 export interface AppOptions {
@@ -90,7 +92,7 @@ export class World {
     const db = await createTestDatabase()
     let sw: TestSwitch | undefined
     try {
-      sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort), holdMusicDir: path.join(ROOT, 'prompts', 'music'), appDirectory: options.softphones })
+      sw = await startSwitch({ name: options.name, extensions: testExtensions(appPort), holdMusicDir: options.holdMusicDir ?? path.join(ROOT, 'prompts', 'music'), appDirectory: options.softphones })
       const driver = await SwitchDriver.connect(sw)
       const base = fs.mkdtempSync(path.join(os.tmpdir(), `world-${options.name}-`))
       const dirs = { flows: path.join(base, 'flows'), scripts: path.join(base, 'scripts'), queuesFile: path.join(base, 'queues.yaml'), recordings: path.join(base, 'recordings'), data: path.join(base, 'data') }

@@ -1,0 +1,258 @@
+/**
+ * The operators' voice, in Debian's chromium against the real switch: the console's softphone
+ * registers with the account the app made for the agent, over WebSocket, and exchanges Opus
+ * over DTLS-SRTP with FreeSWITCH. A caller's leg "speaks" a 1 kHz tone that the page hears
+ * (WebAudio analyser); the operator's fake microphone (440 Hz) is what the caller's leg
+ * receives (recorded from it, read-only). Hold puts the queue's music on the caller; a
+ * supervisor's whisper (their own fake microphone, 1600 Hz) is heard by the operator and not
+ * by the caller; an always-connected operator gets a campaign contact with no ring.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { eq } from 'drizzle-orm'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contactNumber } from '../../src/bundle/extensions.js'
+import { attempts, contacts } from '../../src/db/schema/index.js'
+import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
+import { CHROMIUM } from '../web/harness.js'
+import { toneLevels, writeTone } from './harness/audio.js'
+import { aroundTests, eventually, World } from './harness/world.js'
+
+let w: World
+const browsers: Browser[] = []
+const CLIENT = (n: number) => `+3876130000${n}`
+/** The hold music (local_stream://moh): a tone, so the caller's recording tells music from voices. */
+const MUSIC_HZ = 700
+const CALLER_HZ = 1000
+const OPERATOR_HZ = 440
+const SUPERVISOR_HZ = 1600
+/** What a caller says: a tone written to their leg, which FreeSWITCH hears from them. */
+const SPEAKS = `tone_stream://%(600000,0,${CALLER_HZ});loops=-1`
+
+beforeAll(async () => {
+  const music = fs.mkdtempSync(path.join(os.tmpdir(), 'music-'))
+  writeTone(path.join(music, 'tone.wav'), MUSIC_HZ, 10, 8000)
+  w = await World.start({ name: 'softphone', softphones: true, holdMusicDir: music })
+  await w.startApp({ env: { SOFTPHONE_WS_URL: `ws://127.0.0.1:${w.sw.ports.ws}` } })
+  // Agents and their users as an administrator makes them: the app makes the SIP accounts.
+  const people = [
+    { id: 'ivan', name: 'Ivan Marić', sipUser: 'ivan-sip', groups: ['operators'], lineMode: 'ringing', role: 'operator' },
+    { id: 'olga', name: 'Olga Ivanova', sipUser: 'olga-sip', groups: ['operators'], lineMode: 'always-connected', role: 'operator' },
+    { id: 'sam', name: 'Sam Supervisor', sipUser: 'sam-sip', groups: [], lineMode: 'ringing', role: 'supervisor' },
+  ]
+  for (const p of people) {
+    const r = await w.http('POST', '/agents', { id: p.id, name: p.name, sipUser: p.sipUser, groups: p.groups, lineMode: p.lineMode, user: { username: p.id, password: password(p.id), role: p.role } })
+    expect(r.status, JSON.stringify(r.json)).toBe(201)
+  }
+  // Known retail clients with a manager: the main menu is where they land.
+  await w.seed({ clients: [1, 2, 3].map((n) => ({ name: `Client ${n}`, phone: CLIENT(n), type: 'retail' as const, managerId: 'ivan', language: 'en' })) })
+}, 120_000)
+
+aroundTests(() => w)
+
+afterAll(async () => {
+  for (const b of browsers) await b.close().catch(() => undefined)
+})
+
+const password = (user: string) => `${user}-long-test-password`
+
+/** A chromium whose fake microphone plays a tone of `hz`. */
+async function browserSpeaking(hz: number): Promise<Browser> {
+  const wavFile = path.join(w.sw.dir, `mic-${hz}.wav`)
+  writeTone(wavFile, hz)
+  const b = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wavFile}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+  browsers.push(b)
+  return b
+}
+
+/** A user's page, logged in, its softphone registered; the browser's own audio processing off (tones). */
+async function openPage(browser: Browser, user: string, where: '/operator' | '/wallboard'): Promise<Page> {
+  const context = await browser.newContext()
+  await context.addInitScript(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('cc.rawAudio', '1'))
+  const page = await context.newPage()
+  await page.goto(`http://127.0.0.1:${w.httpPort}${where}`)
+  await page.waitForURL(/\/login/)
+  await page.fill('input[name=username]', user)
+  await page.fill('input[name=password]', password(user))
+  await page.click('button[type=submit]')
+  await page.waitForURL(new RegExp(`${where}$`))
+  await page.waitForFunction(() => (globalThis as unknown as { ccSoftphone?: { state: string } }).ccSoftphone?.state === 'registered', undefined, { timeout: 20_000 })
+  // Calls offered to the phone, counted from here on.
+  await page.evaluate(() => {
+    const win = globalThis as unknown as { ccSoftphone: { events: EventTarget }; offered: number }
+    win.offered = 0
+    win.ccSoftphone.events.addEventListener('incoming', () => win.offered++)
+  })
+  return page
+}
+
+/** What the page hears once `hz` comes through (media may take a moment to flow after the answer). */
+function hearsTone(page: Page, hz: number, frequencies: number[]): Promise<{ peakHz: number; levels: Record<string, number> }> {
+  return eventually(`${hz} Hz in the page`, async () => {
+    const h = await hears(page, frequencies)
+    return h.levels[String(hz)]! > -50 ? h : undefined
+  }, 15_000)
+}
+
+/** What the page hears: the dominant frequency and the level (dBFS) of each asked one. */
+function hears(page: Page, frequencies: number[], ms = 1500): Promise<{ peakHz: number; levels: Record<string, number> }> {
+  return page.evaluate(
+    ([f, t]) => (globalThis as unknown as { ccSoftphone: { measure(ms: number, f: number[]): Promise<{ peakHz: number; levels: Record<string, number> }> } }).ccSoftphone.measure(t, f),
+    [frequencies, ms] as const,
+  )
+}
+
+/** What the caller's leg receives over `ms`, recorded from it (read direction only). */
+async function callerHears(aLeg: string, ms = 2000): Promise<Record<number, number>> {
+  const file = path.join(w.sw.dir, `heard-${aLeg}-${Date.now()}.wav`)
+  await w.driver.api(`uuid_setvar ${aLeg} RECORD_READ_ONLY true`)
+  await w.driver.api(`uuid_record ${aLeg} start ${file}`)
+  await new Promise((r) => setTimeout(r, ms))
+  await w.driver.api(`uuid_record ${aLeg} stop ${file}`)
+  await eventually(`the recording ${file}`, () => fs.existsSync(file) && fs.statSync(file).size > 8000, 5000)
+  // The first half second: what was there before.
+  return toneLevels(file, [CALLER_HZ, OPERATOR_HZ, MUSIC_HZ, SUPERVISOR_HZ], 500)
+}
+
+async function toOperator(n: number): Promise<{ aLeg: string; bLeg: string }> {
+  const caller = await w.driver.call(CLIENT(n))
+  await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
+  await w.driver.press(caller.aLeg, '0')
+  return caller
+}
+
+/** What `conference list` says of Olga's open line(s). */
+async function olgasLine(): Promise<string> {
+  let out = ''
+  for (const room of await w.driver.conferences('line-olga-')) out += await w.driver.api(`conference ${room} list`)
+  return out
+}
+
+const offered = (page: Page) => page.evaluate(() => (globalThis as unknown as { offered: number }).offered)
+/** A tone is there (amplitude well above the noise floor of Opus and the mixer). */
+const PRESENT = 0.02
+const ABSENT = 0.005
+
+describe('the softphone in the browser, with real media through the real switch', () => {
+  it('a ringing operator answers in the page: each hears the other (1 kHz caller in the page, the 440 Hz microphone on the caller’s leg)', async () => {
+    const page = await openPage(await browserSpeaking(OPERATOR_HZ), 'ivan', '/operator')
+    await page.click('#go-available')
+    await eventually('Ivan available', async () => (await w.http('GET', '/agents/ivan')).json.state === 'available')
+    const caller = await toOperator(1)
+    await page.waitForSelector('[data-action=answer]:visible', { timeout: 20_000 })
+    await page.click('[data-action=answer]')
+    await w.driver.waitForEvent('the caller bridged to Ivan', (e) => e['Event-Name'] === 'CHANNEL_BRIDGE' && e['Unique-ID'] === caller.bLeg, 20_000)
+    await w.driver.api(`uuid_broadcast ${caller.aLeg} ${SPEAKS} aleg`)
+
+    const inPage = await hearsTone(page, CALLER_HZ, [CALLER_HZ, OPERATOR_HZ])
+    expect(Math.abs(inPage.peakHz - CALLER_HZ), JSON.stringify(inPage)).toBeLessThan(15)
+    const onLeg = await callerHears(caller.aLeg)
+    expect(onLeg[OPERATOR_HZ], JSON.stringify(onLeg)).toBeGreaterThan(PRESENT)
+    expect(onLeg[CALLER_HZ]).toBeLessThan(ABSENT)
+
+    await w.driver.hangup(caller.aLeg)
+    expect(await w.endedRow(caller.bLeg)).toMatchObject({ answeredBy: 'ivan', queueOutcome: 'answered' })
+    await page.click('#go-out')
+    await page.context().close()
+  }, 120_000)
+
+  it('an always-connected operator: the line opens at “available”, a caller comes in with no ring; hold plays the music to the caller; a supervisor’s whisper reaches the operator only', async () => {
+    const page = await openPage(await browserSpeaking(OPERATOR_HZ), 'olga', '/operator')
+    await page.click('#go-available')
+    await page.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { line: string } }).ccSoftphone.line === 'open', undefined, { timeout: 20_000 })
+    expect(await offered(page)).toBe(1)
+
+    const caller = await toOperator(2)
+    await w.driver.joined(caller.bLeg, /^line-olga-/)
+    expect(await offered(page), 'no ring: the caller joined the open line').toBe(1)
+    await w.driver.api(`uuid_broadcast ${caller.aLeg} ${SPEAKS} aleg`)
+    const inPage = await hearsTone(page, CALLER_HZ, [CALLER_HZ, OPERATOR_HZ])
+    expect(Math.abs(inPage.peakHz - CALLER_HZ), JSON.stringify(inPage)).toBeLessThan(15)
+    const talking = await callerHears(caller.aLeg)
+    expect(talking[OPERATOR_HZ], JSON.stringify(talking)).toBeGreaterThan(PRESENT)
+    expect(talking[MUSIC_HZ]).toBeLessThan(ABSENT)
+
+    // Hold, from the page: the caller hears the queue's music and no longer the operator.
+    await page.click('[data-action=hold]')
+    await eventually('the caller on hold', async () => (await olgasLine()).split('\n').some((l) => l.includes(caller.bLeg) && !l.includes('hear')))
+    const held = await callerHears(caller.aLeg)
+    expect(held[MUSIC_HZ], JSON.stringify(held)).toBeGreaterThan(PRESENT)
+    expect(held[OPERATOR_HZ]).toBeLessThan(ABSENT)
+    await page.click('[data-action=hold]')
+    await eventually('the caller back', async () => (await olgasLine()).split('\n').some((l) => l.includes(caller.bLeg) && l.includes('hear')))
+
+    // The supervisor whispers from the wallboard: Olga hears 1600 Hz, the caller does not.
+    const wallboard = await openPage(await browserSpeaking(SUPERVISOR_HZ), 'sam', '/wallboard')
+    await wallboard.click('tr[data-agent=olga] [data-monitor=whisper]')
+    await wallboard.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { session: unknown } }).ccSoftphone.session !== null, undefined, { timeout: 20_000 })
+    const whispered = await hearsTone(page, SUPERVISOR_HZ, [SUPERVISOR_HZ, CALLER_HZ])
+    expect(whispered.levels[String(CALLER_HZ)]).toBeGreaterThan(-50)
+    const notToCaller = await callerHears(caller.aLeg)
+    expect(notToCaller[SUPERVISOR_HZ], JSON.stringify(notToCaller)).toBeLessThan(ABSENT)
+    expect(notToCaller[OPERATOR_HZ]).toBeGreaterThan(PRESENT)
+    // Barge: now the caller hears the supervisor too.
+    await wallboard.click('tr[data-agent=olga] [data-monitor=barge]')
+    const barged = await eventually('the supervisor on the caller’s leg', async () => {
+      const h = await callerHears(caller.aLeg, 1500)
+      return h[SUPERVISOR_HZ]! > PRESENT ? h : undefined
+    }, 15_000)
+    expect(barged[OPERATOR_HZ]).toBeGreaterThan(PRESENT)
+    await wallboard.click('tr[data-agent=olga] [data-monitor=stop]')
+    await w.driver.hangup(caller.aLeg)
+    await w.endedRow(caller.bLeg)
+    await wallboard.context().close()
+    await page.click('#go-out')
+    await page.context().close()
+  }, 180_000)
+
+  it('an always-connected operator gets a campaign contact with no ring: the contact is talking with her within the 2-second rule', async () => {
+    const page = await openPage(await browserSpeaking(OPERATOR_HZ), 'olga', '/operator')
+    await page.click('#go-available')
+    await page.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { line: string } }).ccSoftphone.line === 'open', undefined, { timeout: 20_000 })
+    const campaign = await w.http('POST', '/campaigns', {
+      name: 'Telesales to an open line',
+      kind: 'telesales',
+      settings: { dialTemplate: 'loopback/{number}/default', window: OPEN_WINDOW, ringTimeoutSeconds: 5, maxAttempts: 1, maxLines: 1, callsPerSecond: 1, operatorsQueue: 'operators', mode: 'progressive', connectWithinSeconds: 2 },
+    })
+    expect(campaign.status, JSON.stringify(campaign.json)).toBe(201)
+    const id = campaign.json.id as number
+    const phone = contactNumber('person', 4242)
+    await w.db.db.insert(contacts).values({ campaignId: id, phone, name: 'Contact', timezone: middayZone(), language: 'en', fields: {} })
+    expect((await w.http('POST', `/campaigns/${id}/start`)).status).toBe(200)
+
+    // The contact's leg that runs the app: answered, then in Olga's line.
+    const answered = await w.driver.waitForEvent('the contact answering', (e) => e['Event-Name'] === 'CHANNEL_ANSWER' && e['Caller-Destination-Number'] === phone, 30_000)
+    const contactLeg = answered['Unique-ID']!
+    const joined = await w.driver.joined(contactLeg, /^line-olga-/, 30_000).catch((e: Error) => {
+      console.log('DEBUG', w.tail())
+      throw e
+    })
+    const connectMs = (Number(joined['Event-Date-Timestamp']) - Number(answered['Event-Date-Timestamp'])) / 1000
+    console.info(`answered contact → talking with the operator: ${connectMs.toFixed(1)} ms (always-connected)`)
+    expect(await offered(page), 'the contact came into the open line, no ring').toBe(1)
+    await w.driver.api(`uuid_broadcast ${contactLeg} ${SPEAKS} bleg`).catch(() => undefined)
+    await w.driver.hangup(contactLeg)
+    const done = await eventually('the attempt finished', async () => {
+      const [a] = await w.db.db.select().from(attempts).where(eq(attempts.campaignId, id))
+      return a?.outcome ? a : undefined
+    }, 20_000)
+    expect(done.agentId).toBe('olga')
+    expect(done.outcome).toBe('human')
+    await page.click('#go-out')
+    await page.context().close()
+  }, 120_000)
+})
