@@ -41,6 +41,7 @@ COPY src/web/i18n ./dist/web/i18n
 COPY src/calls/lua ./dist/calls/lua
 COPY src/queue/lua ./dist/queue/lua
 COPY src/auth/lua ./dist/auth/lua
+COPY src/lines/lua ./dist/lines/lua
 # Files stay root-owned (the app cannot change its own code); it writes only to data/ (the
 # embedded database when no DATABASE_URL is set) and reads the recordings FreeSWITCH writes.
 RUN mkdir -p /app/data /var/lib/opencc/recordings \

@@ -120,7 +120,9 @@ export class CampaignCalls {
       const onBridge = (): void => {
         talkFrom = ivr.clock.now()
         books = { answeredAt: talkFrom, agent: a.agentId ?? undefined, direct: { token }, attempt: { campaignId: campaign.id, attemptId } }
-        void ivr.clock.track(Promise.all([db.update(attempts).set({ answeredAt: now() }).where(eq(attempts.id, attemptId)), this.o.conversations?.begin(call.uuid, books)]))
+        // The operator is on the line already: the contact talks with them from the answer.
+        const at = now()
+        void ivr.clock.track(Promise.all([db.update(attempts).set({ answeredAt: at, connectedAt: at }).where(eq(attempts.id, attemptId)), this.o.conversations?.begin(call.uuid, books)]))
       }
       call.once('bridge', onBridge)
       const r = await call.bridge(dial, { ringback: RINGING_TONE })
@@ -210,7 +212,10 @@ export class CampaignCalls {
         books: { attempt: { campaignId: campaign.id, attemptId } },
         onAnswered: (a) => {
           agent = a
-          void this.o.ivr.clock.track(this.o.db.update(attempts).set({ agentId: a }).where(eq(attempts.id, attemptId)))
+          // The operator answered or the contact joined their open line: talking from now
+          // (connected - answered is the connect time predictive pacing allows for).
+          const connectedAt = new Date(this.o.ivr.clock.now())
+          void this.o.ivr.clock.track(this.o.db.update(attempts).set({ agentId: a, connectedAt }).where(eq(attempts.id, attemptId)))
         },
       },
     })

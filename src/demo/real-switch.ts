@@ -99,6 +99,8 @@ export async function runRealSwitchDemo(setup: DemoSetup, options: RealSwitchDem
       extensions: `${testExtensions(appPort)}\n${DEMO_PHONE}`,
       logLevel: 'info',
       holdMusicDir: path.join(path.resolve(config.promptsDir), 'music'),
+      // The app's SIP accounts and operators' open lines, as in freeswitch/conf.
+      appDirectory: true,
     })
     undo.push(() => sw.stop())
     if (stopping.signal.aborted) return
@@ -112,6 +114,8 @@ export async function runRealSwitchDemo(setup: DemoSetup, options: RealSwitchDem
         freeswitch: [{ host: '127.0.0.1', port: sw.ports.esl, password: sw.password }],
         // Outside numbers (callbacks, campaign contacts) are extensions of the same switch.
         gatewayTemplate: 'loopback/{number}/default',
+        // The consoles' softphones register with this switch (plain WebSocket on loopback).
+        softphoneWsUrl: config.softphoneWsUrl ?? `ws://127.0.0.1:${sw.ports.ws}`,
       },
       log,
       clock: realClock,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RETRY_MINUTES } from '../campaigns/settings.js'
+import { connectTimes, DEFAULT_ESTIMATOR_OPTIONS } from './pacing/estimators.js'
+import { pacingSettings, predictivePacing, progressivePacing, type AttemptSample, type HandledSample, type OperatorSnapshot, type PacingSnapshot } from './pacing/index.js'
 import { afterAttempt, nextAllowedByDailyLimit } from './retry.js'
 import { inWindow, nextWindowStart, type CallingWindow } from './window.js'
 
@@ -88,5 +90,91 @@ describe('what follows an attempt', () => {
     const starts = [at('2026-11-23T22:00:00Z'), at('2026-11-23T23:30:00Z')]
     expect(nextAllowedByDailyLimit(starts, 2, at('2026-11-24T01:00:00Z'))).toBe(at('2026-11-24T22:00:00Z').getTime())
     expect(nextAllowedByDailyLimit(starts, 3, at('2026-11-24T01:00:00Z'))).toBe(at('2026-11-24T01:00:00Z').getTime())
+  })
+})
+
+describe('connect time: from a person answering to them talking with the operator', () => {
+  const NOW = Date.UTC(2026, 10, 23, 12, 0, 0)
+  const SETTINGS = pacingSettings({ connectWithinSeconds: 2, ringTimeoutSeconds: 30, maxLines: 200 })
+
+  /** 400 attempts, 30 % people answering after 4-10 s, the rest machines, busy, failed, no answer. */
+  const history = (): AttemptSample[] =>
+    Array.from({ length: 400 }, (_, i) => {
+      const u = (i * 0.6180339887498949) % 1
+      const [outcome, ringMs] = u < 0.3 ? (['human', 4000 + (i % 7) * 1000] as const) : u < 0.4 ? (['machine', 9000] as const) : u < 0.5 ? (['busy', 2000] as const) : u < 0.6 ? (['failed', 1500] as const) : (['no-answer', 30_000] as const)
+      return { dialedAt: NOW - (400 - i) * 300, outcome, ringMs }
+    })
+  /** 200 calls handled, each connected after `connectMs` (give or take 10 %). */
+  const handled = (connectMs: number | undefined): HandledSample[] =>
+    Array.from({ length: 200 }, (_, i) => ({ talkMs: 60_000 + (i % 13) * 10_000, wrapMs: 20_000, ...(connectMs === undefined ? {} : { connectMs: connectMs * (0.9 + (i % 5) * 0.05) }) }))
+  /** Two free, six in wrap-up (some about to be free), 22 in calls. */
+  const team = (): OperatorSnapshot[] => [
+    ...Array.from({ length: 2 }, () => ({ state: 'available' as const, since: NOW - 5000 })),
+    ...Array.from({ length: 6 }, (_, i) => ({ state: 'wrap-up' as const, since: NOW - 14_000 - i * 1000 })),
+    ...Array.from({ length: 22 }, (_, i) => ({ state: 'in-call' as const, since: NOW - 10_000 - ((i * 7919) % 150_000) })),
+  ]
+  const snapshot = (connectMs: number | undefined): PacingSnapshot => ({
+    now: NOW,
+    operators: team(),
+    ringing: [],
+    waiting: [],
+    recent: history(),
+    handled: handled(connectMs),
+    campaign: { humanAnswers: 1000, abandoned: 10, calls: 3300 },
+    today: { humanAnswers: 1000, abandoned: 10, calls: 3300 },
+  })
+
+  it('without measurements assumes a phone that rings until a person picks it up (1-5 s): more than the 2 s allowed', () => {
+    const d = connectTimes(handled(undefined))
+    expect(d.weight).toBe(0)
+    const p90 = d.quantile(0.9)
+    expect(p90).toBeGreaterThan(2000)
+    expect(p90).toBeLessThan(6000)
+    expect(d.quantile(0.5)).toBeLessThan(p90)
+    expect(DEFAULT_ESTIMATOR_OPTIONS.priorConnectSeconds).toBeGreaterThanOrEqual(1)
+  })
+
+  it('follows what is measured: an always-connected team connects in about 0.1 s, a ringing one in about 3 s', () => {
+    const open = connectTimes(handled(80))
+    expect(open.quantile(0.9)).toBeGreaterThanOrEqual(72)
+    expect(open.quantile(0.9)).toBeLessThanOrEqual(88)
+    const ringing = connectTimes(handled(3000))
+    expect(ringing.quantile(0.9)).toBeGreaterThanOrEqual(2700)
+    expect(ringing.quantile(0.9)).toBeLessThanOrEqual(3400)
+    // The cdf and the quantile agree.
+    expect(ringing.cdf(ringing.quantile(0.9))).toBeGreaterThanOrEqual(0.9)
+    expect(ringing.cdf(ringing.quantile(0.9) - 1)).toBeLessThan(0.9)
+    // Measured in fractions of a millisecond: the quantile is the whole millisecond at or above.
+    expect(connectTimes(Array.from({ length: 50 }, () => ({ talkMs: 60_000, wrapMs: 0, connectMs: 1500.5 }))).quantile(0.9)).toBe(1501)
+    // A few measurements do not outweigh the cautious prior yet.
+    expect(connectTimes(handled(80).slice(0, 5)).quantile(0.9)).toBeGreaterThan(2000)
+  })
+
+  it('operators who take 3 s to pick up leave no grace: predictive dials no more than progressive', () => {
+    for (const connectMs of [3000, 2500, undefined]) {
+      const s = snapshot(connectMs)
+      const d = predictivePacing(s, SETTINGS)
+      expect(d.dials, String(connectMs)).toBeLessThanOrEqual(progressivePacing(s).dials)
+      expect(d.reason).toMatch(/no grace.*progressive/)
+    }
+  })
+
+  it('always-connected operators get the full 2 s: more calls than with slow connects, on the same snapshot', () => {
+    const instant = predictivePacing(snapshot(80), SETTINGS)
+    const oneSecond = predictivePacing(snapshot(1000), SETTINGS)
+    const slow = predictivePacing(snapshot(3000), SETTINGS)
+    expect(instant.detail?.graceMs).toBe(2000)
+    expect(oneSecond.detail?.graceMs).toBe(1000)
+    expect(instant.dials).toBeGreaterThan(slow.dials)
+    expect(instant.dials).toBeGreaterThan(progressivePacing(snapshot(80)).dials)
+    expect(oneSecond.dials).toBeLessThanOrEqual(instant.dials)
+    expect(oneSecond.dials).toBeGreaterThanOrEqual(slow.dials)
+  })
+
+  it('is pure: the same snapshot twice, the same decision, and the snapshot unchanged', () => {
+    const s = snapshot(1000)
+    const before = JSON.stringify(s)
+    expect(predictivePacing(s, SETTINGS)).toEqual(predictivePacing(s, SETTINGS))
+    expect(JSON.stringify(s)).toBe(before)
   })
 })

@@ -8,7 +8,7 @@ import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app.js'
 import { DESK, type Principal } from '../auth/access.js'
-import { attempts, calls, recordings, type IvrStep, type QueueOffer } from '../db/schema/index.js'
+import { attempts, calls, recordings, supervision, type IvrStep, type QueueOffer } from '../db/schema/index.js'
 import { sendError } from './errors.js'
 import { searchDigits } from './number-search.js'
 import { errors, idParams, looseObject, pageProperties } from './schemas.js'
@@ -57,8 +57,13 @@ const callDetail = looseObject(
     ivrPath: { type: 'array', items: looseObject() },
     events: { type: 'array', items: looseObject({ at: { type: 'string', format: 'date-time' }, event: { type: 'string' } }) },
     recordings: { type: 'array', items: looseObject({ id: { type: 'integer' }, kind: { type: 'string' }, url: { type: 'string' }, download: { type: 'string' } }) },
+    supervision: {
+      type: 'array',
+      description: 'supervisors who listened, whispered or barged in (and stopped), in order; shown to supervisors and admins',
+      items: looseObject({ at: { type: 'string', format: 'date-time' }, supervisor: { type: 'string' }, agent: { type: 'string' }, mode: { type: 'string' } }),
+    },
   },
-  'A call with its IVR path, events in order and recordings',
+  'A call with its IVR path, events in order, recordings and supervision',
 )
 
 /**
@@ -173,10 +178,15 @@ export async function callRoutes(server: FastifyInstance, { app }: { app: App })
         .from(recordings)
         .where(eq(recordings.callUuid, row.callUuid))
         .orderBy(recordings.id)
+      const watched =
+        req.user!.role === 'operator'
+          ? []
+          : await db.select({ at: supervision.at, supervisor: supervision.supervisor, agent: supervision.agentId, mode: supervision.mode }).from(supervision).where(eq(supervision.callUuid, row.callUuid)).orderBy(supervision.id)
       return {
         ...row,
         events: callEvents(row),
         recordings: recs.map((r) => ({ ...r, url: `/recordings/${r.id}`, download: `/recordings/${r.id}/download` })),
+        supervision: watched,
       }
     },
   )

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { App } from '../app.js'
 import { agentRoutes } from './agents.js'
 import { operatorCallRoutes } from './operator-calls.js'
+import { operatorTransferRoutes } from './operator-transfer.js'
 import { agentAdminRoutes } from './agents-admin.js'
 import { attemptRoutes } from './attempts.js'
 import { authRoutes } from './auth.js'
@@ -85,6 +86,7 @@ export function buildHttpServer(app: App): FastifyInstance {
   void server.register(agentRoutes, { app })
   void server.register(agentAdminRoutes, { app })
   void server.register(operatorCallRoutes, { app })
+  void server.register(operatorTransferRoutes, { app })
   void server.register(softphoneRoutes, { app })
   void server.register(queueRoutes, { app })
   void server.register(queueSettingsRoutes, { app })

@@ -22,7 +22,7 @@ import { supervision } from '../db/schema/index.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import type { ApiResult, ControlClient } from '../esl/control-client.js'
 import { channelUuid, dialString, leg, originateToEavesdrop } from '../esl/dial-string.js'
-import { CommandFailed } from '../esl/results.js'
+import { onSwitch, roomName } from './switch-command.js'
 import type { Clock } from '../time/clock.js'
 import type { Talk, Talks } from './talks.js'
 
@@ -163,17 +163,7 @@ export class CallControl {
     return c ? (await c.uuidExists(uuid)) === true : false
   }
 
-  private async run(command: string, timeoutMs?: number): Promise<ApiResult | ControlError> {
-    const c = this.o.controls().find((x) => x.isUp)
-    if (!c) return { error: 'switch-unavailable', message: 'no FreeSWITCH is connected' }
-    const r = await c.api(command, timeoutMs)
-    if (r instanceof CommandFailed) return { error: 'switch-unavailable', message: `${command.split(' ')[0]}: ${r.reply}` }
-    if (!r.ok) return { error: 'switch-refused', message: `${command.split(' ')[0]}: ${r.text.replace(/^-ERR\s*/, '')}` }
-    return r
+  private run(command: string, timeoutMs?: number): Promise<ApiResult | ControlError> {
+    return onSwitch(this.o.controls(), command, timeoutMs)
   }
-}
-
-/** The conference's name, without its profile. */
-function roomName(room: string): string {
-  return room.split('@')[0]!
 }

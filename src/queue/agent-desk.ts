@@ -50,6 +50,7 @@ export class AgentDesk {
     const [still] = await this.db.select({ active: agents.active }).from(agents).where(eq(agents.id, id)).limit(1)
     if (!still?.active) {
       await this.store.agentAction(id, 'logout')
+      await this.lines?.close(id)
       return { error: 'inactive-agent', message: `agent '${id}' is not active` }
     }
     return this.keep((await this.store.agent(id))!)
@@ -67,7 +68,8 @@ export class AgentDesk {
 
   async logout(id: string): Promise<AgentSnapshot | DeskError> {
     const r = await this.act(id, 'logout')
-    await this.lines?.close(id)
+    // On a call, the logout waits for its end, and so does the line (the queue closes it then).
+    if (!isDeskError(r) && r.state === 'logged-out') await this.lines?.close(id)
     return r
   }
 

@@ -114,6 +114,7 @@ export async function startQueues(parts: QueueParts, seed: QueueSettings[]): Pro
     conversations: parts.conversations,
     lines,
     talks,
+    transfer: { gatewayTemplate: parts.gatewayTemplate, outboundCallerId: parts.outboundCallerId },
   })
   // The agent's side of a conversation that ended after its process went.
   parts.conversations?.onClose(async (_call, books, end) => {

@@ -38,6 +38,8 @@ export interface QueueServiceOptions {
   /** Operators' open lines and who talks to whom (src/lines). */
   lines?: WaiterContext['lines']
   talks?: WaiterContext['talks']
+  /** Operators' transfers of their customer (src/queue/transfer.ts). */
+  transfer?: WaiterContext['transfer']
 }
 
 /** Services in this process, by inbox: a change that makes an offer wakes its target directly. */
@@ -135,6 +137,7 @@ export class QueueService implements QueueGateway {
       conversations: this.options.conversations,
       lines: this.options.lines,
       talks: this.options.talks,
+      transfer: this.options.transfer,
     }, request.options)
     this.waiters.set(waiter.entry, waiter)
     return waiter.run()

@@ -19,6 +19,7 @@ import type { CallerContext } from '../routing/router.js'
 import type { Clock } from '../time/clock.js'
 import type { QueueAction, QueueSettings } from './config.js'
 import type { Caller, Offer, QueueStore } from './store.js'
+import { carryOut, followTransfer, type TransferConfig } from './transfer.js'
 
 export type QueueResult = { result: 'answered' | 'abandoned' | 'overflow' | 'callback' | 'voicemail' | 'timeout'; agentId?: string }
 
@@ -50,9 +51,11 @@ export interface WaiterContext {
   /** Where a conversation's books wait, should this process go before it ends. */
   conversations?: Conversations
   /** Operators' open lines (src/lines): an agent with one is joined, not rung. */
-  lines?: { lineOf(agent: string): Promise<OperatorLine | undefined> }
+  lines?: { lineOf(agent: string): Promise<OperatorLine | undefined>; close(agent: string): Promise<void> }
   /** Who each agent talks to, for the console's buttons and supervisors (src/lines/talks.ts). */
   talks?: Talks
+  /** Operators may transfer their customer on (src/queue/transfer.ts): how a number is dialled. */
+  transfer?: TransferConfig
 }
 
 /** Every prompt a waiting caller may hear: each must exist in the languages callers wait in. */
@@ -306,6 +309,9 @@ export class Waiter {
     this.ringing = undefined
     if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
     if (answered) {
+      // The operator may hand the customer on (src/queue/transfer.ts): a consult happens here,
+      // the customer still theirs; where the customer goes next, once their books are closed.
+      const onward = ctx.transfer && !(r instanceof CallEnded) ? await followTransfer(call, { music: queue.music, queue: queue.name, agent: answered.agent, clock }) : undefined
       await answered.recorded
       if (!call.isDetached) await ctx.talks?.ended(answered.agent, call.uuid)
       if (call.isDetached && ctx.conversations) {
@@ -319,6 +325,12 @@ export class Waiter {
       const wrapUntil = await store.callEnded(this.entry, answered.agent, talkMs, queue.wrapUpSeconds * 1000)
       if (wrapUntil > 0) ctx.wrapUpUntil(answered.agent, wrapUntil)
       this.log.info({ queue: queue.name, agent: answered.agent, talkMs }, 'queue: call with agent ended')
+      // A logout asked for during the call took effect at its end: the open line goes with it.
+      if (line && (await store.agent(answered.agent))?.state === 'logged-out') await ctx.lines?.close(answered.agent)
+      if (onward && ctx.transfer) {
+        this.settled = true
+        return carryOut(onward, { call, caller: this.caller, queue, ctx, config: ctx.transfer })
+      }
       return { result: 'answered', agentId: answered.agent }
     }
     if (r instanceof CallEnded || call.ended) {

@@ -27,8 +27,9 @@ function history(n: number, human: number, endAt = NOW - 1000): AttemptSample[] 
   return out
 }
 
+/** Calls with operators who talk at once (always-connected: the contact joins their open line). */
 function handled(n = 200): HandledSample[] {
-  return Array.from({ length: n }, (_, i) => ({ talkMs: 60_000 + (i % 13) * 10_000, wrapMs: 20_000 }))
+  return Array.from({ length: n }, (_, i) => ({ talkMs: 60_000 + (i % 13) * 10_000, wrapMs: 20_000, connectMs: 50 + (i % 5) * 20 }))
 }
 
 /** A busy team: a few free, some in wrap-up, the rest in calls of various lengths. */

@@ -58,7 +58,8 @@ async function morning(c: CallCenter, campaignId: number): Promise<void> {
     const p = plan(i)
     const dialed = start + i * 23_000
     const base = { campaignId, contactId: id, number: 1, callUuid: randomUUID(), startedAt: new Date(dialed), dialedAt: new Date(dialed) }
-    if (p.outcome === 'answer') return { ...base, answeredAt: new Date(dialed + p.ringMs), endedAt: new Date(dialed + p.ringMs + 40_000), outcome: 'human' as const, agentId: OPERATORS[i % 4]! }
+    // The operators' phones pick up 300 ms after the call is put through to them (connected_at).
+    if (p.outcome === 'answer') return { ...base, answeredAt: new Date(dialed + p.ringMs), connectedAt: new Date(dialed + p.ringMs + 300), endedAt: new Date(dialed + p.ringMs + 40_000), outcome: 'human' as const, agentId: OPERATORS[i % 4]! }
     if (p.outcome === 'busy') return { ...base, endedAt: new Date(dialed + 1000), outcome: 'busy' as const }
     if (p.outcome === 'fail') return { ...base, endedAt: new Date(dialed + 500), outcome: 'failed' as const }
     return { ...base, endedAt: new Date(dialed + 15_000), outcome: 'no-answer' as const }
@@ -119,9 +120,10 @@ describe('predictive pacing in the dialer', () => {
     const busy = s.recent.filter((r) => r.outcome === 'busy')
     expect(busy).toHaveLength(30)
     expect(busy.every((r) => r.ringMs === 1000)).toBe(true)
-    // Calls an operator had, ended: the morning's 90 (yesterday's name no operator); talk = end - answer.
+    // Calls an operator had, ended: the morning's 90 (yesterday's name no operator); talk = end - answer,
+    // connect = connected - answer.
     expect(s.handled.length).toBe(90)
-    expect(s.handled.every((h) => h.talkMs === 40_000 && h.wrapMs === 5000)).toBe(true)
+    expect(s.handled.every((h) => h.talkMs === 40_000 && h.wrapMs === 5000 && h.connectMs === 300)).toBe(true)
     expect(s.campaign).toEqual({ humanAnswers: 100, abandoned: 1, calls: 310 })
     expect(s.today).toEqual({ humanAnswers: 90, abandoned: 0, calls: 300 })
   })
@@ -150,7 +152,7 @@ describe('predictive pacing in the dialer', () => {
     await start(cc, c.id)
     await runCampaign(cc, c.id, 3 * 3600_000)
     const today = await cc.db.db
-      .select({ dialedAt: attempts.dialedAt, endedAt: attempts.endedAt, outcome: attempts.outcome, agentId: attempts.agentId })
+      .select({ dialedAt: attempts.dialedAt, answeredAt: attempts.answeredAt, connectedAt: attempts.connectedAt, endedAt: attempts.endedAt, outcome: attempts.outcome, agentId: attempts.agentId })
       .from(attempts)
       .where(and(eq(attempts.campaignId, c.id), gte(attempts.startedAt, new Date(AT))))
     expect(today).toHaveLength(n)
@@ -158,6 +160,10 @@ describe('predictive pacing in the dialer', () => {
     expect(mostAtOnce(today)).toBeGreaterThan(OPERATORS.length)
     const people = today.filter((a) => a.outcome === 'human' || a.outcome === 'abandoned')
     expect(people.length).toBe(24)
+    // Each person an operator took talked from the operator's answer: their phone rang 300 ms at least.
+    const served = today.filter((a) => a.agentId !== null)
+    expect(served.length).toBeGreaterThan(0)
+    for (const a of served) expect(a.connectedAt!.getTime() - a.answeredAt!.getTime()).toBeGreaterThanOrEqual(300)
     const figures = await cc.apps[0]!.dialer!.campaigns.figures(c.id, new Date(cc.clock.now()))
     expect(figures!.abandonRate).toBeLessThanOrEqual(0.03)
     expect(figures!.abandonRateToday).toBeLessThanOrEqual(0.03)

@@ -78,7 +78,8 @@ describe('always-connected operators on the real switch', () => {
     const first = await toOperator(1)
     await w.driver.joined(first.bLeg, OLGA_LINE)
     expect((await members('olga')).map((m) => m.uuid).sort()).toEqual([line!.uuid, first.bLeg].sort())
-    expect((await olga('GET', '/operator/talk')).json).toMatchObject({ call: first.bLeg, line: true })
+    // Who talks to whom is written a moment after the join.
+    expect(await eventually('Olga talking', async () => ((await olga('GET', '/operator/talk')).status === 200 ? (await olga('GET', '/operator/talk')).json : undefined))).toMatchObject({ call: first.bLeg, line: true })
 
     // Hold: the customer hears the music and is not heard; then back.
     expect((await olga('POST', '/operator/hold', { hold: true })).status).toBe(200)
@@ -99,7 +100,7 @@ describe('always-connected operators on the real switch', () => {
     expect(rungOlga()).toBe(1)
     await w.driver.hangup(second.aLeg)
     await w.endedRow(second.bLeg)
-    expect((await olga('GET', '/operator/talk')).status).toBe(404)
+    await eventually('Olga talking to nobody', async () => (await olga('GET', '/operator/talk')).status === 404)
   }, 120_000)
 
   it('a supervisor listens, whispers and barges on their own phone, each logged beside the call', async () => {
@@ -107,6 +108,7 @@ describe('always-connected operators on the real switch', () => {
     const caller = await toOperator(3)
     await w.driver.joined(caller.bLeg, OLGA_LINE)
     const [line] = (await members('olga')).filter((m) => m.uuid !== caller.bLeg)
+    await eventually('Olga talking', async () => (await olga('GET', '/operator/talk')).status === 200)
 
     const listen = await sam('POST', '/supervisor/monitor', { agent: 'olga', mode: 'listen' })
     expect(listen.status, JSON.stringify(listen.json)).toBe(200)
@@ -124,6 +126,9 @@ describe('always-connected operators on the real switch', () => {
 
     const logged = await w.db.db.select().from(supervision).where(eq(supervision.callUuid, caller.bLeg)).orderBy(asc(supervision.id))
     expect(logged.map((r) => `${r.supervisor}:${r.agentId}:${r.mode}`)).toEqual(['sam:olga:listen', 'sam:olga:whisper', 'sam:olga:barge', 'sam:olga:stop'])
+    // In the call register's view of the call, for supervisors.
+    const { id } = await eventually('the call in the register', () => w.callRow(caller.bLeg))
+    expect(((await w.http('GET', `/calls/${id}`)).json.supervision as Array<{ mode: string }>).map((s) => s.mode)).toEqual(['listen', 'whisper', 'barge', 'stop'])
     // Not for operators, and not one's own conversation.
     expect((await olga('POST', '/supervisor/monitor', { agent: 'sam', mode: 'listen' })).status).toBe(403)
     await w.driver.hangup(caller.aLeg)
@@ -145,6 +150,17 @@ describe('always-connected operators on the real switch', () => {
     // Logging out hangs the line up, and pauses no one.
     expect((await olga('POST', '/agents/olga/logout')).status).toBe(200)
     await eventually('the line gone', async () => (await members('olga')).length === 0)
+    expect((await olga('GET', '/agents/olga')).json).toMatchObject({ state: 'logged-out' })
+  }, 120_000)
+
+  it('a logout asked for during a call waits for the call’s end, and takes the line with it', async () => {
+    await loggedIn()
+    const caller = await toOperator(1)
+    await w.driver.joined(caller.bLeg, OLGA_LINE)
+    expect((await olga('POST', '/agents/olga/logout')).json).toMatchObject({ pending: 'logout' })
+    expect(await members('olga')).toHaveLength(2)
+    await w.driver.hangup(caller.aLeg)
+    await eventually('the line gone with the call', async () => (await members('olga')).length === 0)
     expect((await olga('GET', '/agents/olga')).json).toMatchObject({ state: 'logged-out' })
   }, 120_000)
 })

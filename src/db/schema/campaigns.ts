@@ -137,6 +137,11 @@ export const attempts = pgTable(
     /** When the originate was sent: set once, so a retried job never dials twice. */
     dialedAt: timestamp('dialed_at', { withTimezone: true, mode: 'date' }),
     answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * When the contact began talking with an operator (their answer, or the join of their open
+     * line): connected - answered is the connect time predictive pacing measures.
+     */
+    connectedAt: timestamp('connected_at', { withTimezone: true, mode: 'date' }),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
     /** Empty while the call is on. */
     outcome: text('outcome').$type<AttemptOutcome>(),

@@ -1,7 +1,8 @@
 /**
  * Estimates the pacing needs, from a snapshot's recent attempts: how dials end (answer rates
  * by outcome), when (ring times by outcome), and how long operators stay with a call (talk
- * and wrap-up). Recent attempts weigh more (exponential weights by attempt count, so the
+ * and wrap-up, and the connect time from a person answering to them talking with the
+ * operator). Recent attempts weigh more (exponential weights by attempt count, so the
  * estimates follow the day's drift), and each estimate starts from a cautious prior that the
  * first attempts soon outweigh: a new campaign is assumed to answer often and talk long,
  * which means fewer calls until the figures say otherwise.
@@ -171,6 +172,25 @@ export class Distribution {
     return Math.max(0, 1 - this.cdf(x))
   }
 
+  /**
+   * The smallest x (whole ms) with cdf(x) >= q, prior included: by bisection on the CDF,
+   * which a mixture with a log-normal prior has in no closed form.
+   */
+  quantile(q: number): number {
+    if (!(q > 0)) return 0
+    if (q >= 1) q = 1 - 1e-9
+    // Whole ms on both ends, so the bisection closes in on one.
+    let hi = Math.ceil(Math.max(1000, this.values.length > 0 ? this.values[this.values.length - 1]! : 0))
+    for (let i = 0; i < 60 && this.cdf(hi) < q; i++) hi *= 2
+    let lo = 0
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2)
+      if (this.cdf(mid) >= q) hi = mid
+      else lo = mid
+    }
+    return this.cdf(lo) >= q ? lo : hi
+  }
+
   /** Weighted mean of the samples (the prior left out); NaN without samples. */
   mean(): number {
     let s = 0
@@ -198,6 +218,13 @@ export interface EstimatorOptions {
   priorRingSeconds: Record<Exclude<OutcomeClass, 'no-answer'>, number>
   priorTalkSeconds: number
   priorWrapSeconds: number
+  /**
+   * Connect-time prior (mean seconds, coefficient of variation): until calls are measured, an
+   * operator is taken to be rung and to pick up as a person does, in 1-5 s. An always-connected
+   * operator's measured connects (~0.1 s) outweigh it within a few dozen calls.
+   */
+  priorConnectSeconds: number
+  priorConnectCv: number
   /** How many samples a distribution prior is worth. */
   distributionPriorWeight: number
 }
@@ -210,6 +237,8 @@ export const DEFAULT_ESTIMATOR_OPTIONS: EstimatorOptions = {
   priorRingSeconds: { human: 8, machine: 11, busy: 3, failed: 2 },
   priorTalkSeconds: 180,
   priorWrapSeconds: 30,
+  priorConnectSeconds: 3,
+  priorConnectCv: 0.4,
   distributionPriorWeight: 3,
 }
 
@@ -222,6 +251,8 @@ export interface Estimates {
   ring: Record<OutcomeClass, Distribution>
   talk: Distribution
   wrap: Distribution
+  /** From a person answering to them talking with an operator (the calls that recorded it). */
+  connect: Distribution
 }
 
 /** Every estimate pacing needs, from the attempts told apart and the calls handled (each oldest first). */
@@ -264,7 +295,15 @@ export function estimate(recent: readonly AttemptSample[], handled: readonly Han
       prior(o.priorWrapSeconds, 0.5),
       pw,
     ),
+    connect: connectTimes(handled, o),
   }
+}
+
+/** The connect-time distribution, from the handled calls that recorded one (recency-weighted among them). */
+export function connectTimes(handled: readonly HandledSample[], o: EstimatorOptions = DEFAULT_ESTIMATOR_OPTIONS): Distribution {
+  const values: number[] = []
+  for (const h of handled) if (h.connectMs !== undefined && Number.isFinite(h.connectMs)) values.push(Math.max(0, h.connectMs))
+  return new Distribution(values, Array.from(recencyWeights(values.length, o.halfLife)), lognormalCdf(o.priorConnectSeconds * 1000, o.priorConnectCv), o.distributionPriorWeight)
 }
 
 /**

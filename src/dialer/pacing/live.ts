@@ -11,7 +11,7 @@
  *     an answered one still going counts as a person (the operator-mode call handler runs
  *     no machine detection: whoever answers is put through);
  *   - handled: the last 200 calls an operator had, ended: talk = end - answer, wrap-up the
- *     queue's fixed wrap-up time;
+ *     queue's fixed wrap-up time, connect = connected - answer (when it was recorded);
  *   - abandons: people answering and abandoned since the campaign started and since midnight
  *     UTC (the regulator's day, taken as UTC), attempts counted by the day they started. The
  *     days before today are counted once a day and kept (LivePacing), so a tick reads only
@@ -87,7 +87,7 @@ export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number,
       where campaign_id = ${campaignId} and dialed_at is not null and (outcome is not null or answered_at is not null)
       order by started_at desc limit ${RECENT_ATTEMPTS}`),
     db.execute(sql`
-      select answered_at, ended_at from attempts
+      select answered_at, connected_at, ended_at from attempts
       where campaign_id = ${campaignId} and agent_id is not null and outcome is not null and answered_at is not null
       order by started_at desc limit ${RECENT_HANDLED}`),
     countsSince(db, campaignId, midnight),
@@ -114,7 +114,8 @@ export async function liveSnapshot(src: LiveSnapshotSources, campaignId: number,
   const calls: HandledSample[] = []
   for (const r of rows(handled).reverse()) {
     const talkMs = ms(r.ended_at) - ms(r.answered_at)
-    if (Number.isFinite(talkMs)) calls.push({ talkMs: Math.max(0, talkMs), wrapMs: src.wrapUpMs })
+    const connectMs = ms(r.connected_at) - ms(r.answered_at)
+    if (Number.isFinite(talkMs)) calls.push({ talkMs: Math.max(0, talkMs), wrapMs: src.wrapUpMs, ...(Number.isFinite(connectMs) ? { connectMs: Math.max(0, connectMs) } : {}) })
   }
   return {
     now,

@@ -10,8 +10,13 @@
  *   - H(x), people answering by now + x: those waiting already; each ringing call by the
  *     chance it is a person answering within x, given how long it has rung (answer rates
  *     and ring times by outcome); and each new dial, P(person) * F_ring(x).
- * A person answering at x is abandoned when no operator is free by x + connectWithin, so
- * the expected abandons of the calls out are about max_x E[(H(x) - A(x + g))^+], each count
+ * A person answering at x talks with the operator the connect time c after both are there
+ * (the operator's phone rings until picked up; an always-connected operator's line takes
+ * them at once), and is abandoned unless that is by x + connectWithin: so when no operator
+ * is free by x + g, with the grace g = connectWithin - c (c a high quantile of the connect
+ * times measured, never below 0). When c leaves no grace (g under half a grid step), no
+ * bet on an operator coming free can be won: the pacing is progressive. Otherwise the
+ * expected abandons of the calls out are about max_x E[(H(x) - A(x + g))^+], each count
  * a sum of independent Bernoulli variables taken as normal. Dials are added one at a time
  * while the next one's added expected abandons, per expected person it brings, stay within
  * an allowance, and the expected abandons of all the calls out stay within what is left of
@@ -45,6 +50,8 @@ export interface PredictiveTuning {
   budgetShare: number
   /** At most this many calls out per operator not paused. */
   maxCallsPerOperator: number
+  /** The quantile of the connect times taken off the grace (a high one: most people must make it). */
+  connectQuantile: number
   estimator: EstimatorOptions
 }
 
@@ -59,6 +66,7 @@ export const DEFAULT_PREDICTIVE_TUNING: PredictiveTuning = {
   budgetExponent: 1,
   budgetShare: 0.5,
   maxCallsPerOperator: 4,
+  connectQuantile: 0.9,
   estimator: DEFAULT_ESTIMATOR_OPTIONS,
 }
 
@@ -67,10 +75,15 @@ export function predictivePacing(s: PacingSnapshot, settings: PacingSettings, tu
   if (s.operators.length === 0) return progressive
   const { budget, used } = abandonBudget(s.campaign, s.today, settings.maxAbandonRate)
   const step = tuning.stepMs
-  const graceSteps = Math.round((settings.connectWithinSeconds * 1000) / step)
+  const e = estimate(s.recent, s.handled, settings.ringTimeoutSeconds, tuning.estimator)
+  const connectMs = e.connect.quantile(tuning.connectQuantile)
+  const graceMs = Math.max(0, settings.connectWithinSeconds * 1000 - connectMs)
+  const graceSteps = Math.round(graceMs / step)
+  if (graceSteps === 0) {
+    return { ...progressive, reason: `connect time ~${round(connectMs / 1000, 1)}s leaves no grace within ${settings.connectWithinSeconds}s: progressive`, detail: { ...progressive.detail, connectMs, graceMs } }
+  }
   const demandPoints = Math.ceil((settings.ringTimeoutSeconds * 1000) / step) + 1
   const supplyPoints = demandPoints + graceSteps
-  const e = estimate(s.recent, s.handled, settings.ringTimeoutSeconds, tuning.estimator)
   const p = e.humanRate
 
   // Supply: operators free by x, each by its own chance (1 for the free ones).
@@ -153,7 +166,7 @@ export function predictivePacing(s: PacingSnapshot, settings: PacingSettings, tu
   }
 
   const r0 = risk()
-  const detail = { humanRate: round(p, 3), freeSoon: round(freeSoon, 2), answeringSoon: round(answeringSoon, 2), risk: round(r0, 3), budget: round(budget, 2), progressive: progressive.dials }
+  const detail = { humanRate: round(p, 3), connectMs, graceMs: graceSteps * step, freeSoon: round(freeSoon, 2), answeringSoon: round(answeringSoon, 2), risk: round(r0, 3), budget: round(budget, 2), progressive: progressive.dials }
   if (!(used < 1) || budget - r0 <= 0) {
     return { dials: progressive.dials, reason: `abandon budget spent (${round(budget, 2)} left, ${round(r0, 2)} at risk): progressive`, detail }
   }
@@ -183,7 +196,7 @@ export function predictivePacing(s: PacingSnapshot, settings: PacingSettings, tu
   }
   return {
     dials: k,
-    reason: k > progressive.dials ? `predictive: ${k} call(s), ~${round(freeSoon, 1)} operator(s) free within ${settings.ringTimeoutSeconds + settings.connectWithinSeconds}s, P(person) ${round(p, 2)}` : k > 0 ? `predictive: ${k} call(s), as progressive` : 'predictive: enough calls out',
+    reason: k > progressive.dials ? `predictive: ${k} call(s), ~${round(freeSoon, 1)} operator(s) free within ${settings.ringTimeoutSeconds + (graceSteps * step) / 1000}s, P(person) ${round(p, 2)}` : k > 0 ? `predictive: ${k} call(s), as progressive` : 'predictive: enough calls out',
     detail: { ...detail, dials: k, riskAfter: round(prev, 3), allowance: round(allowance, 4) },
   }
 }

@@ -53,6 +53,12 @@ export interface HandledSample {
   talkMs: number
   /** The operator's wrap-up after it (the queue's wrap-up time, when it is fixed). */
   wrapMs: number
+  /**
+   * From the person answering to them talking with the operator (`connected_at -
+   * answered_at`): an operator's phone ringing until picked up, or next to nothing for an
+   * always-connected operator. Left out when not recorded.
+   */
+  connectMs?: number
 }
 
 /** People who answered (served or abandoned) and those of them abandoned. */

@@ -14,8 +14,12 @@
  *     up; people are told apart at the answer. Busy signals come after 1-4 s, failures after
  *     0.5-3 s, no-answers at the ring timeout. Machines and no-answers never take an operator.
  *   - A person answering goes to the operator free longest; with none free within
- *     connectWithin (2 s) the call is abandoned. Operators talk a log-normal time (mean
- *     --talk-mean, cv --talk-cv), then wrap up for --wrap seconds, then are free.
+ *     connectWithin (2 s) the call is abandoned. The operator talks after a connect time:
+ *     none for an always-connected operator (the default), or a log-normal pickup (mean
+ *     connectMeanSeconds) for one whose phone rings, who is 'ringing' meanwhile; a pickup
+ *     that would come after answer + connectWithin is cut off there (the queue cancels the
+ *     ring) and the call is abandoned. Operators talk a log-normal time (mean --talk-mean,
+ *     cv --talk-cv), then wrap up for --wrap seconds, then are free.
  *   - Retries: busy, no-answer, machine, failed and abandoned attempts are tried again after
  *     the campaign's retry delays, up to maxAttempts; the per-day limit and calling windows
  *     are left out (hours are working hours back to back). Each retry draws anew.
@@ -53,6 +57,9 @@ export interface SimulationConfig {
   talkMeanSeconds: number
   talkCv: number
   wrapSeconds: number
+  /** Operators' pickup after a call is put through to them (0: always-connected, they talk at once). */
+  connectMeanSeconds: number
+  connectCv: number
   hours: number
   maxAbandonRate: number
   connectWithinSeconds: number
@@ -87,6 +94,8 @@ export const DEFAULT_SIMULATION: SimulationConfig = {
   talkMeanSeconds: 120,
   talkCv: 0.8,
   wrapSeconds: 20,
+  connectMeanSeconds: 0,
+  connectCv: 0.4,
   hours: 8,
   maxAbandonRate: 0.03,
   connectWithinSeconds: 2,
@@ -133,7 +142,7 @@ export interface SimulationResult {
   wallSeconds: number
 }
 
-type Phase = 'ringing' | 'waiting' | 'talking' | 'done'
+type Phase = 'ringing' | 'waiting' | 'connecting' | 'talking' | 'done'
 
 interface Call {
   contact: number
@@ -144,6 +153,8 @@ interface Call {
   sample: AttemptSample | undefined
   talkMs: number
   wrapMs: number
+  /** The operator's pickup once the call is put through to them. */
+  connectMs: number
 }
 
 interface Agent {
@@ -177,6 +188,8 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
   const ringing = new Set<Call>()
   const waiting: Call[] = []
   let talking = 0
+  /** Calls put through to an operator whose phone rings. */
+  let connecting = 0
   const recent: AttemptSample[] = []
   const handled: HandledSample[] = []
   const remember = <T>(list: T[], x: T, max: number): void => {
@@ -223,14 +236,56 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
     return best
   }
 
+  /** A person who answered and had no operator by answer + connectWithin. */
+  const abandon = (call: Call): void => {
+    const hour = Math.floor((call.answeredAt - start) / 3600_000)
+    call.phase = 'done'
+    abandoned++
+    today.abandoned++
+    hourAbandoned[hour] = (hourAbandoned[hour] ?? 0) + 1
+    if (call.sample) call.sample.outcome = 'abandoned'
+    finishContact(call, 'abandoned', q.now)
+  }
+
+  /** The operator is free again: the next person waiting is put through to them. */
+  const freed = (agent: Agent): void => {
+    agent.state = 'available'
+    agent.since = q.now
+    const next = waiting.shift()
+    if (next) connect(next, agent, q.now)
+  }
+
   const connect = (call: Call, agent: Agent, at: number): void => {
     waitsMs += at - agent.since
     waits++
+    if (call.connectMs <= 0) return talk(call, agent, at)
+    // The operator's phone rings; the queue gives up on it at the person's deadline.
+    agent.state = 'ringing'
+    agent.since = at
+    call.phase = 'connecting'
+    connecting++
+    const deadline = call.answeredAt + graceMs
+    if (at + call.connectMs > deadline) {
+      q.at(deadline, () => {
+        connecting--
+        abandon(call)
+        freed(agent)
+      })
+      return
+    }
+    q.at(at + call.connectMs, () => {
+      connecting--
+      talk(call, agent, q.now)
+    })
+  }
+
+  const talk = (call: Call, agent: Agent, at: number): void => {
     answerToAgent.push(at - call.answeredAt)
     agent.state = 'in-call'
     agent.since = at
     call.phase = 'talking'
     talking++
+    const connectMs = at - call.answeredAt
     q.at(at + call.talkMs, () => {
       const t = q.now
       talking--
@@ -241,11 +296,8 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
       finishContact(call, 'human', t)
       q.at(t + call.wrapMs, () => {
         wrapMs += call.wrapMs
-        remember(handled, { talkMs: call.talkMs, wrapMs: call.wrapMs }, c.recentHandled)
-        agent.state = 'available'
-        agent.since = q.now
-        const next = waiting.shift()
-        if (next) connect(next, agent, q.now)
+        remember(handled, { talkMs: call.talkMs, wrapMs: call.wrapMs, connectMs }, c.recentHandled)
+        freed(agent)
       })
     })
   }
@@ -258,9 +310,11 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
     const total = r.human + r.machine + r.busy + r.noAnswer + r.failed
     const u = rnd() * total
     const ringH = lognormal(rnd, c.ringMeanSeconds * 1000, c.ringCv)
-    const call: Call = { contact, attempt, dialedAt: at, answeredAt: 0, phase: 'ringing', sample: undefined, talkMs: 0, wrapMs: 0 }
+    const call: Call = { contact, attempt, dialedAt: at, answeredAt: 0, phase: 'ringing', sample: undefined, talkMs: 0, wrapMs: 0, connectMs: 0 }
     call.talkMs = Math.max(5000, lognormal(rnd, c.talkMeanSeconds * 1000, c.talkCv))
     call.wrapMs = c.wrapSeconds * 1000
+    // Its own generator: a run with instant connects draws exactly what it drew before.
+    if (c.connectMeanSeconds > 0) call.connectMs = lognormal(generator(hash32(c.seed, contact, attempt, 1)), c.connectMeanSeconds * 1000, c.connectCv)
     ringing.add(call)
     const told = (outcome: AttemptOutcome, ringMs: number): void => {
       ringing.delete(call)
@@ -292,12 +346,7 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
         q.at(t + graceMs, () => {
           if (call.phase !== 'waiting') return
           waiting.splice(waiting.indexOf(call), 1)
-          call.phase = 'done'
-          abandoned++
-          today.abandoned++
-          hourAbandoned[hour] = (hourAbandoned[hour] ?? 0) + 1
-          if (call.sample) call.sample.outcome = 'abandoned'
-          finishContact(call, 'abandoned', q.now)
+          abandon(call)
         })
       })
       return
@@ -333,7 +382,7 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
     const snap = snapshot(at)
     const decision = pacer.decide(snap, settings)
     c.trace?.(at, decision, snap)
-    const lines = ringing.size + waiting.length + talking
+    const lines = ringing.size + waiting.length + connecting + talking
     let n = Math.min(decision.dials, settings.maxLines - lines)
     if (c.callsPerSecond > 0) {
       const second = Math.floor((at - start) / 1000)
