@@ -113,6 +113,7 @@ export class CallControl {
           origination_caller_id_name: 'Monitor',
           origination_caller_id_number: 'monitor',
           'sip_h_X-OpenCC-Auto-Answer': 'true',
+          'sip_h_X-OpenCC-Purpose': 'monitor',
           sip_auto_answer: true,
           originate_timeout: 20,
           cc_monitor: target,

@@ -117,6 +117,7 @@ export class OperatorLines {
           // The console's softphone answers a call bearing this by itself; desk phones that
           // auto-answer read Call-Info (sip_auto_answer).
           'sip_h_X-OpenCC-Auto-Answer': 'true',
+          'sip_h_X-OpenCC-Purpose': 'line',
           sip_auto_answer: true,
           originate_timeout: this.answerTimeout,
           ignore_early_media: true,

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto'
 import type { CallRegister } from '../calls/call-register.js'
 import type { ConversationBooks, Conversations } from '../calls/conversations.js'
-import { dialString, endpoint, leg } from '../esl/dial-string.js'
 import { UnsafeCommandError } from '../esl/commands.js'
 import type { Call } from '../esl/call.js'
 import { CallEnded, isOk } from '../esl/results.js'
@@ -17,6 +16,8 @@ import type { OperatorLine } from '../lines/operator-lines.js'
 import type { Talks } from '../lines/talks.js'
 import type { CallerContext } from '../routing/router.js'
 import type { Clock } from '../time/clock.js'
+import { agentsDialString } from './agent-dial.js'
+import { announcement } from './announcement.js'
 import type { QueueAction, QueueSettings } from './config.js'
 import type { Caller, Offer, QueueStore } from './store.js'
 import { carryOut, followTransfer, type TransferConfig } from './transfer.js'
@@ -72,9 +73,6 @@ export const QUEUE_PROMPTS = [
   'message-saved',
   'goodbye',
 ]
-
-/** Average handling time assumed before a queue has answered anything today, ms. */
-const DEFAULT_HANDLE_MS = 180_000
 
 export class Waiter {
   readonly entry = randomUUID()
@@ -354,18 +352,7 @@ export class Waiter {
   /** The agents' phones rung together, each leg named so the one that answers is known. */
   private dialFor(offer: Offer, byLeg: Map<string, string>): string | undefined {
     try {
-      const legs = offer.agents.map((a) => {
-        const uuid = randomUUID()
-        byLeg.set(uuid, a.id)
-        return leg(endpoint(`endpoint of agent ${a.id}`, a.endpoint), { origination_uuid: uuid, cc_agent: a.id, cc_queue: this.queue.name })
-      })
-      return dialString(legs, {
-        vars: {
-          originate_timeout: this.queue.ringTimeoutSeconds,
-          instant_ringback: true,
-          origination_caller_id_number: safeNumber(this.caller.number),
-        },
-      })
+      return agentsDialString(offer, this.queue, this.caller.number, byLeg)
     } catch (err) {
       if (!(err instanceof UnsafeCommandError)) throw err
       this.log.error({ err: err.message, agents: offer.agents.map((a) => a.id) }, 'queue: an agent endpoint cannot be dialled')
@@ -439,28 +426,8 @@ export class Waiter {
 
   /** Place in the queue, the expected wait, and the keys the caller may press. */
   private async announce(): Promise<string | undefined> {
-    const { store, prompts } = this.ctx
-    const { position } = await store.position(this.entry)
-    if (position <= 0) return undefined
-    const lang = this.caller.language
-    const ids = ['queue-position', ...(prompts.fragments(lang, { kind: 'number', value: position }) ?? [])]
-    const minutes = await this.expectedWaitMinutes(position)
-    if (minutes !== undefined) ids.push('queue-wait-minutes', ...(prompts.fragments(lang, { kind: 'number', value: minutes }) ?? []))
-    for (const [key, action] of Object.entries(this.queue.keys).sort()) {
-      const digit = /[0-9]/.test(key) ? prompts.fragments(lang, { kind: 'digits', value: key }) : undefined
-      if (digit) ids.push(action === 'voicemail' ? 'queue-press-voicemail' : 'queue-press-callback', ...digit)
-    }
-    return this.play(ids)
-  }
-
-  /** Position x average handling time / agents serving, in whole minutes (at least 1). */
-  private async expectedWaitMinutes(position: number): Promise<number | undefined> {
-    const { store } = this.ctx
-    const [day, members] = await Promise.all([store.queueDay(this.queue.name), store.members(this.queue.name)])
-    const serving = (await Promise.all(members.map((m) => store.agent(m)))).filter((a) => a && a.state !== 'paused' && a.state !== 'logged-out').length
-    if (serving === 0) return undefined
-    const handleMs = (day.handled > 0 ? day.talkMs / day.handled : DEFAULT_HANDLE_MS) + this.queue.wrapUpSeconds * 1000
-    return Math.max(1, Math.ceil((position * handleMs) / serving / 60_000))
+    const ids = await announcement(this.ctx.store, this.ctx.prompts, this.queue, this.entry, this.caller.language)
+    return ids ? this.play(ids) : undefined
   }
 
   /**
@@ -507,9 +474,4 @@ export class Waiter {
       await Promise.race([p, this.ctx.clock.sleep(250)])
     }
   }
-}
-
-/** The caller's number as caller ID on the agent's phone, when it is safe to show. */
-function safeNumber(n: string): string {
-  return /^\+?[0-9]{1,20}$/.test(n) ? n : '0000000000'
 }

@@ -40,7 +40,8 @@ beforeAll(async () => {
   const people = [
     { id: 'ivan', name: 'Ivan Marić', sipUser: 'ivan-sip', groups: ['operators'], lineMode: 'ringing', role: 'operator' },
     { id: 'olga', name: 'Olga Ivanova', sipUser: 'olga-sip', groups: ['operators'], lineMode: 'always-connected', role: 'operator' },
-    { id: 'sam', name: 'Sam Supervisor', sipUser: 'sam-sip', groups: [], lineMode: 'ringing', role: 'supervisor' },
+    // Always connected too: a monitoring call must still not pass for the open line.
+    { id: 'sam', name: 'Sam Supervisor', sipUser: 'sam-sip', groups: [], lineMode: 'always-connected', role: 'supervisor' },
   ]
   for (const p of people) {
     const r = await w.http('POST', '/agents', { id: p.id, name: p.name, sipUser: p.sipUser, groups: p.groups, lineMode: p.lineMode, user: { username: p.id, password: password(p.id), role: p.role } })
@@ -198,7 +199,7 @@ describe('the softphone in the browser, with real media through the real switch'
     // The supervisor whispers from the wallboard: Olga hears 1600 Hz, the caller does not.
     const wallboard = await openPage(await browserSpeaking(SUPERVISOR_HZ), 'sam', '/wallboard')
     await wallboard.click('tr[data-agent=olga] [data-monitor=whisper]')
-    await wallboard.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { session: unknown } }).ccSoftphone.session !== null, undefined, { timeout: 20_000 })
+    await wallboard.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { line: string } }).ccSoftphone.line === 'in-call', undefined, { timeout: 20_000 })
     const whispered = await hearsTone(page, SUPERVISOR_HZ, [SUPERVISOR_HZ, CALLER_HZ])
     expect(whispered.levels[String(CALLER_HZ)]).toBeGreaterThan(-50)
     const notToCaller = await callerHears(caller.aLeg)

@@ -3,9 +3,9 @@
 // WebSocket to FreeSWITCH, registered with the account the app manages for the user
 // (GET /operator/softphone: an HA1 digest, never a password). It answers calls marked
 // `X-OpenCC-Auto-Answer: true` at once (an always-connected operator's line, a supervisor's
-// monitoring call) and rings for the others. Hold, hang-up and transfer of the customer's
-// call go through the app (the operator's line stays up when the customer goes); the panel
-// (softphone-panel.js) calls those.
+// monitoring call; `X-OpenCC-Purpose: line | monitor` tells which) and rings for the others.
+// Hold, hang-up and transfer of the customer's call go through the app (the operator's line
+// stays up when the customer goes); the panel (softphone-panel.js) calls those.
 //
 // Hooks the real-switch browser tests use:
 //   ccSoftphone.state      'off' | 'connecting' | 'registered' | 'unregistered' | 'failed' | 'reconnecting' | 'no-account'
@@ -22,12 +22,16 @@
   'use strict'
 
   const AUTO_ANSWER = 'X-OpenCC-Auto-Answer'
+  // What an auto-answered call is: 'line' (the operator's open line) or 'monitor' (a supervisor listening in).
+  const PURPOSE = 'X-OpenCC-Purpose'
   const events = new EventTarget()
   const emit = (name, detail) => events.dispatchEvent(new CustomEvent(name, { detail }))
 
   let ua = null
   let account = null
   let autoAnswered = false
+  /** The current session is the operator's open line (not a call on it, not a monitoring call). */
+  let isLine = false
   let remoteStream = null
   let ring = null
 
@@ -164,6 +168,8 @@
       return
     }
     const auto = String(e.request.getHeader(AUTO_ANSWER) || '').toLowerCase() === 'true'
+    const purpose = String(e.request.getHeader(PURPOSE) || '').toLowerCase()
+    isLine = auto && (purpose === 'line' || (purpose === '' && !!account && account.lineMode === 'always-connected'))
     const from = session.remote_identity
     phone.session = session
     phone.caller = (from && (from.display_name || (from.uri && from.uri.user))) || ''
@@ -193,7 +199,7 @@
     session.on('confirmed', () => {
       stopRing()
       phone.since = Date.now()
-      setLine(autoAnswered && account && account.lineMode === 'always-connected' ? 'open' : 'in-call')
+      setLine(isLine ? 'open' : 'in-call')
       emit('session', { session, autoAnswered })
     })
     const over = (ev) => {
