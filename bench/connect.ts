@@ -23,20 +23,20 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
 import { personEndpoint, testExtensions } from '../src/bundle/extensions.js'
-import { freePort, prepareSharedCerts, startSwitch, type TestSwitch } from '../src/bundle/freeswitch.js'
+import { freePort, prepareSharedCerts, startSwitch } from '../src/bundle/freeswitch.js'
 import { textTable as table } from '../src/cli/text-table.js'
 import { exitWithHelp } from '../src/cli/usage.js'
-import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch-database.js'
+import { createScratchDatabase } from '../src/db/scratch-database.js'
 import { agents } from '../src/db/schema/index.js'
-import { dropRedisPrefix, startBenchApp, type BenchApp } from './freeswitch/app.js'
+import { startBenchApp } from './freeswitch/app.js'
 import { runMode, type ModeResult, type ModeSpec } from './freeswitch/connect-run.js'
 import { ConnectWatch } from './freeswitch/connect-watch.js'
 import { writeSection } from './freeswitch/doc.js'
 import { otherLoad, postgresBackends, snapshot } from './freeswitch/proc.js'
+import { benchAppEnv, benchWorkspace, writeAllDayFlow } from './freeswitch/workspace.js'
 
 const USAGE = `
 usage: npm run bench:connect [-- options]
@@ -104,34 +104,7 @@ const load0 = os.loadavg()
 log(`load average before the run: ${load0.map((l) => l.toFixed(2)).join(' ')}`)
 const before = snapshot()
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-connect-'))
-const dirs = { flows: path.join(work, 'flows'), recordings: path.join(work, 'recordings'), data: path.join(work, 'data') }
-for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true })
-const queuesFile = path.join(work, 'queues.yaml')
-const redisPrefix = `bcn${randomUUID().slice(0, 8)}`
-
-let sw: TestSwitch | undefined
-let db: ScratchDatabase | undefined
-let app: BenchApp | undefined
-let watch: ConnectWatch | undefined
-let cleaned = false
-async function cleanUp(): Promise<void> {
-  if (cleaned) return
-  cleaned = true
-  await app?.stop().catch(() => {})
-  watch?.close()
-  await sw?.stop().catch(() => {})
-  await db?.drop().catch(() => {})
-  await dropRedisPrefix(redisPrefix)
-  fs.rmSync(work, { recursive: true, force: true })
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`\n${signal}: stopping the switch and the app, dropping the database`)
-    void cleanUp().finally(() => process.exit(130))
-  })
-}
-
+const ws = benchWorkspace('connect', ['flows', 'recordings', 'data'], log)
 const results: ModeResult[] = []
 let appProblems = new Map<string, number>()
 let watchProblems: string[] = []
@@ -140,57 +113,43 @@ const ourPids = new Set<number>([process.pid, process.ppid])
 
 try {
   await prepareSharedCerts()
-  db = await createScratchDatabase('bench')
+  const db = await createScratchDatabase('bench')
+  ws.onCleanUp(() => db.drop())
   const dbName = new URL(db.url).pathname.slice(1)
   const operators = Array.from({ length: operatorCount }, (_, i) => `op${i + 1}`)
   // Set to each mode's line mode and phone through the API before it runs.
   await db.db.insert(agents).values(operators.map((id) => ({ id, name: `Operator ${id}`, endpoint: personEndpoint('answers', id), groups: ['operators'], lineMode: 'always-connected' as const })))
 
-  const flow = YAML.parse(fs.readFileSync(path.join(ROOT, 'flows/default.yaml'), 'utf8')) as Record<string, unknown>
-  const allDay = ['00:00-24:00']
-  flow.hours = { timezone: 'Europe/Sarajevo', weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay }, holidays: [] }
-  fs.writeFileSync(path.join(dirs.flows, 'default.yaml'), YAML.stringify(flow))
+  writeAllDayFlow(ROOT, ws.dirs.flows!)
   // No wrap-up: an operator is free again when the contact hangs up; a cancelled ring is no miss.
   const queue = { strategy: 'longest-idle', members: { groups: ['operators'] }, ringTimeoutSeconds: 10, maxMissedOffers: 20, wrapUpSeconds: 0, announceEverySeconds: 0, serviceLevelSeconds: 20, maxWaitSeconds: 120, onMaxWait: 'hangup', onNoAgents: 'hangup' }
   // 'orders' because the default flow names it (its callers are not part of this benchmark).
-  fs.writeFileSync(queuesFile, YAML.stringify({ queues: { operators: queue, orders: { ...queue, members: { groups: ['sales'] } } } }))
+  fs.writeFileSync(ws.queuesFile, YAML.stringify({ queues: { operators: queue, orders: { ...queue, members: { groups: ['sales'] } } } }))
 
   const appPort = await freePort()
   const httpPort = await freePort()
-  sw = await startSwitch({ name: 'bench-connect', extensions: `${testExtensions(appPort)}\n${PICKUP_EXTENSION}`, logLevel: 'warning', holdMusicDir: path.join(ROOT, 'prompts', 'music'), appDirectory: true })
+  const sw = await startSwitch({ name: 'bench-connect', extensions: `${testExtensions(appPort)}\n${PICKUP_EXTENSION}`, logLevel: 'warning', holdMusicDir: path.join(ROOT, 'prompts', 'music'), appDirectory: true })
   const fsPid = Number(fs.readFileSync(path.join(sw.dir, 'run', 'freeswitch.pid'), 'utf8').trim())
+  ws.onCleanUp(() => sw.stop())
   ourPids.add(fsPid)
-  watch = await ConnectWatch.connect(sw.ports.esl, sw.password)
+  const watch = await ConnectWatch.connect(sw.ports.esl, sw.password)
+  ws.onCleanUp(() => watch.close())
   // Limits of the test configuration (30 new sessions a second), not of the machine.
   await watch.api('fsctl sps 5000')
   await watch.api('fsctl max_sessions 20000')
   log(`FreeSWITCH pid ${fsPid}, run directory ${sw.dir}`)
 
-  app = await startBenchApp({
+  const app = await startBenchApp({
     root: ROOT,
-    logFile: path.join(work, 'app.log'),
+    logFile: path.join(ws.work, 'app.log'),
     httpPort,
     adminPassword: ADMIN_PASSWORD,
     env: {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: redisPrefix,
-      FREESWITCH_NODES: sw.eslAddress,
-      FREESWITCH_PASSWORD: sw.password,
-      ESL_LISTEN_PORT: String(appPort),
-      HTTP_PORT: String(httpPort),
-      FLOWS_DIR: dirs.flows,
+      ...benchAppEnv({ root: ROOT, databaseUrl: db.url, ws, sw, appPort, httpPort, recordings: ws.dirs.recordings!, instance: 'bench-connect', adminPassword: ADMIN_PASSWORD }),
       SCRIPTS_DIR: path.join(ROOT, 'campaigns/scripts'),
-      QUEUES_FILE: queuesFile,
-      PROMPTS_DIR: path.join(ROOT, 'prompts'),
-      RECORDINGS_DIR: dirs.recordings,
-      DATA_DIR: dirs.data,
-      GATEWAY_TEMPLATE: 'loopback/{number}/default',
-      INSTANCE_ID: 'bench-connect',
-      ADMIN_PASSWORD,
-      LOG_LEVEL: 'info',
     },
   })
+  ws.onCleanUp(() => app.stop())
   ourPids.add(app.pid)
   log(`app pid ${app.pid}, log ${app.logFile}`)
 
@@ -227,7 +186,7 @@ try {
     log(`\nthe app logged warnings; its log is kept in ${kept}`)
   }
 } finally {
-  await cleanUp()
+  await ws.cleanUp()
 }
 
 // --- the table ---------------------------------------------------------------------------

@@ -24,22 +24,22 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
 import { personEndpoint, testExtensions } from '../src/bundle/extensions.js'
-import { freePort, prepareSharedCerts, startSwitch, type TestSwitch } from '../src/bundle/freeswitch.js'
+import { freePort, prepareSharedCerts, startSwitch } from '../src/bundle/freeswitch.js'
 import { textTable as table } from '../src/cli/text-table.js'
-import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch-database.js'
+import { createScratchDatabase } from '../src/db/scratch-database.js'
 import { agents, clients } from '../src/db/schema/index.js'
 import { PromptLibrary } from '../src/ivr/prompts.js'
-import { dropRedisPrefix, startBenchApp, type BenchApp } from './freeswitch/app.js'
+import { startBenchApp, type BenchApp } from './freeswitch/app.js'
 import { LoadDriver } from './freeswitch/driver.js'
 import { runHandoffs, type HandoffResult } from './freeswitch/handoff.js'
 import { writeSection } from './freeswitch/doc.js'
 import { runIvrLevel, type IvrLevel, type LevelContext } from './freeswitch/ivr-load.js'
 import { cpuSeconds, otherLoad, postgresBackends, snapshot } from './freeswitch/proc.js'
 import { exitWithHelp } from '../src/cli/usage.js'
+import { benchAppEnv, benchWorkspace, writeAllDayFlow } from './freeswitch/workspace.js'
 
 exitWithHelp(`
 usage: npm run bench:freeswitch [-- options]
@@ -97,33 +97,9 @@ const load0 = os.loadavg()
 log(`load average before the run: ${load0.map((l) => l.toFixed(2)).join(' ')}`)
 const before = snapshot()
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-freeswitch-'))
-const dirs = { flows: path.join(work, 'flows'), appRecordings: path.join(work, 'recordings-app'), luaRecordings: path.join(work, 'recordings-lua'), data: path.join(work, 'data'), profiles: path.join(work, 'profiles') }
-for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true })
-const queuesFile = path.join(work, 'queues.yaml')
-const redisPrefix = `bfs${randomUUID().slice(0, 8)}`
-
-let sw: TestSwitch | undefined
-let db: ScratchDatabase | undefined
+const ws = benchWorkspace('freeswitch', ['flows', 'recordings-app', 'recordings-lua', 'data', 'profiles'], log)
+const dirs = { flows: ws.dirs.flows!, appRecordings: ws.dirs['recordings-app']!, luaRecordings: ws.dirs['recordings-lua']!, profiles: ws.dirs.profiles! }
 let app: BenchApp | undefined
-let driver: LoadDriver | undefined
-let cleaned = false
-async function cleanUp(): Promise<void> {
-  if (cleaned) return
-  cleaned = true
-  await app?.stop().catch(() => {})
-  driver?.close()
-  await sw?.stop().catch(() => {})
-  await db?.drop().catch(() => {})
-  await dropRedisPrefix(redisPrefix)
-  fs.rmSync(work, { recursive: true, force: true })
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`\n${signal}: stopping the switch and the app, dropping the database`)
-    void cleanUp().finally(() => process.exit(130))
-  })
-}
 
 const luaLevels: IvrLevel[] = []
 const appLevels: IvrLevel[] = []
@@ -137,7 +113,8 @@ const ourPids = new Set<number>([process.pid, process.ppid])
 
 try {
   await prepareSharedCerts()
-  db = await createScratchDatabase('bench')
+  const db = await createScratchDatabase('bench')
+  ws.onCleanUp(() => db.drop())
   const dbName = new URL(db.url).pathname.slice(1)
   const operators = Array.from({ length: operatorCount }, (_, i) => `op${i + 1}`)
   await db.db.insert(agents).values([
@@ -154,12 +131,10 @@ try {
   await db.db.insert(clients).values(Array.from({ length: callerCount }, (_, i) => ({ name: `Waiting shop ${i}`, phone: queueNumber(i), type: 'retail' as const, managerId: 'olga', language: 'en', currency: 'EUR' })))
 
   // The default flow, open around the clock (as the real-switch tests run it); short-hold queues.
-  const flow = YAML.parse(fs.readFileSync(path.join(ROOT, 'flows/default.yaml'), 'utf8')) as Record<string, unknown>
-  const allDay = ['00:00-24:00']
-  flow.hours = { timezone: 'Europe/Sarajevo', weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay }, holidays: [] }
-  fs.writeFileSync(path.join(dirs.flows, 'default.yaml'), YAML.stringify(flow))
+  // The default flow, open around the clock (as the real-switch tests run it); short-hold queues.
+  writeAllDayFlow(ROOT, dirs.flows)
   const queue = { strategy: 'longest-idle', members: { groups: ['operators'] }, ringTimeoutSeconds: 10, maxMissedOffers: 3, wrapUpSeconds: 0, announceEverySeconds: 30, serviceLevelSeconds: 20, maxWaitSeconds: 900, onMaxWait: 'voicemail', onNoAgents: 'voicemail' }
-  fs.writeFileSync(queuesFile, YAML.stringify({ queues: { operators: queue, orders: { ...queue, members: { groups: ['sales'] }, onMaxWait: { queue: 'operators' }, onNoAgents: { queue: 'operators' } } } }))
+  fs.writeFileSync(ws.queuesFile, YAML.stringify({ queues: { operators: queue, orders: { ...queue, members: { groups: ['sales'] }, onMaxWait: { queue: 'operators' }, onNoAgents: { queue: 'operators' } } } }))
 
   // The balance as the app says it, for the Lua script to play the same files.
   const prompts = new PromptLibrary(path.join(ROOT, 'prompts'))
@@ -174,10 +149,12 @@ try {
 
   const appPort = await freePort()
   const httpPort = await freePort()
-  sw = await startSwitch({ name: 'bench', extensions: `${testExtensions(appPort)}\n${luaExtension}`, logLevel: 'warning', holdMusicDir: path.join(ROOT, 'prompts', 'music') })
+  const sw = await startSwitch({ name: 'bench', extensions: `${testExtensions(appPort)}\n${luaExtension}`, logLevel: 'warning', holdMusicDir: path.join(ROOT, 'prompts', 'music') })
   const fsPid = Number(fs.readFileSync(path.join(sw.dir, 'run', 'freeswitch.pid'), 'utf8').trim())
+  ws.onCleanUp(() => sw.stop())
   ourPids.add(fsPid)
-  driver = await LoadDriver.connect(sw.ports.esl, sw.password)
+  const driver = await LoadDriver.connect(sw.ports.esl, sw.password)
+  ws.onCleanUp(() => driver.close())
   // The test configuration admits 30 new sessions a second and 1000 in all (a loopback call is
   // two): limits of the configuration, not of the machine.
   await driver.api('fsctl sps 5000')
@@ -225,31 +202,16 @@ try {
   }
 
   if (!flag('no-app') || !flag('no-queue')) {
-    app = await startBenchApp({
+    const started = await startBenchApp({
       root: ROOT,
-      logFile: path.join(work, 'app.log'),
+      logFile: path.join(ws.work, 'app.log'),
       httpPort,
       adminPassword: ADMIN_PASSWORD,
       cpuProfileDir: flag('profile') ? dirs.profiles : undefined,
-      env: {
-        DATABASE_URL: db.url,
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        REDIS_PREFIX: redisPrefix,
-        FREESWITCH_NODES: sw.eslAddress,
-        FREESWITCH_PASSWORD: sw.password,
-        ESL_LISTEN_PORT: String(appPort),
-        HTTP_PORT: String(httpPort),
-        FLOWS_DIR: dirs.flows,
-        QUEUES_FILE: queuesFile,
-        PROMPTS_DIR: path.join(ROOT, 'prompts'),
-        RECORDINGS_DIR: dirs.appRecordings,
-        DATA_DIR: dirs.data,
-        GATEWAY_TEMPLATE: 'loopback/{number}/default',
-        INSTANCE_ID: 'bench-app',
-        ADMIN_PASSWORD,
-        LOG_LEVEL: 'info',
-      },
+      env: benchAppEnv({ root: ROOT, databaseUrl: db.url, ws, sw, appPort, httpPort, recordings: dirs.appRecordings, instance: 'bench-app', adminPassword: ADMIN_PASSWORD }),
     })
+    app = started
+    ws.onCleanUp(() => started.stop())
     ourPids.add(app.pid)
     // Its idle CPU, once the start's own work is over.
     await new Promise((r) => setTimeout(r, 3000))
@@ -300,7 +262,7 @@ try {
     }
   }
 } finally {
-  await cleanUp()
+  await ws.cleanUp()
 }
 
 // --- the tables -------------------------------------------------------------------------

@@ -89,11 +89,10 @@ async function call(app: BenchApp, method: string, url: string, body?: unknown, 
   return r.json as Record<string, unknown>
 }
 
-/** Conferences of operators' lines FreeSWITCH still has (`conference line-<id> list` names a member). */
+/** Operators whose line's conference FreeSWITCH still has (line-<id>-<the line's first 8>, src/lines). */
 async function openLines(watch: ConnectWatch, operators: string[]): Promise<string[]> {
-  const open: string[] = []
-  for (const id of operators) if ((await watch.api(`conference line-${id} list`)).split('\n').some((l) => /^\d+;/.test(l))) open.push(id)
-  return open
+  const rooms = [...(await watch.api('conference list summary')).matchAll(/^\+OK Conference (\S+)/gm)].map((m) => m[1]!)
+  return operators.filter((id) => rooms.some((r) => r.startsWith(`line-${id}-`)))
 }
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {

@@ -38,25 +38,8 @@ aroundTests(() => w)
 /** Olga's open line: a conference of its own, line-olga-<the line's first 8>. */
 const OLGA_LINE = /^line-olga-/
 
-/** Who is in an agent's line(s): `conference <room> list` lines, as id;name;uuid;cid name;cid number;flags;... */
-async function members(agent: string): Promise<Array<{ id: string; uuid: string; flags: string }>> {
-  let out = ''
-  for (const room of await w.driver.conferences(`line-${agent}-`)) out += await w.driver.api(`conference ${room} list`)
-  return out
-    .split('\n')
-    .filter((l) => /^\d+;/.test(l))
-    .map((l) => {
-      const f = l.split(';')
-      return { id: f[0]!, uuid: f[2]!, flags: f[5] ?? '' }
-    })
-}
-
-async function toOperator(n: number): Promise<{ aLeg: string; bLeg: string }> {
-  const caller = await w.driver.call(CLIENT(n))
-  await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
-  await w.driver.press(caller.aLeg, '0')
-  return caller
-}
+const members = (agent: string) => w.driver.members(`line-${agent}-`)
+const toOperator = (n: number) => w.driver.toOperator(CLIENT(n))
 
 /** Olga logged in afresh (the calls of the last test, her line with them, were hung up). */
 async function loggedIn(): Promise<void> {

@@ -129,18 +129,11 @@ async function callerHears(aLeg: string, ms = 2000): Promise<Record<number, numb
   return toneLevels(file, [CALLER_HZ, OPERATOR_HZ, MUSIC_HZ, SUPERVISOR_HZ], 500)
 }
 
-async function toOperator(n: number): Promise<{ aLeg: string; bLeg: string }> {
-  const caller = await w.driver.call(CLIENT(n))
-  await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
-  await w.driver.press(caller.aLeg, '0')
-  return caller
-}
+const toOperator = (n: number) => w.driver.toOperator(CLIENT(n))
 
-/** What `conference list` says of Olga's open line(s). */
-async function olgasLine(): Promise<string> {
-  let out = ''
-  for (const room of await w.driver.conferences('line-olga-')) out += await w.driver.api(`conference ${room} list`)
-  return out
+/** The caller, as a member of Olga's open line: hearing the line or not (on hold). */
+async function callerHearsLine(bLeg: string): Promise<boolean | undefined> {
+  return (await w.driver.members('line-olga-')).find((m) => m.uuid === bLeg)?.flags.includes('hear')
 }
 
 const offered = (page: Page) => page.evaluate(() => (globalThis as unknown as { offered: number }).offered)
@@ -189,12 +182,12 @@ describe('the softphone in the browser, with real media through the real switch'
 
     // Hold, from the page: the caller hears the queue's music and no longer the operator.
     await page.click('[data-action=hold]')
-    await eventually('the caller on hold', async () => (await olgasLine()).split('\n').some((l) => l.includes(caller.bLeg) && !l.includes('hear')))
+    await eventually('the caller on hold', async () => (await callerHearsLine(caller.bLeg)) === false)
     const held = await callerHears(caller.aLeg)
     expect(held[MUSIC_HZ], JSON.stringify(held)).toBeGreaterThan(PRESENT)
     expect(held[OPERATOR_HZ]).toBeLessThan(ABSENT)
     await page.click('[data-action=hold]')
-    await eventually('the caller back', async () => (await olgasLine()).split('\n').some((l) => l.includes(caller.bLeg) && l.includes('hear')))
+    await eventually('the caller back', async () => (await callerHearsLine(caller.bLeg)) === true)
 
     // The supervisor whispers from the wallboard: Olga hears 1600 Hz, the caller does not.
     const wallboard = await openPage(await browserSpeaking(SUPERVISOR_HZ), 'sam', '/wallboard')

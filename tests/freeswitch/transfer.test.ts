@@ -46,14 +46,8 @@ async function onDuty(...ids: string[]): Promise<void> {
   }
 }
 
-async function members(room: string): Promise<string[]> {
-  const out = await w.driver.api(`conference ${room} list`)
-  return out
-    .split('\n')
-    .filter((l) => /^\d+;/.test(l))
-    .map((l) => l.split(';')[2]!)
-    .sort()
-}
+/** The channels in a conference (or those starting with `room`), sorted. */
+const members = async (room: string): Promise<string[]> => (await w.driver.members(room)).map((m) => m.uuid).sort()
 
 /** Olga's open line: a conference of its own, line-olga-<the line's first 8>. */
 async function olgaLine(): Promise<string> {
@@ -62,12 +56,7 @@ async function olgaLine(): Promise<string> {
   return room!
 }
 
-async function toOperator(n: number): Promise<{ aLeg: string; bLeg: string }> {
-  const caller = await w.driver.call(CLIENT(n))
-  await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
-  await w.driver.press(caller.aLeg, '0')
-  return caller
-}
+const toOperator = (n: number) => w.driver.toOperator(CLIENT(n))
 
 /** The agent's console sees the customer (the app keeps who talks to whom a moment after the join). */
 const talking = (as: Api, call: string) => eventually('the conversation known', async () => ((await as('GET', '/operator/talk')).json.call === call ? true : undefined))

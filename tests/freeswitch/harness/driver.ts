@@ -24,6 +24,14 @@ const WATCHED = [
   'DTMF',
 ] as const
 
+/** Someone in a conference: its room, member id, channel and flags (hear|speak|...). */
+export interface ConferenceMember {
+  room: string
+  id: string
+  uuid: string
+  flags: string
+}
+
 /** A caller placed through loopback: `aLeg` is the caller's side, `bLeg` the side that runs the dialplan. */
 export interface TestCaller {
   aLeg: string
@@ -170,6 +178,27 @@ export class SwitchDriver {
       (e) => e['Event-Subclass'] === 'conference::maintenance' && e['Action'] === 'add-member' && e['Unique-ID'] === uuid && named(e['Conference-Name']),
       timeoutMs,
     )
+  }
+
+  /** The members of the conferences whose names start with `prefix` (an agent's open line: `line-<agent>-`). */
+  async members(prefix: string): Promise<ConferenceMember[]> {
+    const out: ConferenceMember[] = []
+    for (const room of await this.conferences(prefix)) {
+      // `conference <room> list`: id;channel;uuid;caller id name;caller id number;flags;...
+      for (const line of (await this.api(`conference ${room} list`)).split('\n')) {
+        const f = line.split(';')
+        if (/^\d+$/.test(f[0] ?? '')) out.push({ room, id: f[0]!, uuid: f[2]!, flags: f[5] ?? '' })
+      }
+    }
+    return out
+  }
+
+  /** A known client (our number, the default flow) presses 0 at the main menu: the operators' queue. */
+  async toOperator(from: string): Promise<TestCaller> {
+    const caller = await this.call(from)
+    await this.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
+    await this.press(caller.aLeg, '0')
+    return caller
   }
 
   /** The conferences running whose names start with `prefix`. */
