@@ -24,15 +24,32 @@ export const INSTALL_HINT = 'install it with `bash ../shared/freeswitch/install.
  * A TCP port nobody listens on just now, below the kernel's range for outgoing connections
  * and FreeSWITCH's RTP range (16384 up): a port from the outgoing range (what listen(0)
  * gives) can be taken by any process's next outgoing connection between this answer and the
- * listen that uses it.
+ * listen that uses it. A port is often listened on long after it is chosen (an app started
+ * later in a test), so a process never hands out the same one twice, and processes that pick
+ * side by side (vitest's workers, VITEST_POOL_ID) take theirs from slices of their own.
  */
 export async function freePort(): Promise<number> {
-  const below = Math.min(16_384, ephemeralLow())
-  for (let i = 0; i < 50 && below > 10_001; i++) {
-    const port = 10_000 + Math.floor(Math.random() * (below - 10_000))
-    if (await canListen(port)) return port
+  const [from, to] = portSlice(10_000, Math.min(16_384, ephemeralLow()))
+  for (let i = 0; i < 50 && to - from > 1; i++) {
+    const port = from + Math.floor(Math.random() * (to - from))
+    if (handedOut.has(port)) continue
+    if (await canListen(port)) {
+      handedOut.add(port)
+      return port
+    }
   }
   return listenAny()
+}
+
+const handedOut = new Set<number>()
+const PORT_SLICES = 8
+
+function portSlice(low: number, high: number): [number, number] {
+  const worker = Number(process.env.VITEST_POOL_ID)
+  if (!Number.isInteger(worker) || worker < 1 || high - low < PORT_SLICES * 100) return [low, high]
+  const size = Math.floor((high - low) / PORT_SLICES)
+  const from = low + ((worker - 1) % PORT_SLICES) * size
+  return [from, from + size]
 }
 
 function ephemeralLow(): number {

@@ -25,6 +25,12 @@ export const LINE_PROFILE = 'opencc-line'
 const LINE_VAR = 'cc_line'
 /** Why a dropped line paused its operator (the console says so). */
 export const LINE_DROPPED = 'line-dropped'
+/**
+ * A line whose phone sends no audio for this long is hung up (FreeSWITCH's media_timeout):
+ * a browser that dies sends no BYE, and without it the switch kept such a line open for a
+ * minute, handing callers to nobody. A live softphone sends audio all the time, muted too.
+ */
+export const LINE_MEDIA_TIMEOUT_MS = 8000
 
 export interface OperatorLine {
   agent: string
@@ -121,6 +127,7 @@ export class OperatorLines {
           sip_auto_answer: true,
           originate_timeout: this.answerTimeout,
           ignore_early_media: true,
+          media_timeout: LINE_MEDIA_TIMEOUT_MS,
         },
       })
       command = originateToConference(dial, room, 'endconf|moderator')

@@ -128,6 +128,8 @@ describe('always-connected operators on the real switch', () => {
     })
     expect(paused.reason).toBe('line-dropped')
     expect((await olga('POST', '/agents/olga/resume')).json).toMatchObject({ state: 'available' })
+    // Her phone is called again (its events may reach the test after the answer to resume).
+    await eventually('Olga rung again', () => rungOlga() === before + 1)
     expect(rungOlga()).toBe(before + 1)
     expect(await members('olga')).toHaveLength(1)
     // Logging out hangs the line up, and pauses no one.

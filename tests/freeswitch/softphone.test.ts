@@ -11,25 +11,21 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
-import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contactNumber } from '../../src/bundle/extensions.js'
 import { attempts, contacts } from '../../src/db/schema/index.js'
 import { middayZone, OPEN_WINDOW } from '../helpers/calling-window.js'
-import { CHROMIUM } from '../web/harness.js'
 import { toneLevels, writeTone } from './harness/audio.js'
+import { availableOnLine, browserSpeaking, closeBrowsers, expectPageHearsCaller, hearsTone, lineState, offered, openPage, password } from './harness/softphone-page.js'
 import { aroundTests, eventually, World } from './harness/world.js'
 
 let w: World
-const browsers: Browser[] = []
 const CLIENT = (n: number) => `+3876130000${n}`
 /** The hold music (local_stream://moh): a tone, so the caller's recording tells music from voices. */
 const MUSIC_HZ = 700
 const CALLER_HZ = 1000
 const OPERATOR_HZ = 440
 const SUPERVISOR_HZ = 1600
-/** What a caller says: a tone written to their leg, which FreeSWITCH hears from them. */
-const SPEAKS = `tone_stream://%(600000,0,${CALLER_HZ});loops=-1`
 
 beforeAll(async () => {
   const music = fs.mkdtempSync(path.join(os.tmpdir(), 'music-'))
@@ -53,69 +49,7 @@ beforeAll(async () => {
 
 aroundTests(() => w)
 
-afterAll(async () => {
-  for (const b of browsers) await b.close().catch(() => undefined)
-})
-
-const password = (user: string) => `${user}-long-test-password`
-
-/** A chromium whose fake microphone plays a tone of `hz`. */
-async function browserSpeaking(hz: number): Promise<Browser> {
-  const wavFile = path.join(w.sw.dir, `mic-${hz}.wav`)
-  writeTone(wavFile, hz)
-  const b = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wavFile}`,
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
-  browsers.push(b)
-  return b
-}
-
-/** A user's page, logged in, its softphone registered; the browser's own audio processing off (tones). */
-async function openPage(browser: Browser, user: string, where: '/operator' | '/wallboard'): Promise<Page> {
-  const context = await browser.newContext()
-  await context.addInitScript(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('cc.rawAudio', '1'))
-  const page = await context.newPage()
-  await page.goto(`http://127.0.0.1:${w.httpPort}${where}`)
-  await page.waitForURL(/\/login/)
-  await page.fill('input[name=username]', user)
-  await page.fill('input[name=password]', password(user))
-  await page.click('button[type=submit]')
-  await page.waitForURL(new RegExp(`${where}$`))
-  await page.waitForFunction(() => (globalThis as unknown as { ccSoftphone?: { state: string } }).ccSoftphone?.state === 'registered', undefined, { timeout: 20_000 })
-  // Calls offered to the phone, counted from here on.
-  await page.evaluate(() => {
-    const win = globalThis as unknown as { ccSoftphone: { events: EventTarget }; offered: number }
-    win.offered = 0
-    win.ccSoftphone.events.addEventListener('incoming', () => win.offered++)
-  })
-  return page
-}
-
-/** What the page hears once `hz` comes through (media may take a moment to flow after the answer). */
-function hearsTone(page: Page, hz: number, frequencies: number[]): Promise<{ peakHz: number; levels: Record<string, number> }> {
-  return eventually(`${hz} Hz in the page`, async () => {
-    const h = await hears(page, frequencies)
-    return h.levels[String(hz)]! > -50 ? h : undefined
-  }, 15_000)
-}
-
-/** What the page hears: the dominant frequency and the level (dBFS) of each asked one. */
-function hears(page: Page, frequencies: number[], ms = 1500): Promise<{ peakHz: number; levels: Record<string, number> }> {
-  return page.evaluate(
-    ([f, t]) => (globalThis as unknown as { ccSoftphone: { measure(ms: number, f: number[]): Promise<{ peakHz: number; levels: Record<string, number> }> } }).ccSoftphone.measure(t, f),
-    [frequencies, ms] as const,
-  )
-}
+afterAll(closeBrowsers)
 
 /** What the caller's leg receives over `ms`, recorded from it (read direction only). */
 async function callerHears(aLeg: string, ms = 2000): Promise<Record<number, number>> {
@@ -136,24 +70,20 @@ async function callerHearsLine(bLeg: string): Promise<boolean | undefined> {
   return (await w.driver.members('line-olga-')).find((m) => m.uuid === bLeg)?.flags.includes('hear')
 }
 
-const offered = (page: Page) => page.evaluate(() => (globalThis as unknown as { offered: number }).offered)
 /** A tone is there (amplitude well above the noise floor of Opus and the mixer). */
 const PRESENT = 0.02
 const ABSENT = 0.005
 
 describe('the softphone in the browser, with real media through the real switch', () => {
   it('a ringing operator answers in the page: each hears the other (1 kHz caller in the page, the 440 Hz microphone on the caller’s leg)', async () => {
-    const page = await openPage(await browserSpeaking(OPERATOR_HZ), 'ivan', '/operator')
+    const page = await openPage(w, await browserSpeaking(w, OPERATOR_HZ), 'ivan', '/operator')
     await page.click('#go-available')
     await eventually('Ivan available', async () => (await w.http('GET', '/agents/ivan')).json.state === 'available')
     const caller = await toOperator(1)
     await page.waitForSelector('[data-action=answer]:visible', { timeout: 20_000 })
     await page.click('[data-action=answer]')
     await w.driver.waitForEvent('the caller bridged to Ivan', (e) => e['Event-Name'] === 'CHANNEL_BRIDGE' && e['Unique-ID'] === caller.bLeg, 20_000)
-    await w.driver.api(`uuid_broadcast ${caller.aLeg} ${SPEAKS} aleg`)
-
-    const inPage = await hearsTone(page, CALLER_HZ, [CALLER_HZ, OPERATOR_HZ])
-    expect(Math.abs(inPage.peakHz - CALLER_HZ), JSON.stringify(inPage)).toBeLessThan(15)
+    await expectPageHearsCaller(w, page, caller.aLeg, CALLER_HZ, [OPERATOR_HZ])
     const onLeg = await callerHears(caller.aLeg)
     expect(onLeg[OPERATOR_HZ], JSON.stringify(onLeg)).toBeGreaterThan(PRESENT)
     expect(onLeg[CALLER_HZ]).toBeLessThan(ABSENT)
@@ -165,17 +95,14 @@ describe('the softphone in the browser, with real media through the real switch'
   }, 120_000)
 
   it('an always-connected operator: the line opens at “available”, a caller comes in with no ring; hold plays the music to the caller; a supervisor’s whisper reaches the operator only', async () => {
-    const page = await openPage(await browserSpeaking(OPERATOR_HZ), 'olga', '/operator')
-    await page.click('#go-available')
-    await page.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { line: string } }).ccSoftphone.line === 'open', undefined, { timeout: 20_000 })
+    const page = await openPage(w, await browserSpeaking(w, OPERATOR_HZ), 'olga', '/operator')
+    await availableOnLine(page)
     expect(await offered(page)).toBe(1)
 
     const caller = await toOperator(2)
     await w.driver.joined(caller.bLeg, /^line-olga-/)
     expect(await offered(page), 'no ring: the caller joined the open line').toBe(1)
-    await w.driver.api(`uuid_broadcast ${caller.aLeg} ${SPEAKS} aleg`)
-    const inPage = await hearsTone(page, CALLER_HZ, [CALLER_HZ, OPERATOR_HZ])
-    expect(Math.abs(inPage.peakHz - CALLER_HZ), JSON.stringify(inPage)).toBeLessThan(15)
+    await expectPageHearsCaller(w, page, caller.aLeg, CALLER_HZ, [OPERATOR_HZ])
     const talking = await callerHears(caller.aLeg)
     expect(talking[OPERATOR_HZ], JSON.stringify(talking)).toBeGreaterThan(PRESENT)
     expect(talking[MUSIC_HZ]).toBeLessThan(ABSENT)
@@ -190,9 +117,9 @@ describe('the softphone in the browser, with real media through the real switch'
     await eventually('the caller back', async () => (await callerHearsLine(caller.bLeg)) === true)
 
     // The supervisor whispers from the wallboard: Olga hears 1600 Hz, the caller does not.
-    const wallboard = await openPage(await browserSpeaking(SUPERVISOR_HZ), 'sam', '/wallboard')
+    const wallboard = await openPage(w, await browserSpeaking(w, SUPERVISOR_HZ), 'sam', '/wallboard')
     await wallboard.click('tr[data-agent=olga] [data-monitor=whisper]')
-    await wallboard.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { line: string } }).ccSoftphone.line === 'in-call', undefined, { timeout: 20_000 })
+    await lineState(wallboard, 'in-call')
     const whispered = await hearsTone(page, SUPERVISOR_HZ, [SUPERVISOR_HZ, CALLER_HZ])
     expect(whispered.levels[String(CALLER_HZ)]).toBeGreaterThan(-50)
     const notToCaller = await callerHears(caller.aLeg)
@@ -214,9 +141,8 @@ describe('the softphone in the browser, with real media through the real switch'
   }, 180_000)
 
   it('an always-connected operator gets a campaign contact with no ring: the contact is talking with her within the 2-second rule', async () => {
-    const page = await openPage(await browserSpeaking(OPERATOR_HZ), 'olga', '/operator')
-    await page.click('#go-available')
-    await page.waitForFunction(() => (globalThis as unknown as { ccSoftphone: { line: string } }).ccSoftphone.line === 'open', undefined, { timeout: 20_000 })
+    const page = await openPage(w, await browserSpeaking(w, OPERATOR_HZ), 'olga', '/operator')
+    await availableOnLine(page)
     const campaign = await w.http('POST', '/campaigns', {
       name: 'Telesales to an open line',
       kind: 'telesales',
@@ -238,7 +164,6 @@ describe('the softphone in the browser, with real media through the real switch'
     const connectMs = (Number(joined['Event-Date-Timestamp']) - Number(answered['Event-Date-Timestamp'])) / 1000
     console.info(`answered contact → talking with the operator: ${connectMs.toFixed(1)} ms (always-connected)`)
     expect(await offered(page), 'the contact came into the open line, no ring').toBe(1)
-    await w.driver.api(`uuid_broadcast ${contactLeg} ${SPEAKS} bleg`).catch(() => undefined)
     await w.driver.hangup(contactLeg)
     const done = await eventually('the attempt finished', async () => {
       const [a] = await w.db.db.select().from(attempts).where(eq(attempts.campaignId, id))
