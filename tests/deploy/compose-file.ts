@@ -23,6 +23,7 @@ export interface Service {
   depends_on?: Record<string, { condition: string }>
   healthcheck?: { test: string[] | string }
   command?: string[] | string
+  sysctls?: Record<string, number | string>
 }
 
 export interface ComposeFile {

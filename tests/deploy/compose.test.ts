@@ -111,6 +111,10 @@ describe('docker-compose.yml', () => {
     }
   })
 
+  it("gives a caller whose app host drops packets the fallback within seconds: FreeSWITCH's containers retry a SYN twice (7 s), not 6 times (134 s)", () => {
+    for (const name of ['freeswitch', 'freeswitch-2']) expect(services[name]!.sysctls, name).toMatchObject({ 'net.ipv4.tcp_syn_retries': 2 })
+  })
+
   it('passes FreeSWITCH only variables its vars.xml reads', () => {
     const read = new Set(assemble().directives.filter((d) => d.cmd === 'env-set').map((d) => d.data.slice(d.data.indexOf('$') + 1)))
     for (const name of ['freeswitch', 'freeswitch-2']) {
