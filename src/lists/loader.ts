@@ -21,6 +21,7 @@ import { ListLoadError, NeedsPostgresError, UnknownCampaignError } from './error
 import { parseMapping, resolveMapping, type ColumnMapping } from './mapping.js'
 import { excerptOf, isBlankRecord, validateRow, type RowRules } from './rows.js'
 import { Batch, ListWriter, type ListTotals } from './writer.js'
+import { requireSpokenFields } from './typed-fields.js'
 
 export interface LoadListOptions {
   campaignId: number
@@ -81,6 +82,7 @@ export async function loadList(database: Database, options: LoadListOptions): Pr
   let timer: NodeJS.Timeout | undefined
   try {
     const resolved = resolveMapping(csv.header, mapping)
+    requireSpokenFields(resolved, rules)
     // Known once a byte that is not ASCII went through (until then, it makes no difference).
     rules.encoding = csv.encoding
     const notes: ListNotes = {}

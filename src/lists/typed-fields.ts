@@ -4,11 +4,25 @@
  * else the campaign's), dates as 2026-12-15. Which field is which comes from its name
  * (values.ts: fieldKind). Text fields are kept as written.
  */
-import type { ResolvedMapping } from './mapping.js'
+import { MappingError, type ResolvedMapping } from './mapping.js'
 import type { RowRules } from './rows.js'
 import { campaignCurrency, currencyCode, fieldKind, formatAmount, minorUnits, parseAmount, parseDate } from './values.js'
 
+/** What a payment reminder says of each contact (campaigns/scripts/payment-reminder.yaml). */
 const SPOKEN: Record<string, string> = { amount_due: 'amount', due_date: 'due date' }
+
+/**
+ * A campaign that speaks the amount and the due date needs a column for each: without one,
+ * every row would load and every call would say nothing of them. Refused before any row.
+ */
+export function requireSpokenFields(mapping: ResolvedMapping, rules: Pick<RowRules, 'spoken'>): void {
+  if (!rules.spoken) return
+  const mapped = new Set(mapping.fields.map(([key]) => key))
+  const missing = Object.keys(SPOKEN).filter((key) => !mapped.has(key))
+  if (missing.length === 0) return
+  const what = missing.map((key) => `the ${SPOKEN[key]} (mapping.fields.${key})`).join(' and ')
+  throw new MappingError(`mapping.fields.${missing[0]}: a payment reminder says ${what}: map a column of the file to ${missing.length > 1 ? 'each' : 'it'}; the file's columns are ${mapping.headers.map((h) => `"${h}"`).join(', ')}`)
+}
 
 /** The fields to store, or the reason the row is refused (naming the column). */
 export function readFields(record: string[], mapping: ResolvedMapping, rules: Pick<RowRules, 'defaultCountry' | 'currency' | 'spoken'>): Record<string, string> | string {

@@ -18,6 +18,7 @@ import { RINGING_TONE } from '../esl/call.js'
 import { dialString, endpointFromTemplate } from '../esl/dial-string.js'
 import { CallEnded, CommandFailed, isOk } from '../esl/results.js'
 import { parseOrder, TRANSFER_VAR, type GoOrder } from '../lines/transfer-order.js'
+import type { ConversationBooks } from '../calls/conversations.js'
 import type { CallerContext } from '../routing/router.js'
 import type { Clock } from '../time/clock.js'
 import type { QueueSettings } from './config.js'
@@ -120,7 +121,7 @@ export async function carryOut(order: GoOrder, o: CarryOut): Promise<QueueResult
 
 /** A blind transfer to an outside number: the center's number as caller ID, as callbacks do. */
 async function dialOut(number: string, o: CarryOut, noted: (result: string) => void): Promise<QueueResult> {
-  const { call, config } = o
+  const { call, config, ctx } = o
   let dial: string
   try {
     dial = dialString([endpointFromTemplate(config.gatewayTemplate, number)], { vars: { originate_timeout: 45, instant_ringback: true, origination_caller_id_number: config.outboundCallerId } })
@@ -129,9 +130,23 @@ async function dialOut(number: string, o: CarryOut, noted: (result: string) => v
     noted('failed')
     return { result: 'timeout' }
   }
+  // The conversation with the number outlives this process like any other (calls/conversations.ts):
+  // should our socket go, whoever is alive writes the register's end.
+  let begun: { books: ConversationBooks; recorded: Promise<void> } | undefined
+  const onBridge = (): void => {
+    const books = { answeredAt: ctx.clock.now() }
+    begun = { books, recorded: ctx.clock.track(ctx.conversations?.begin(call.uuid, books) ?? Promise.resolve()) }
+  }
+  call.once('bridge', onBridge)
   const r = await call.bridge(dial, { ringback: RINGING_TONE })
+  call.off('bridge', onBridge)
   const result = isOk(r) ? (r.ok ? 'connected' : r.cause) : r instanceof CallEnded ? 'caller-hangup' : 'failed'
   noted(result)
+  if (begun && ctx.conversations) {
+    await begun.recorded
+    if (call.isDetached) ctx.conversations.detached(call.uuid, begun.books)
+    else await ctx.conversations.end(call.uuid)
+  }
   return { result: isOk(r) && r.ok ? 'answered' : 'timeout' }
 }
 

@@ -5,7 +5,7 @@
  * (the call register's end, the agent's state).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { FALLBACK_TONE, personEndpoint } from '../../src/bundle/extensions.js'
+import { contactNumber, FALLBACK_TONE, personEndpoint } from '../../src/bundle/extensions.js'
 import { aroundTests, eventually, World } from './harness/world.js'
 
 let w: World
@@ -98,6 +98,34 @@ describe('the app stopping while callers talk and wait', () => {
     }, 40_000, () => w.tail())
     const r = await w.endedRow(caller.bLeg)
     expect(r).toMatchObject({ queue: 'operators', answeredBy: 'ivan', hangupCause: 'NORMAL_CLEARING' })
+    await w.http('POST', '/agents/ivan/logout')
+    await w.stopApp(second)
+  }, 90_000)
+
+  it('SIGKILL with a customer the operator sent on to an outside number: the conversation goes on; the next app writes the register’s end', async () => {
+    const first = await w.startApp()
+    await w.loginAgents('ivan')
+    const ivan = await w.user('ivan', 'operator', 'ivan')
+    const caller = await w.driver.call(RETAIL_CLIENT)
+    await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
+    await w.driver.press(caller.aLeg, '0')
+    await talkingTo(caller)
+    await eventually('the console sees the call', async () => ((await ivan('GET', '/operator/talk')).json.call === caller.bLeg ? true : undefined))
+    const number = contactNumber('person', 8)
+    const sent = await ivan('POST', '/operator/transfer', { to: { kind: 'number', value: number }, mode: 'blind' })
+    expect(sent.status, JSON.stringify(sent.json)).toBe(200)
+    await w.driver.waitForEvent('the customer bridged to the number', (e) => e['Event-Name'] === 'CHANNEL_BRIDGE' && e['Unique-ID'] === caller.bLeg && (e['Other-Leg-Channel-Name'] ?? '').includes(`loopback/${number}-a`), 30_000)
+    // The crash comes during the conversation, once the register has the transfer (it writes in batches).
+    await eventually('the transfer in the register', async () => ((await row(caller.bLeg))?.details as { transfers?: unknown[] } | undefined)?.transfers?.length === 1)
+    await w.stopApp(first, 'SIGKILL')
+    await stillTalking(caller)
+
+    const second = await w.startApp()
+    await sleep(1000)
+    await w.driver.hangup(caller.aLeg)
+    const after = await w.endedRow(caller.bLeg)
+    expect(after).toMatchObject({ answeredBy: 'ivan', hangupCause: 'NORMAL_CLEARING' })
+    expect(after.details.transfers).toEqual([expect.objectContaining({ by: 'ivan', to: { kind: 'number', value: number }, result: 'connected' })])
     await w.http('POST', '/agents/ivan/logout')
     await w.stopApp(second)
   }, 90_000)

@@ -211,6 +211,25 @@ describe('POST /campaigns/:id/lists', () => {
     expect((await call('GET', '/campaigns/999999/lists')).json.error).toBe('unknown-campaign')
     expect((await call('GET', `/campaigns/${campaignId}/lists`)).json).toEqual({ lists: [] })
   })
+
+  it('refuses a payment reminder list with no column for the amount or the due date, before any row and without a list', async () => {
+    const campaignId = await createCampaign(app.database.db, { currency: 'BAM' }, 'payment-reminder')
+    const file = 'Telefon;Ime;Iznos;Rok\n061111111;A;12,50;15.12.2026.\n'
+    const mapping = (fields: Record<string, string>) => encodeURIComponent(JSON.stringify({ phone: 'Telefon', name: 'Ime', fields }))
+    const none = await upload(`/campaigns/${campaignId}/lists?name=x.csv&mapping=${mapping({})}`, once(file))
+    expect(none).toEqual({
+      status: 400,
+      json: { error: 'bad-mapping', message: 'mapping.fields.amount_due: a payment reminder says the amount (mapping.fields.amount_due) and the due date (mapping.fields.due_date): map a column of the file to each; the file\'s columns are "Telefon", "Ime", "Iznos", "Rok"' },
+    })
+    const noDate = await upload(`/campaigns/${campaignId}/lists?name=x.csv&mapping=${mapping({ amount_due: 'Iznos' })}`, once(file))
+    expect(noDate.json.message).toMatch(/^mapping\.fields\.due_date: a payment reminder says the due date \(mapping\.fields\.due_date\): map a column of the file to it;/)
+    expect((await call('GET', `/campaigns/${campaignId}/lists`)).json).toEqual({ lists: [] })
+    // With both, the list loads and its row can be spoken.
+    const both = await upload(`/campaigns/${campaignId}/lists?name=x.csv&mapping=${mapping({ amount_due: 'Iznos', due_date: 'Rok' })}`, once(file))
+    expect(both.status, JSON.stringify(both.json)).toBe(201)
+    expect(both.json).toMatchObject({ accepted: 1, rejected: 0 })
+  })
+
   it('reads the encoding picked with ?encoding=, refuses one it does not know or a binary file, and reports the encoding and the language mapping', async () => {
     const campaignId = await createCampaign(app.database.db)
     // Windows-1250 bytes: "Šaćir" and "Đurđa", spoken in Bosnian though written Hrvatski.

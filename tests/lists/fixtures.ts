@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/database.js'
 import { campaigns, contactLists, contacts, listRejections, type CampaignKind } from '../../src/db/schema/index.js'
 
-export async function createCampaign(db: Db, settings: Record<string, unknown> = {}, kind: CampaignKind = 'payment-reminder'): Promise<number> {
+export async function createCampaign(db: Db, settings: Record<string, unknown> = {}, kind: CampaignKind = 'informational'): Promise<number> {
   const [c] = await db.insert(campaigns).values({ name: `campaign ${kind}`, kind, settings }).returning({ id: campaigns.id })
   return c!.id
 }

@@ -49,7 +49,7 @@ const LINES = [
 
 describe('a Windows-1250 export from a Bosnian customer system', () => {
   it('loads every usable row with normalized values, refuses the rest with line and reason, and says what it read', async () => {
-    const campaignId = await createCampaign(db.db, { currency: 'BAM' })
+    const campaignId = await createCampaign(db.db, { currency: 'BAM' }, 'payment-reminder')
     const bytes = iconv.encode(LINES.join('\r\n') + '\r\n', 'windows-1250')
     // The file really is not UTF-8 (what Excel writes on a Bosnian Windows).
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow()
