@@ -11,7 +11,8 @@
  * `npm run bench -- dialer-sim` runs this benchmark alone.
  */
 import type { PacingMode } from '../src/dialer/pacing/index.js'
-import { simulate, type SimulationConfig, type SimulationResult } from '../src/dialer/simulation/simulate.js'
+import type { SimulationConfig } from '../src/dialer/simulation/config.js'
+import { simulate, type SimulationResult } from '../src/dialer/simulation/simulate.js'
 
 export interface Scenario {
   name: string

@@ -18,7 +18,8 @@
  *   --vicidial-method ADAPT_HARD_LIMIT|ADAPT_AVERAGE|ADAPT_TAPERED
  */
 import type { PacingMode, VicidialMethod } from '../dialer/pacing/snapshot.js'
-import { DEFAULT_SIMULATION, simulate, type OutcomeMix, type SimulationConfig, type SimulationResult } from '../dialer/simulation/simulate.js'
+import { DEFAULT_SIMULATION, type OutcomeMix, type SimulationConfig } from '../dialer/simulation/config.js'
+import { simulate, type SimulationResult } from '../dialer/simulation/simulate.js'
 import { textTable } from './text-table.js'
 import { parseCommandLine } from './usage.js'
 

@@ -1,13 +1,13 @@
 /**
  * One caller waiting in a queue, on the instance that holds their call: hold music, their
  * place and the expected wait every so often, keys for a message or a callback, and, when
- * the shared queue offers them an agent, ringing that agent and bridging. What the queue
- * decides (who is next, which agent) is in Redis (store.ts); this is what the caller hears.
+ * the shared queue offers them an agent, ringing that agent and bridging (connect-agent.ts).
+ * What the queue decides (who is next, which agent) is in Redis (store.ts); this is what the
+ * caller hears.
  */
 import { randomUUID } from 'node:crypto'
 import type { CallRegister } from '../calls/call-register.js'
 import type { ConversationBooks, Conversations } from '../calls/conversations.js'
-import { UnsafeCommandError } from '../esl/commands.js'
 import type { Call } from '../esl/call.js'
 import { CallEnded, isOk } from '../esl/results.js'
 import type { PromptLibrary } from '../ivr/prompts.js'
@@ -16,11 +16,11 @@ import type { OperatorLine } from '../lines/operator-lines.js'
 import type { Talks } from '../lines/talks.js'
 import type { CallerContext } from '../routing/router.js'
 import type { Clock } from '../time/clock.js'
-import { agentsDialString } from './agent-dial.js'
 import { announcement } from './announcement.js'
 import type { QueueAction, QueueSettings } from './config.js'
+import { connectAgent } from './connect-agent.js'
 import type { Caller, Offer, QueueStore } from './store.js'
-import { carryOut, followTransfer, type TransferConfig } from './transfer.js'
+import type { TransferConfig } from './transfer.js'
 
 export type QueueResult = { result: 'answered' | 'abandoned' | 'overflow' | 'callback' | 'voicemail' | 'timeout'; agentId?: string }
 
@@ -234,130 +234,24 @@ export class Waiter {
     return undefined
   }
 
-  /** Rings the offered agent(s); returns the result when the call is settled, or undefined to wait on. */
-  private async connect(offer: Offer): Promise<QueueResult | undefined> {
-    const { call, queue, ctx } = this
-    const { store, clock, register } = ctx
-    // An operator whose line is open takes the caller into it: no ring, no dial string.
-    const line = offer.agents.length === 1 ? await ctx.lines?.lineOf(offer.agents[0]!.id) : undefined
-    const playing = this.playing
-    // Not `uuid_break ... all`: that would also drop the bridge queued behind the music.
-    if (playing) void call.api(`uuid_break ${call.uuid}`)
-    const ringAt = new Date(clock.now()).toISOString()
-    if (call.ended) {
-      await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
-      return this.abandoned()
-    }
-    const byLeg = new Map<string, string>()
-    if (line) byLeg.set(line.uuid, line.agent)
-    const dial = line ? '' : this.dialFor(offer, byLeg)
-    if (dial === undefined) {
-      await store.offerResult(this.entry, { outcome: 'missed' }, this.slMs)
-      return undefined
-    }
-    for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'ringing' })
-    this.ringing = { agents: offer.agents.map((a) => a.id) }
-    this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), line: line?.uuid }, line ? 'queue: joining the agent’s open line' : 'queue: ringing agent')
-    // A caller who must reach a person by a deadline (a campaign contact, the 2-second rule)
-    // does not wait out an agent's ringing phone: at the deadline the ring is cancelled.
-    let cutShort = false
-    const giveUpAt = this.options.maxWaitMs === undefined ? undefined : this.enteredAt + this.options.maxWaitMs
-    const cancel =
-      giveUpAt === undefined
-        ? undefined
-        : clock.setTimeout(() => {
-            if (answered) return
-            cutShort = true
-            this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), waitedMs: this.waitedMs() }, 'queue: deadline reached while the agent’s phone rang; cancelling the ring')
-            for (const uuid of byLeg.keys()) void call.api(`uuid_kill ${uuid} ORIGINATOR_CANCEL`)
-          }, Math.max(0, giveUpAt - clock.now()))
-
-    let answered: { agent: string; at: number; books: ConversationBooks; recorded: Promise<unknown> } | undefined
-    const onBridge = (other: string | undefined): void => {
-      if (answered) return
-      const agent = (other && byLeg.get(other)) ?? (offer.agents.length === 1 ? offer.agents[0]!.id : undefined)
-      if (!agent) return
-      const at = clock.now()
-      const books: ConversationBooks = { answeredAt: at, agent, queue: { entry: this.entry, wrapUpMs: queue.wrapUpSeconds * 1000 }, ...this.options.books }
-      answered = {
-        agent,
-        at,
-        books,
-        recorded: clock.track(
-          Promise.all([
-            store.offerResult(this.entry, { outcome: 'answered', agent }, this.slMs),
-            ctx.conversations?.begin(call.uuid, books),
-            ctx.talks?.began({ agent, call: call.uuid, leg: other ?? '', room: line?.room ?? '', music: queue.music, since: at }),
-          ]),
-        ),
-      }
-      this.ringing = { agents: [agent], answeredBy: agent }
-      const waited = Math.round(answered.at - this.enteredAt)
-      register.facts(call.uuid, { answeredBy: agent, queueWaitMs: waited, queueOutcome: 'answered' })
-      for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: a.id === agent ? 'answered' : 'lost' })
-      this.log.info({ queue: queue.name, agent, waitedMs: waited }, 'queue: agent answered')
-      this.options.onAnswered?.(agent)
-    }
-    call.on('bridge', onBridge)
-    const bridging = line ? call.joinLine(line.room, line.uuid) : call.bridge(dial, { ringback: queue.music })
-    if (playing) void this.stopPlaying(playing, true)
-    const r = await bridging
-    if (cancel !== undefined) clock.clearTimeout(cancel)
-    call.off('bridge', onBridge)
-    this.ringing = undefined
-    if (!answered && isOk(r) && r.ok) onBridge(r.completion.event.variable('bridge_uuid') ?? r.completion.event.variable('last_bridge_to'))
-    if (answered) {
-      // The operator may hand the customer on (src/queue/transfer.ts): a consult happens here,
-      // the customer still theirs; where the customer goes next, once their books are closed.
-      const onward = ctx.transfer && !(r instanceof CallEnded) ? await followTransfer(call, { music: queue.music, queue: queue.name, agent: answered.agent, clock }) : undefined
-      await answered.recorded
-      if (!call.isDetached) await ctx.talks?.ended(answered.agent, call.uuid)
-      if (call.isDetached && ctx.conversations) {
-        // The conversation goes on without our socket: its end closes the books, not us.
-        ctx.conversations.detached(call.uuid, answered.books)
-        return { result: 'answered', agentId: answered.agent }
-      }
-      // Taken over by another process (this one looked gone): it closes the books.
-      if (ctx.conversations && !(await ctx.conversations.end(call.uuid))) return { result: 'answered', agentId: answered.agent }
-      const talkMs = clock.now() - answered.at
-      const wrapUntil = await store.callEnded(this.entry, answered.agent, talkMs, queue.wrapUpSeconds * 1000)
-      if (wrapUntil > 0) ctx.wrapUpUntil(answered.agent, wrapUntil)
-      this.log.info({ queue: queue.name, agent: answered.agent, talkMs }, 'queue: call with agent ended')
-      // A logout asked for during the call took effect at its end: the open line goes with it.
-      if (line && (await store.agent(answered.agent))?.state === 'logged-out') await ctx.lines?.close(answered.agent)
-      if (onward && ctx.transfer) {
-        this.settled = true
-        return carryOut(onward, { call, caller: this.caller, queue, ctx, config: ctx.transfer })
-      }
-      return { result: 'answered', agentId: answered.agent }
-    }
-    if (r instanceof CallEnded || call.ended) {
-      for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'caller-hangup' })
-      await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
-      return this.abandoned()
-    }
-    if (cutShort) {
-      // Not the agent's miss: the caller's time ran out.
-      for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: 'cancelled:deadline' })
-      await store.offerResult(this.entry, { outcome: 'gone' }, this.slMs)
-      return this.timedOut('max-wait')
-    }
-    const cause = isOk(r) ? r.cause : 'FAILED'
-    for (const a of offer.agents) register.offer(call.uuid, { agent: a.id, at: ringAt, result: `missed:${cause}` })
-    this.log.info({ queue: queue.name, agents: offer.agents.map((a) => a.id), cause }, 'queue: agent did not take the call')
-    await store.offerResult(this.entry, { outcome: 'missed' }, this.slMs)
-    return undefined
-  }
-
-  /** The agents' phones rung together, each leg named so the one that answers is known. */
-  private dialFor(offer: Offer, byLeg: Map<string, string>): string | undefined {
-    try {
-      return agentsDialString(offer, this.queue, this.caller.number, byLeg)
-    } catch (err) {
-      if (!(err instanceof UnsafeCommandError)) throw err
-      this.log.error({ err: err.message, agents: offer.agents.map((a) => a.id) }, 'queue: an agent endpoint cannot be dialled')
-      return undefined
-    }
+  /** Rings the offered agent(s) (connect-agent.ts); the result when the call is settled, or undefined to wait on. */
+  private connect(offer: Offer): Promise<QueueResult | undefined> {
+    return connectAgent(offer, {
+      entry: this.entry,
+      call: this.call,
+      queue: this.queue,
+      caller: this.caller,
+      ctx: this.ctx,
+      options: this.options,
+      enteredAt: () => this.enteredAt,
+      waitedMs: () => this.waitedMs(),
+      playing: () => this.playing,
+      stopPlaying: (p, alreadyBroken) => this.stopPlaying(p, alreadyBroken),
+      setRinging: (ringing) => (this.ringing = ringing),
+      settle: () => (this.settled = true),
+      abandoned: () => this.abandoned(),
+      timedOut: (why) => this.timedOut(why),
+    })
   }
 
   private async leave(counter: 'abandoned'): Promise<QueueResult> {

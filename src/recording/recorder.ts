@@ -39,6 +39,10 @@ export interface MessageRequest {
 }
 
 const BEEP = 'tone_stream://%(500,0,1000)'
+/** A PCM WAV file's header alone: a file no larger holds no audio. */
+const WAV_HEADER_BYTES = 44
+const INSPECT_TRIES = 40
+const INSPECT_EVERY_MS = 100
 
 export class CallRecorder {
   private readonly messages = new Map<string, number>()
@@ -123,19 +127,22 @@ export class CallRecorder {
     }
   }
 
-  /** Duration, size and rate of a WAV file, or undefined when it is not here (yet). */
-  async inspect(relative: string): Promise<FileFacts | undefined> {
+  /** Duration, size and rate of a WAV file, or undefined when it is not here (or not complete) in time. */
+  async inspect(relative: string, tries = INSPECT_TRIES): Promise<FileFacts | undefined> {
     const file = this.absolute(relative)
-    // FreeSWITCH finishes writing a moment after it reports the recording stopped.
-    for (let i = 0; i < 10; i++) {
+    // FreeSWITCH finishes writing a moment after it reports the recording stopped, and fills in
+    // the header's data size last: until then the header says no audio while the file holds
+    // some (seen on a busy machine: a 5-s conversation catalogued as 0 ms).
+    for (let i = 0; i < tries; i++) {
       try {
-        const [buf, stat] = await Promise.all([fs.readFile(file), fs.stat(file)])
+        const buf = await fs.readFile(file)
         const decoded = wav.decode(buf)
         const samples = decoded.channelData[0]?.length ?? 0
-        return { durationMs: Math.round((samples * 1000) / decoded.sampleRate), sizeBytes: stat.size, sampleRate: decoded.sampleRate }
+        if (samples > 0 || buf.length <= WAV_HEADER_BYTES) return { durationMs: Math.round((samples * 1000) / decoded.sampleRate), sizeBytes: buf.length, sampleRate: decoded.sampleRate }
       } catch {
-        await new Promise((r) => setTimeout(r, 50))
+        // Not there, or its header not written yet.
       }
+      await new Promise((r) => setTimeout(r, INSPECT_EVERY_MS))
     }
     return undefined
   }

@@ -6,7 +6,7 @@
  */
 import { startSessionRecording, stopSessionRecording } from './apps/record.js'
 import type { SimChannel } from './channel.js'
-import { localStamp } from './channel.js'
+import { localStamp } from './cdr-variables.js'
 import { parseDialString, splitArgs } from './dial-string.js'
 import { requestBreak } from './media-break.js'
 import { originate } from './originate.js'

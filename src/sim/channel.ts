@@ -1,130 +1,24 @@
 /**
  * One simulated FreeSWITCH channel: its states, caller profile and variables, the events
- * it fires (with the headers and header order the transcripts show), the dialplan
- * applications it runs one at a time, DTMF, bridging and the hangup sequence.
+ * it fires, the dialplan applications it runs one at a time (app-runner.ts), DTMF,
+ * bridging and the hangup sequence. Event headers are built in channel-event.ts, the
+ * first profile and variables in channel-init.ts, the call detail variables in
+ * cdr-variables.ts.
  */
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { profileHeaders, type CallerProfile } from './caller-profile.js'
-import { EVENTS_WITH_VARIABLES, SimEvent, type HeaderList } from './event.js'
-import { drainSessionEvents } from './session-events.js'
+import { AppRunner } from './app-runner.js'
+import type { CallerProfile } from './caller-profile.js'
+import { setCdrVariables } from './cdr-variables.js'
+import { buildChannelEvent, type EventOptions } from './channel-event.js'
+import { initialProfile, setInitialVariables, type ChannelInit } from './channel-init.js'
+import type { AppOutcome, ChannelEndpoint, ChannelEvents, MediaBug, OtherLeg, RunningApp, StopReason } from './channel-types.js'
+import type { HeaderList, SimEvent } from './event.js'
+import { STATE_NUMBER, type RunningState } from './running-state.js'
 import type { SimSwitch } from './switch.js'
 
-export type RunningState =
-  | 'CS_NEW'
-  | 'CS_INIT'
-  | 'CS_ROUTING'
-  | 'CS_SOFT_EXECUTE'
-  | 'CS_EXECUTE'
-  | 'CS_EXCHANGE_MEDIA'
-  | 'CS_PARK'
-  | 'CS_CONSUME_MEDIA'
-  | 'CS_HIBERNATE'
-  | 'CS_RESET'
-  | 'CS_HANGUP'
-  | 'CS_REPORTING'
-  | 'CS_DESTROY'
-
-const STATE_NUMBER: Record<RunningState, number> = {
-  CS_NEW: 0,
-  CS_INIT: 1,
-  CS_ROUTING: 2,
-  CS_SOFT_EXECUTE: 3,
-  CS_EXECUTE: 4,
-  CS_EXCHANGE_MEDIA: 5,
-  CS_PARK: 6,
-  CS_CONSUME_MEDIA: 7,
-  CS_HIBERNATE: 8,
-  CS_RESET: 9,
-  CS_HANGUP: 10,
-  CS_REPORTING: 11,
-  CS_DESTROY: 12,
-}
-
-/** Q.850 codes of the hangup causes we produce. */
-const Q850: Record<string, number> = {
-  UNALLOCATED_NUMBER: 1,
-  NO_ROUTE_DESTINATION: 3,
-  NORMAL_CLEARING: 16,
-  USER_BUSY: 17,
-  NO_USER_RESPONSE: 18,
-  NO_ANSWER: 19,
-  CALL_REJECTED: 21,
-  DESTINATION_OUT_OF_ORDER: 27,
-  INVALID_NUMBER_FORMAT: 28,
-  NORMAL_TEMPORARY_FAILURE: 41,
-  ORIGINATOR_CANCEL: 487,
-  LOSE_RACE: 502,
-  USER_NOT_REGISTERED: 606,
-  MANAGER_REQUEST: 503,
-}
-
-export type StopReason = 'hangup' | 'transfer'
-
-/** The application a channel is running now. */
-export interface RunningApp {
-  name: string
-  arg: string
-  uuid: string
-  controller: AbortController
-  /** Set by apps that read DTMF (playback with terminators, play_and_get_digits, record). */
-  onDigit?: (digit: string) => void
-}
-
-export interface AppOutcome {
-  /** Application-Response, `_none_` when the app has nothing to say. */
-  response: string
-}
-
-/** A media bug on the channel (record_session, uuid_record): stopped at hangup. */
-export interface MediaBug {
-  path: string
-  startedAt: number
-  stop(cause: string): void
-}
-
-export interface OtherLeg {
-  type: 'originator' | 'originatee'
-  channel: SimChannel
-}
-
-/** What an endpoint module (mod_sofia) adds to a channel's life. */
-export interface ChannelEndpoint {
-  /** Media is negotiated (early media or answer): codec, rtp_* variables. */
-  onMedia(ch: SimChannel): void
-  onAnswered(ch: SimChannel): void
-  onHangup(ch: SimChannel, cause: string): void
-  readonly dtmfSource: 'RTP' | 'UNKNOWN'
-}
-
-export interface ChannelEvents {
-  dtmf: [digit: string]
-  /** An application starts (after its CHANNEL_EXECUTE). */
-  app: [name: string]
-  /** The channel starts hanging up (before CHANNEL_HANGUP fires). */
-  hangingUp: [cause: string]
-  /** The far end started talking (audio reaches the channel). */
-  speech: []
-  progress: []
-  answer: []
-  hangup: [cause: string]
-  /** Before its hangup sequence ends (events fired), for the peer logic. */
-  gone: [cause: string]
-  /** uuid_break's flag reaches the media loop (media-break.ts). */
-  break: []
-}
-
-interface EventOptions {
-  /** Headers placed right after Event-Sequence (Bridge-A-Unique-ID, Hangup-Cause ...). */
-  before?: HeaderList
-  /** Headers after the variables (Application-*, Playback-*, DTMF-* ...). */
-  after?: HeaderList
-  /** Key into EVENT_ORIGINS when it differs from the event name. */
-  origin?: string
-  /** Put a `Channel-*` copy of the profile first (the connect reply's CHANNEL_DATA). */
-  channelProfile?: boolean
-  subclass?: string
-}
+export type { AppOutcome, ChannelEndpoint, ChannelEvents, MediaBug, OtherLeg, RunningApp, StopReason } from './channel-types.js'
+export type { RunningState } from './running-state.js'
 
 export class SimChannel extends EventEmitter<ChannelEvents> {
   readonly uuid: string
@@ -142,8 +36,6 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   partner: SimChannel | undefined
   /** Set once bridged; stays after the bridge ends (Other-Leg-* headers). */
   otherLeg: OtherLeg | undefined
-  /** Running applications, outermost first (`socket`, then what it runs). */
-  private readonly stack: RunningApp[] = []
   readonly bugs = new Set<MediaBug>()
   /** Digits received while no application was reading them (type-ahead). */
   readonly digitBuffer: string[] = []
@@ -172,87 +64,19 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   /** Resolves when the channel is destroyed. */
   readonly gone: Promise<string>
   private settleGone!: (cause: string) => void
-  private queue: Promise<unknown> = Promise.resolve()
   private hangingUp: Promise<void> | undefined
-  /** Applications running now (the socket app and what runs inside it). */
-  private readonly running = new Set<Promise<unknown>>()
+  /** The applications running on the channel and those queued behind them. */
+  private readonly apps = new AppRunner(this)
   /** Set while the channel's dialplan must not continue (uuid_bridge, transfer took it). */
   detached = false
 
-  constructor(
-    readonly sw: SimSwitch,
-    init: {
-      uuid?: string
-      name: string
-      direction: 'inbound' | 'outbound'
-      callerIdName: string
-      callerIdNumber: string
-      destination: string
-      calleeIdName?: string
-      calleeIdNumber?: string
-      context?: string
-      source?: string
-      vars?: Array<[string, string]>
-      /** An originated leg lists its variables in another order (is_outbound, call_uuid ...). */
-      originated?: boolean
-      /** A SIP channel has no codec until media is negotiated; its variables come from mod_sofia. */
-      sip?: boolean
-    },
-  ) {
+  constructor(readonly sw: SimSwitch, init: ChannelInit) {
     super()
     this.uuid = init.uuid ?? randomUUID()
     this.name = init.name
-    const now = sw.nowUs()
-    this.profile = {
-      direction: init.direction,
-      logicalDirection: init.direction,
-      dialplan: 'xml',
-      callerIdName: init.callerIdName,
-      callerIdNumber: init.callerIdNumber,
-      origCallerIdName: init.callerIdName,
-      origCallerIdNumber: init.callerIdNumber,
-      calleeIdName: init.calleeIdName ?? 'Outbound Call',
-      calleeIdNumber: init.calleeIdNumber ?? (init.context ?? 'default'),
-      ani: init.callerIdNumber,
-      destination: init.destination,
-      uuid: this.uuid,
-      source: init.source ?? 'mod_loopback',
-      context: init.context ?? 'default',
-      channelName: init.name,
-      createdUs: now,
-      answeredUs: 0,
-      progressUs: 0,
-      progressMediaUs: 0,
-      hangupUs: 0,
-      transferUs: 0,
-      bridgedUs: 0,
-    }
+    this.profile = initialProfile(init, this.uuid, sw.nowUs())
     this.gone = new Promise((resolve) => (this.settleGone = resolve))
-    const codecs = (): void => {
-      this.setVar('read_codec', 'L16')
-      this.setVar('read_rate', '8000')
-      this.setVar('write_codec', 'L16')
-      this.setVar('write_rate', '8000')
-    }
-    this.setVar('direction', init.direction)
-    if (init.originated) {
-      this.setVar('is_outbound', 'true')
-      this.setVar('session_id', String(sw.nextSessionId()))
-      codecs()
-      this.setVar('channel_name', init.name)
-      this.setVar('uuid', this.uuid)
-      this.setVar('call_uuid', this.uuid)
-    } else if (init.sip) {
-      this.codec = undefined
-      this.setVar('uuid', this.uuid)
-      this.setVar('session_id', String(sw.nextSessionId()))
-    } else {
-      this.setVar('uuid', this.uuid)
-      this.setVar('session_id', String(sw.nextSessionId()))
-      this.setVar('channel_name', init.name)
-      codecs()
-    }
-    for (const [k, v] of init.vars ?? []) this.setVar(k, v)
+    setInitialVariables(this, init)
     sw.addChannel(this)
   }
 
@@ -283,41 +107,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
 
   /** An event whose first headers are given (a module's own event, then the channel's data). */
   eventAfter(first: HeaderList, name: string, options: EventOptions = {}): SimEvent {
-    const h: HeaderList = [...first]
-    if (options.before) h.push(...options.before)
-    if (options.channelProfile) h.push(...profileHeaders('Channel', this.profile))
-    h.push(
-      ['Channel-State', this.runningState],
-      ['Channel-Call-State', this.callState],
-      ['Channel-State-Number', String(this.stateNumber)],
-      ['Channel-Name', this.name],
-      ['Unique-ID', this.uuid],
-      ['Call-Direction', this.profile.direction],
-      ['Presence-Call-Direction', this.profile.direction],
-      ['Channel-HIT-Dialplan', 'true'],
-    )
-    if (this.presenceId) h.push(['Channel-Presence-ID', this.presenceId])
-    h.push(['Channel-Call-UUID', this.uuid], ['Answer-State', this.answerState])
-    if (this.hangupCause !== undefined) h.push(['Hangup-Cause', this.hangupCause])
-    // Codec headers appear once media is negotiated (at once for loopback channels).
-    const c = this.codec
-    if (c) {
-      h.push(
-        ['Channel-Read-Codec-Name', c.name],
-        ['Channel-Read-Codec-Rate', c.rate],
-        ['Channel-Read-Codec-Bit-Rate', c.bitRate],
-        ['Channel-Write-Codec-Name', c.name],
-        ['Channel-Write-Codec-Rate', c.rate],
-        ['Channel-Write-Codec-Bit-Rate', c.bitRate],
-      )
-    }
-    h.push(...profileHeaders('Caller', this.profile))
-    if (this.otherLeg) {
-      h.push(['Other-Type', this.otherLeg.type], ...profileHeaders('Other-Leg', this.otherLeg.channel.profile, { other: true }))
-    }
-    if (EVENTS_WITH_VARIABLES.has(name)) for (const [k, v] of this.vars) h.push([`variable_${k}`, v])
-    if (options.after) h.push(...options.after)
-    return new SimEvent(name, h)
+    return buildChannelEvent(this, first, name, options)
   }
 
   fire(name: string, options: EventOptions = {}): void {
@@ -405,58 +195,12 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
    * around it. Applications run one at a time, in the order they were asked for.
    */
   execute(app: string, arg: string, appUuid: string = randomUUID()): Promise<AppOutcome> {
-    const run = this.queue.then(() => this.runApp(app, arg, appUuid))
-    this.queue = run.catch(() => undefined)
-    return run
+    return this.apps.execute(app, arg, appUuid)
   }
 
   /** Runs an application now, nested in the current one (the socket app's inner apps). */
-  async runApp(app: string, arg: string, appUuid: string = randomUUID(), via: 'dialplan' | 'sendmsg' = 'dialplan'): Promise<AppOutcome> {
-    const impl = this.sw.apps.get(app)
-    if (!this.isUp && app !== 'socket') return { response: '_none_' }
-    this.vars.delete('current_application_response')
-    // Applications sent by sendmsg run through the loop of the `loops` header.
-    if (via === 'sendmsg') {
-      this.setVar('current_loop', '1')
-      this.setVar('total_loops', '1')
-      this.setVar('current_application', app)
-      this.setVar('current_application_data', arg)
-    } else {
-      this.setVar('current_application_data', arg)
-      this.setVar('current_application', app)
-    }
-    const appHeaders: HeaderList = [['Application', app]]
-    if (arg !== '') appHeaders.push(['Application-Data', arg])
-    this.fire('CHANNEL_EXECUTE', { after: [...appHeaders, ['Application-UUID', appUuid]] })
-    this.breakFlag = 0
-    this.setVar('current_application', app)
-    const running: RunningApp = { name: app, arg, uuid: appUuid, controller: new AbortController() }
-    this.stack.push(running)
-    drainSessionEvents(this)
-    this.emit('app', app)
-    let response = '_none_'
-    const work = impl ? impl(this, arg, running.controller.signal) : Promise.resolve('_none_')
-    this.running.add(work)
-    try {
-      response = await work
-    } finally {
-      this.running.delete(work)
-      this.stack.splice(this.stack.indexOf(running), 1)
-    }
-    // The response is whatever the channel's current_application_response says by now:
-    // park reports the playback a uuid_broadcast ran inside it, as FreeSWITCH does.
-    if (response !== '_none_') this.setVar('current_application_response', response)
-    response = this.getVar('current_application_response') ?? '_none_'
-    this.history.push({ app, arg, response })
-    this.fire('CHANNEL_EXECUTE_COMPLETE', {
-      after: [...appHeaders, ['Application-Response', response], ['Application-UUID', appUuid]],
-    })
-    if (via === 'sendmsg') {
-      this.vars.delete('current_loop')
-      this.vars.delete('total_loops')
-    }
-    drainSessionEvents(this)
-    return { response }
+  runApp(app: string, arg: string, appUuid: string = randomUUID(), via: 'dialplan' | 'sendmsg' = 'dialplan'): Promise<AppOutcome> {
+    return this.apps.runApp(app, arg, appUuid, via)
   }
 
   /** Runs dialplan actions in order; hangs up after the last one, as FreeSWITCH does. */
@@ -472,12 +216,12 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
 
   /** The innermost running application (inside `socket`, the one sent by sendmsg). */
   get current(): RunningApp | undefined {
-    return this.stack[this.stack.length - 1]
+    return this.apps.current
   }
 
   /** Stops every running application (hangup, or uuid_bridge/transfer taking the channel). */
   abortAll(reason: StopReason): void {
-    for (const app of [...this.stack].reverse()) app.controller.abort(reason)
+    this.apps.abortAll(reason)
   }
 
   /** The far end talks for `ms` from now (audio a recording would capture). */
@@ -540,8 +284,8 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
   }
 
   /** Resolves when no application runs on the channel. */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled(Array.from(this.running))
+  idle(): Promise<void> {
+    return this.apps.idle()
   }
 
   // --- hangup ------------------------------------------------------------------------
@@ -577,7 +321,7 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     this.enterState('CS_HANGUP')
     this.stopBugs('success-silence')
     this.callState = 'HANGUP'
-    this.setCdrVariables(cause)
+    setCdrVariables(this, cause)
     this.endpoint?.onHangup(this, cause)
     this.enterState('CS_REPORTING')
     this.fire('CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', cause]] })
@@ -590,74 +334,4 @@ export class SimChannel extends EventEmitter<ChannelEvents> {
     for (const bug of Array.from(this.bugs)) bug.stop(cause)
     this.bugs.clear()
   }
-
-  private setCdrVariables(cause: string): void {
-    const p = this.profile
-    const end = this.sw.nowUs()
-    const stamp = (us: number): string | undefined => (us > 0 ? localStamp(us) : undefined)
-    const sec = (us: number): string => String(Math.floor(us / 1e6))
-    const answerUs = p.answeredUs
-    this.setVar('hangup_cause', cause)
-    this.setVar('hangup_cause_q850', String(Q850[cause] ?? 16))
-    this.setVar('digits_dialed', this.getVar('digits_dialed') ?? 'none')
-    this.setVar('start_stamp', stamp(p.createdUs))
-    this.setVar('profile_start_stamp', stamp(p.createdUs))
-    this.setVar('answer_stamp', stamp(answerUs))
-    this.setVar('bridge_stamp', stamp(p.bridgedUs))
-    this.setVar('progress_stamp', stamp(p.progressUs))
-    this.setVar('progress_media_stamp', stamp(p.progressMediaUs))
-    this.setVar('end_stamp', stamp(end))
-    const epochs: Array<[string, number]> = [
-      ['start', p.createdUs],
-      ['profile_start', p.createdUs],
-      ['answer', answerUs],
-      ['bridge', p.bridgedUs],
-      ['last_hold', 0],
-    ]
-    for (const [name, us] of epochs) {
-      this.setVar(`${name}_epoch`, sec(us))
-      this.setVar(`${name}_uepoch`, String(us))
-    }
-    this.setVar('hold_accum_seconds', '0')
-    this.setVar('hold_accum_usec', '0')
-    this.setVar('hold_accum_ms', '0')
-    for (const [name, us] of [
-      ['resurrect', 0],
-      ['progress', p.progressUs],
-      ['progress_media', p.progressMediaUs],
-      ['end', end],
-    ] as Array<[string, number]>) {
-      this.setVar(`${name}_epoch`, sec(us))
-      this.setVar(`${name}_uepoch`, String(us))
-    }
-    this.setVar('last_app', this.getVar('current_application'))
-    this.setVar('last_arg', this.getVar('current_application_data'))
-    this.setVar('caller_id', p.callerIdName ? `"${p.callerIdName}" <${p.callerIdNumber}>` : p.callerIdNumber)
-    const durUs = end - p.createdUs
-    const billUs = answerUs > 0 ? end - answerUs : 0
-    const progressUs = p.progressUs > 0 ? p.progressUs - p.createdUs : 0
-    const answerWaitUs = answerUs > 0 ? answerUs - p.createdUs : 0
-    const mediaUs = p.progressMediaUs > 0 ? p.progressMediaUs - p.createdUs : 0
-    const units: Array<[string, (us: number) => string]> = [
-      ['sec', (us) => String(Math.round(us / 1e6))],
-      ['msec', (us) => String(Math.round(us / 1e3))],
-      ['usec', (us) => String(us)],
-    ]
-    for (const [unit, f] of units) {
-      const d = unit === 'sec' ? 'duration' : unit === 'msec' ? 'mduration' : 'uduration'
-      this.setVar(d, f(durUs))
-      this.setVar(`bill${unit}`, f(billUs))
-      this.setVar(`progress${unit}`, f(progressUs))
-      this.setVar(`answer${unit}`, f(answerWaitUs))
-      this.setVar(`wait${unit}`, f(0))
-      this.setVar(`progress_media${unit}`, f(mediaUs))
-      this.setVar(`flow_bill${unit}`, f(durUs))
-    }
-    if (p.source === 'mod_loopback') this.setVar('is_loopback', '1')
-  }
-}
-
-/** `2026-11-22 11:06:06` in the switch's local time (UTC here). */
-export function localStamp(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').slice(0, 19)
 }

@@ -4,7 +4,8 @@
  * from simulation.test.ts so the two files run side by side.)
  */
 import { describe, expect, it } from 'vitest'
-import { simulate, type OutcomeMix, type SimulationConfig } from '../../src/dialer/simulation/simulate.js'
+import type { OutcomeMix, SimulationConfig } from '../../src/dialer/simulation/config.js'
+import { simulate } from '../../src/dialer/simulation/simulate.js'
 
 const CAP = 0.03
 const mix = (human: number): OutcomeMix => ({ human, machine: 0.1, busy: 0.1, noAnswer: 0.7 - human, failed: 0.1 })

@@ -7,7 +7,8 @@
  * teams) so the file runs in well under a minute.
  */
 import { describe, expect, it } from 'vitest'
-import { simulate, type OutcomeMix, type SimulationConfig, type SimulationResult } from '../../src/dialer/simulation/simulate.js'
+import type { OutcomeMix, SimulationConfig } from '../../src/dialer/simulation/config.js'
+import { simulate, type SimulationResult } from '../../src/dialer/simulation/simulate.js'
 
 const CAP = 0.03
 const mix = (human: number): OutcomeMix => ({ human, machine: 0.1, busy: 0.1, noAnswer: 0.7 - human, failed: 0.1 })

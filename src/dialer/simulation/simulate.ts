@@ -25,91 +25,17 @@
  *     are left out (hours are working hours back to back). Each retry draws anew.
  *   - The pacing ticks every second (the dialer's busy tick); its dials are capped by the
  *     campaign's lines (calls out and with operators) and calls per second, like the claim.
+ *
+ * What a run is given, and its defaults, is in config.ts.
  */
 import { DEFAULT_RETRY_MINUTES } from '../../campaigns/settings.js'
 import type { AttemptOutcome } from '../../db/schema/index.js'
 import { Pacer } from '../pacing/index.js'
-import { DEFAULT_PREDICTIVE_TUNING, type PredictiveTuning } from '../pacing/predictive.js'
-import { pacingSettings, type AttemptSample, type HandledSample, type OperatorState, type PacingDecision, type PacingMode, type PacingSnapshot, type VicidialSettings } from '../pacing/snapshot.js'
+import { pacingSettings, type AttemptSample, type HandledSample, type OperatorState, type PacingMode, type PacingSnapshot } from '../pacing/snapshot.js'
+import { DEFAULT_SIMULATION, type OutcomeMix, type SimulationConfig } from './config.js'
 import { EventQueue } from './events.js'
 import { generator, hash32, lognormal, uniform } from './random.js'
-
-export interface OutcomeMix {
-  human: number
-  machine: number
-  busy: number
-  noAnswer: number
-  failed: number
-}
-
-export interface SimulationConfig {
-  mode: PacingMode
-  agents: number
-  contacts: number
-  /** Shares of attempts by outcome (normalised). */
-  rates: OutcomeMix
-  /** From an hour on, other rates (a sudden change of answer rate mid-day). */
-  phases: Array<{ atHour: number; rates: OutcomeMix }>
-  ringMeanSeconds: number
-  ringCv: number
-  ringTimeoutSeconds: number
-  amdSeconds: number
-  talkMeanSeconds: number
-  talkCv: number
-  wrapSeconds: number
-  /** Operators' pickup after a call is put through to them (0: always-connected, they talk at once). */
-  connectMeanSeconds: number
-  connectCv: number
-  hours: number
-  maxAbandonRate: number
-  connectWithinSeconds: number
-  seed: number
-  tickMs: number
-  /** Calls at once (out and with operators); 0: four per operator. */
-  maxLines: number
-  /** New calls per second; 0: no limit. */
-  callsPerSecond: number
-  maxAttempts: number
-  /** Attempts the pacing's estimators see, and handled calls. */
-  recentAttempts: number
-  recentHandled: number
-  /** Epoch ms the day starts at. */
-  startAt: number
-  tuning: PredictiveTuning
-  vicidial: Partial<VicidialSettings>
-  /** Sees every pacing decision (tests, tuning). */
-  trace?: (at: number, decision: PacingDecision, snapshot: PacingSnapshot) => void
-}
-
-export const DEFAULT_SIMULATION: SimulationConfig = {
-  mode: 'predictive',
-  agents: 30,
-  contacts: 20_000,
-  rates: { human: 0.3, machine: 0.1, busy: 0.1, noAnswer: 0.4, failed: 0.1 },
-  phases: [],
-  ringMeanSeconds: 7,
-  ringCv: 0.5,
-  ringTimeoutSeconds: 30,
-  amdSeconds: 3,
-  talkMeanSeconds: 120,
-  talkCv: 0.8,
-  wrapSeconds: 20,
-  connectMeanSeconds: 0,
-  connectCv: 0.4,
-  hours: 8,
-  maxAbandonRate: 0.03,
-  connectWithinSeconds: 2,
-  seed: 1,
-  tickMs: 1000,
-  maxLines: 0,
-  callsPerSecond: 0,
-  maxAttempts: 3,
-  recentAttempts: 400,
-  recentHandled: 200,
-  startAt: Date.UTC(2026, 10, 23, 8, 0, 0),
-  tuning: DEFAULT_PREDICTIVE_TUNING,
-  vicidial: {},
-}
+import { RetryHeap } from './retry-heap.js'
 
 export interface SimulationResult {
   mode: PacingMode
@@ -436,62 +362,5 @@ export function simulate(partial: Partial<SimulationConfig> = {}): SimulationRes
     meanWaitBetweenCallsSec: waits > 0 ? waitsMs / waits / 1000 : 0,
     p95AnswerToAgentMs: answerToAgent.length > 0 ? answerToAgent[Math.min(answerToAgent.length - 1, Math.floor(0.95 * answerToAgent.length))]! : 0,
     wallSeconds: (performance.now() - wallStart) / 1000,
-  }
-}
-
-/** Retries by when they fall due (then by contact, as the claim orders them). */
-class RetryHeap {
-  private readonly at: number[] = []
-  private readonly contact: number[] = []
-
-  get size(): number {
-    return this.at.length
-  }
-
-  peekAt(): number {
-    return this.at[0]!
-  }
-
-  push(at: number, contact: number): void {
-    this.at.push(at)
-    this.contact.push(contact)
-    let i = this.at.length - 1
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (!this.less(i, p)) break
-      this.swap(i, p)
-      i = p
-    }
-  }
-
-  pop(): number {
-    const top = this.contact[0]!
-    const lastAt = this.at.pop()!
-    const lastContact = this.contact.pop()!
-    if (this.at.length > 0) {
-      this.at[0] = lastAt
-      this.contact[0] = lastContact
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < this.at.length && this.less(l, m)) m = l
-        if (r < this.at.length && this.less(r, m)) m = r
-        if (m === i) break
-        this.swap(i, m)
-        i = m
-      }
-    }
-    return top
-  }
-
-  private less(i: number, j: number): boolean {
-    return this.at[i]! < this.at[j]! || (this.at[i] === this.at[j] && this.contact[i]! < this.contact[j]!)
-  }
-
-  private swap(i: number, j: number): void {
-    ;[this.at[i], this.at[j]] = [this.at[j]!, this.at[i]!]
-    ;[this.contact[i], this.contact[j]] = [this.contact[j]!, this.contact[i]!]
   }
 }
