@@ -20,6 +20,7 @@ const CLIENT = (n: number) => `+3876140000${n}`
 const CALLER_HZ = 1000
 const OPERATOR_HZ = 440
 const DYING_HZ = 480
+const DYING_RINGING_HZ = 520
 
 beforeAll(async () => {
   w = await World.start({ name: 'softphone-drop', softphones: true })
@@ -118,6 +119,28 @@ describe('the softphone through a network drop', () => {
     await again.waitForSelector('text=line dropped', { timeout: 10_000 })
     await again.click('#go-out')
     await again.context().close()
+  }, 120_000)
+
+  it('a ringing operator whose browser dies mid-call: the caller is not left in silence, the call ends within seconds and is registered; on hold longer than that, it stays', async () => {
+    const page = await openPage(w, await browserSpeaking(w, DYING_RINGING_HZ), 'ivan', '/operator')
+    await page.click('#go-available')
+    const caller = await w.driver.toOperator(CLIENT(3))
+    await page.waitForSelector('[data-action=answer]:visible', { timeout: 20_000 })
+    await page.click('[data-action=answer]')
+    await w.driver.waitForEvent('the caller bridged to Ivan', (e) => e['Event-Name'] === 'CHANNEL_BRIDGE' && e['Unique-ID'] === caller.bLeg, 20_000)
+    // Held from the console (his phone is put on hold, and sends nothing) past the media timeout.
+    await page.click('[data-action=hold]')
+    await new Promise((r) => setTimeout(r, LINE_MEDIA_TIMEOUT_MS + 4000))
+    expect(await w.driver.exists(caller.bLeg), 'a held call is not a dead one').toBe(true)
+    expect(await w.driver.getVar(caller.bLeg, 'bridge_uuid')).toBeTruthy()
+    await page.click('[data-action=hold]')
+
+    process.kill(await chromiumPid(`mic-${DYING_RINGING_HZ}.wav`), 'SIGKILL')
+    const died = Date.now()
+    await eventually('the caller’s call ended', async () => !(await w.driver.exists(caller.bLeg)), LINE_MEDIA_TIMEOUT_MS + 12_000)
+    expect(Date.now() - died).toBeLessThan(LINE_MEDIA_TIMEOUT_MS + 10_000)
+    expect(await w.endedRow(caller.bLeg)).toMatchObject({ answeredBy: 'ivan', queueOutcome: 'answered' })
+    await w.http('POST', '/agents/ivan/logout')
   }, 120_000)
 })
 

@@ -48,13 +48,16 @@ local function answer()
   -- The domain's params and variables as in directory/default.xml (the dial-string is
   -- expanded per call: single dollars). The codecs are offered as such: bridged from a
   -- caller, FreeSWITCH 1.11 would offer only the caller's codec, which a browser may not
-  -- have (switch_core_media_prepare_codecs).
+  -- have (switch_core_media_prepare_codecs). A phone that sends no audio for 8 s is hung up
+  -- (media_timeout; a live softphone sends silence when muted): a browser that dies sends no
+  -- BYE, and its caller would hear nothing for a minute. On hold it may be silent for an hour
+  -- (media_hold_timeout). Open lines set the same (LINE_MEDIA_TIMEOUT_MS, src/lines).
   XML_STRING = table.concat({
     '<document type="freeswitch/xml">',
     '  <section name="directory">',
     '    <domain name="' .. domain .. '">',
     '      <params>',
-    '        <param name="dial-string" value="{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}:absolute_codec_string=OPUS,G722,PCMU,PCMA}${sofia_contact(*/${dialed_user}@${dialed_domain})}"/>',
+    '        <param name="dial-string" value="{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}:absolute_codec_string=OPUS,G722,PCMU,PCMA:media_timeout=8000:media_hold_timeout=3600000}${sofia_contact(*/${dialed_user}@${dialed_domain})}"/>',
     '        <param name="allow-empty-password" value="false"/>',
     '      </params>',
     '      <variables>',
