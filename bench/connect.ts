@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
 import { personEndpoint, testExtensions } from '../src/bundle/extensions.js'
 import { freePort, prepareSharedCerts, startSwitch } from '../src/bundle/freeswitch.js'
-import { textTable as table } from '../src/cli/text-table.js'
+import { figure, textTable as table } from '../src/cli/text-table.js'
 import { exitWithHelp } from '../src/cli/usage.js'
 import { createScratchDatabase } from '../src/db/scratch-database.js'
 import { agents } from '../src/db/schema/index.js'
@@ -35,7 +35,7 @@ import { startBenchApp } from './freeswitch/app.js'
 import { runMode, type ModeResult, type ModeSpec } from './freeswitch/connect-run.js'
 import { ConnectWatch } from './freeswitch/connect-watch.js'
 import { writeSection } from './freeswitch/doc.js'
-import { otherLoad, postgresBackends, snapshot } from './freeswitch/proc.js'
+import { otherLoadLine, postgresBackends, snapshot } from './freeswitch/proc.js'
 import { benchAppEnv, benchWorkspace, writeAllDayFlow } from './freeswitch/workspace.js'
 
 const USAGE = `
@@ -88,7 +88,7 @@ const warmup = Number(option('warmup') ?? (quick ? 3 : 10))
 const write = !flag('no-write') && !quick
 const command = `npm run bench:connect${argv.length ? ` -- ${argv.join(' ')}` : ''}`
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
+const fmt = figure
 const log = (line: string): void => console.log(line)
 const cpuModel = os.cpus()[0]?.model ?? 'unknown cpu'
 
@@ -191,16 +191,7 @@ try {
 
 // --- the table ---------------------------------------------------------------------------
 
-const isOurs = (pid: number, name: string): boolean => ourPids.has(pid) || name.includes('(bench_')
-let oursSeconds = 0
-for (const [pid, p] of after.processes) {
-  if (!isOurs(pid, p.name)) continue
-  const b = before.processes.get(pid)
-  oursSeconds += p.cpu - (b && b.name === p.name ? b.cpu : 0)
-}
-const others = otherLoad(before, after, oursSeconds, isOurs)
-const runSeconds = (after.taken - before.taken) / 1000
-const otherLine = `Other load during the run: load average ${load0.map((l) => l.toFixed(2)).join(' ')} before it; the machine was busy ${fmt(others.machineBusy)} CPU s over its ${fmt(runSeconds)} s, ${fmt(others.seconds)} s of them (${fmt((others.seconds / runSeconds) * 100)} % of one core on average) not ours${others.top.length ? `; the others that used most: ${others.top.map((t) => `${t.name} ${fmt(t.seconds)} s`).join(', ')}` : ''}.`
+const otherLine = otherLoadLine(before, after, ourPids, load0)
 log(`\n${otherLine}`)
 
 const rate = (r: ModeResult): string => (r.abandonRate === null ? '-' : `${fmt(r.abandonRate * 100, 1)} %`)

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
 import { personEndpoint, testExtensions } from '../src/bundle/extensions.js'
 import { freePort, prepareSharedCerts, startSwitch } from '../src/bundle/freeswitch.js'
-import { textTable as table } from '../src/cli/text-table.js'
+import { figure, textTable as table } from '../src/cli/text-table.js'
 import { createScratchDatabase } from '../src/db/scratch-database.js'
 import { agents, clients } from '../src/db/schema/index.js'
 import { PromptLibrary } from '../src/ivr/prompts.js'
@@ -37,7 +37,7 @@ import { LoadDriver } from './freeswitch/driver.js'
 import { runHandoffs, type HandoffResult } from './freeswitch/handoff.js'
 import { writeSection } from './freeswitch/doc.js'
 import { runIvrLevel, type IvrLevel, type LevelContext } from './freeswitch/ivr-load.js'
-import { cpuSeconds, otherLoad, postgresBackends, snapshot } from './freeswitch/proc.js'
+import { cpuSeconds, otherLoadLine, postgresBackends, snapshot } from './freeswitch/proc.js'
 import { exitWithHelp } from '../src/cli/usage.js'
 import { benchAppEnv, benchWorkspace, writeAllDayFlow } from './freeswitch/workspace.js'
 
@@ -87,7 +87,7 @@ const KEY_DELAY_MS = 1500
 /** welcome 2.6 s, two menus answered after 1.5 s, the balance ~5 s, the menu, the prices 12.4 s, the menu: ~26 s. */
 const CALL_SECONDS = 26
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
+const fmt = figure
 const log = (line: string): void => console.log(line)
 const cpuModel = os.cpus()[0]?.model ?? 'unknown cpu'
 const command = `npm run bench:freeswitch${argv.length ? ` -- ${argv.join(' ')}` : ''}`
@@ -267,16 +267,7 @@ try {
 
 // --- the tables -------------------------------------------------------------------------
 
-const isOurs = (pid: number, name: string): boolean => ourPids.has(pid) || name.includes('(bench_')
-let oursSeconds = 0
-for (const [pid, p] of after.processes) {
-  if (!isOurs(pid, p.name)) continue
-  const b = before.processes.get(pid)
-  oursSeconds += p.cpu - (b && b.name === p.name ? b.cpu : 0)
-}
-const others = otherLoad(before, after, oursSeconds, isOurs)
-const runSeconds = (after.taken - before.taken) / 1000
-const otherLine = `Other load during the run: load average ${load0.map((l) => l.toFixed(2)).join(' ')} before it; the machine was busy ${fmt(others.machineBusy)} CPU s over its ${fmt(runSeconds)} s, ${fmt(others.seconds)} s of them (${fmt((others.seconds / runSeconds) * 100)} % of one core on average) not ours${others.top.length ? `; the others that used most (with the children they reaped): ${others.top.map((t) => `${t.name} ${fmt(t.seconds)} s`).join(', ')}` : ''}.`
+const otherLine = otherLoadLine(before, after, ourPids, load0)
 log(`\n${otherLine}`)
 
 const luaTable = table(

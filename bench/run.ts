@@ -16,7 +16,7 @@ import { DIALER_SIM_HEADER, dialerSimBenchmark, dialerSimCells } from './dialer-
 import { listLoadBenchmark } from './list-load.js'
 import { parseBenchmark } from './parse.js'
 import { queueLatencyBenchmark } from './queue-latency.js'
-import { textTable as table } from '../src/cli/text-table.js'
+import { figure, textTable as table } from '../src/cli/text-table.js'
 import { exitWithHelp } from '../src/cli/usage.js'
 
 exitWithHelp(`
@@ -38,7 +38,7 @@ const levelsArg = process.argv.find((a) => a.startsWith('--levels='))
 const here = path.dirname(fileURLToPath(import.meta.url))
 const doc = path.resolve(here, '../docs/BENCHMARKS.md')
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
+const fmt = figure
 
 console.log(`benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}${quick ? ', quick run' : ''}`)
 const onlyCapacity = process.argv.includes('--capacity-only')

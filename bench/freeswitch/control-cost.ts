@@ -23,7 +23,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, prepareSharedCerts, startSwitch, type TestSwitch } from '../../src/bundle/freeswitch.js'
-import { textTable } from '../../src/cli/text-table.js'
+import { figure, textTable } from '../../src/cli/text-table.js'
 import { PromptLibrary } from '../../src/ivr/prompts.js'
 import { writeSection } from './doc.js'
 import { LoadDriver } from './driver.js'
@@ -39,7 +39,7 @@ const ROUNDS = Number(option('rounds', '3'))
 const only = option('only', '')
   .split(',')
   .filter(Boolean)
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-')
+const fmt = figure
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'control-cost-'))
 const recordings = path.join(work, 'recordings')

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import { figure as fmt } from '../../src/cli/text-table.js'
 
 /** Clock ticks per second of /proc's times (100 on Linux, asked once). */
 const CLK_TCK = (() => {
@@ -152,4 +153,23 @@ export function otherLoad(a: ProcessSnapshot, b: ProcessSnapshot, ours: number, 
     .slice(0, 5)
   const machineBusy = b.machine.busy - a.machine.busy
   return { seconds: Math.max(0, machineBusy - ours), machineBusy, top }
+}
+
+/**
+ * The sentence a benchmark prints and writes about the rest of the machine over its run: our
+ * processes are `ours` (by pid) and the helpers named `(bench_...`; the load average is the
+ * one read before the run.
+ */
+export function otherLoadLine(before: ProcessSnapshot, after: ProcessSnapshot, ours: Set<number>, loadBefore: number[]): string {
+  const isOurs = (pid: number, name: string): boolean => ours.has(pid) || name.includes('(bench_')
+  let oursSeconds = 0
+  for (const [pid, p] of after.processes) {
+    if (!isOurs(pid, p.name)) continue
+    const b = before.processes.get(pid)
+    oursSeconds += p.cpu - (b && b.name === p.name ? b.cpu : 0)
+  }
+  const others = otherLoad(before, after, oursSeconds, isOurs)
+  const runSeconds = (after.taken - before.taken) / 1000
+  const top = others.top.length ? `; the others that used most (with the children they reaped): ${others.top.map((t) => `${t.name} ${fmt(t.seconds)} s`).join(', ')}` : ''
+  return `Other load during the run: load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before it; the machine was busy ${fmt(others.machineBusy)} CPU s over its ${fmt(runSeconds)} s, ${fmt(others.seconds)} s of them (${fmt((others.seconds / runSeconds) * 100)} % of one core on average) not ours${top}.`
 }

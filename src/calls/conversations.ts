@@ -122,7 +122,7 @@ export class Conversations {
    * The conversation ended in this process's hands. True: this process closes the books; false:
    * another process took the conversation over (this one looked dead) and closes them.
    */
-  async end(callUuid: string): Promise<boolean> {
+  private async end(callUuid: string): Promise<boolean> {
     this.live.delete(callUuid)
     const owner = await this.o.clock.track(this.redis.hget(this.key('conv', callUuid), 'owner')).catch(() => this.owner)
     if (owner !== null && owner !== this.owner) return false
@@ -130,8 +130,21 @@ export class Conversations {
     return true
   }
 
+  /**
+   * After a bridge with a person, who closes the books: `watched`, our socket went while the
+   * conversation goes on, so this process watches it and closes them at its end; `taken`,
+   * another process took it over (this one looked gone) and closes them; `ours`, the caller.
+   */
+  async settle(call: { uuid: string; isDetached: boolean }, books: ConversationBooks): Promise<'watched' | 'taken' | 'ours'> {
+    if (call.isDetached) {
+      this.detached(call.uuid, books)
+      return 'watched'
+    }
+    return (await this.end(call.uuid)) ? 'ours' : 'taken'
+  }
+
   /** This process lost the call's socket while the conversation goes on: it watches it itself. */
-  detached(callUuid: string, books: ConversationBooks): void {
+  private detached(callUuid: string, books: ConversationBooks): void {
     this.live.delete(callUuid)
     void this.adopt(callUuid, books)
   }

@@ -127,11 +127,7 @@ export class CampaignCalls {
       call.once('bridge', onBridge)
       const r = await call.bridge(dial, { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
-      if (books && call.isDetached && this.o.conversations) {
-        this.o.conversations.detached(call.uuid, books)
-        return
-      }
-      if (books && this.o.conversations && !(await this.o.conversations.end(call.uuid))) return
+      if (books && this.o.conversations && (await this.o.conversations.settle(call, books)) !== 'ours') return
       if (isOk(r) && r.ok) result = { outcome: 'human', agentId: a.agentId ?? undefined }
       else if (isOk(r) && !r.hungUp) result = { outcome: outcomeOfFailure(r.cause), cause: r.cause, agentId: a.agentId ?? undefined }
       else result = talkFrom !== undefined ? { outcome: 'human', agentId: a.agentId ?? undefined } : { outcome: 'failed', cause: 'AGENT_HUNG_UP' }

@@ -5,3 +5,8 @@ export function textTable(headers: string[], rows: Array<Array<string | number>>
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
   return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map((r) => line(r.map(String)))].join('\n')
 }
+
+/** A figure for a table cell: thousands separated, `digits` decimals, '-' when there is none. */
+export function figure(n: number, digits = 0): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-'
+}

@@ -150,13 +150,9 @@ export class Callbacks {
       const r = await call.bridge(dialString([customer], { vars: { originate_timeout: 45, instant_ringback: true, origination_caller_id_number: this.o.outboundCallerId } }), { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
       register.facts(call.uuid, { routedTo: `external:${number}`, routeResult: books || (isOk(r) && r.ok) ? 'connected' : isOk(r) ? r.cause : r instanceof CallEnded ? 'agent-hangup' : 'failed' })
-      if (books && call.isDetached && this.o.conversations) {
-        // The agent and the customer talk on without our socket: their end closes the books.
-        this.o.conversations.detached(call.uuid, books)
-        return
-      }
       if (books) {
-        if (this.o.conversations && !(await this.o.conversations.end(call.uuid))) return
+        // The agent and the customer talk on without our socket, or another process took them over.
+        if (this.o.conversations && (await this.o.conversations.settle(call, books)) !== 'ours') return
         talkMs = clock.now() - books.answeredAt
       }
     }

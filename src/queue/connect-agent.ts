@@ -118,13 +118,8 @@ export async function connectAgent(offer: Offer, w: OfferedCaller): Promise<Queu
     const onward = ctx.transfer && !(r instanceof CallEnded) ? await followTransfer(call, { music: queue.music, queue: queue.name, agent: answered.agent, clock }) : undefined
     await answered.recorded
     if (!call.isDetached) await ctx.talks?.ended(answered.agent, call.uuid)
-    if (call.isDetached && ctx.conversations) {
-      // The conversation goes on without our socket: its end closes the books, not us.
-      ctx.conversations.detached(call.uuid, answered.books)
-      return { result: 'answered', agentId: answered.agent }
-    }
-    // Taken over by another process (this one looked gone): it closes the books.
-    if (ctx.conversations && !(await ctx.conversations.end(call.uuid))) return { result: 'answered', agentId: answered.agent }
+    // Going on without our socket, or taken over by another process: the books are not ours to close.
+    if (ctx.conversations && (await ctx.conversations.settle(call, answered.books)) !== 'ours') return { result: 'answered', agentId: answered.agent }
     const talkMs = clock.now() - answered.at
     const wrapUntil = await store.callEnded(w.entry, answered.agent, talkMs, queue.wrapUpSeconds * 1000)
     if (wrapUntil > 0) ctx.wrapUpUntil(answered.agent, wrapUntil)

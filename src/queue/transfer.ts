@@ -144,8 +144,7 @@ async function dialOut(number: string, o: CarryOut, noted: (result: string) => v
   noted(result)
   if (begun && ctx.conversations) {
     await begun.recorded
-    if (call.isDetached) ctx.conversations.detached(call.uuid, begun.books)
-    else await ctx.conversations.end(call.uuid)
+    await ctx.conversations.settle(call, begun.books)
   }
   return { result: isOk(r) && r.ok ? 'answered' : 'timeout' }
 }

@@ -105,13 +105,8 @@ export class DirectRouter implements Router {
       call.on('bridge', onBridge)
       const result = await call.bridge(ring.dial, { ringback: RINGING_TONE })
       call.off('bridge', onBridge)
-      if (books && call.isDetached && conversations) {
-        // The conversation goes on without our socket: its end closes the books, not us.
-        conversations.detached(call.uuid, books)
-        return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
-      }
-      // Taken over by another process (this one looked gone): it closes the books.
-      if (books && conversations && !(await conversations.end(call.uuid))) return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
+      // Going on without our socket, or taken over by another process: the books are not ours to close.
+      if (books && conversations && (await conversations.settle(call, books)) !== 'ours') return { outcome: 'connected', target: name, agentId: answered?.agent.id, attempts }
       if (!answered && isOk(result) && result.ok && people.kind === 'agents') {
         const uuid = result.completion.event.variable('bridge_uuid')
         answered = { agent: people.agents.find((a) => ring.legs.get(a.id) === uuid) ?? this.whoAnswered(people.agents, result.completion.event.variable('bridge_channel'))!, at: this.options.clock.now() }

@@ -51,20 +51,21 @@ export function toneLevels(file: string, frequencies: number[], fromMs = 0, toMs
   const rate = decoded.sampleRate
   const samples = all.subarray(Math.round((fromMs * rate) / 1000), Number.isFinite(toMs) ? Math.round((toMs * rate) / 1000) : all.length)
   const out: Record<number, number> = {}
-  for (const f of frequencies) {
-    const w = (2 * Math.PI * f) / rate
-    const coeff = 2 * Math.cos(w)
-    let s1 = 0
-    let s2 = 0
-    for (const x of samples) {
-      const s0 = x + coeff * s1 - s2
-      s2 = s1
-      s1 = s0
-    }
-    const power = s1 * s1 + s2 * s2 - coeff * s1 * s2
-    out[f] = samples.length === 0 ? 0 : (Math.sqrt(Math.max(0, power)) * Math.SQRT2) / samples.length
-  }
+  for (const f of frequencies) out[f] = samples.length === 0 ? 0 : (Math.sqrt(Math.max(0, goertzelPower(samples, rate, f))) * Math.SQRT2) / samples.length
   return out
+}
+
+/** Goertzel's power of one frequency over `samples` (unscaled: N²/4 for a full-scale tone). */
+export function goertzelPower(samples: Float32Array, rate: number, freq: number): number {
+  const coeff = 2 * Math.cos((2 * Math.PI * freq) / rate)
+  let s1 = 0
+  let s2 = 0
+  for (const x of samples) {
+    const s0 = x + coeff * s1 - s2
+    s2 = s1
+    s1 = s0
+  }
+  return s1 * s1 + s2 * s2 - coeff * s1 * s2
 }
 
 /** A WAV file holding a pure tone (a fake microphone for the browser), 16-bit mono. */

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import wav from 'node-wav'
+import { goertzelPower } from '../../../freeswitch/harness/audio.js'
 import type { RecordingScenario } from '../recording-session.js'
 import { finishLingering, leave, observer, order, placeCaller, takeCall, vars } from '../scenario-steps.js'
 
@@ -85,13 +86,5 @@ function toneSeconds(file: string, freq: number, seconds: number): string {
 
 /** Share of a frame's energy at one frequency (Goertzel), scaled so a pure tone gives ~1. */
 function goertzel(x: Float32Array, rate: number, freq: number): number {
-  const k = (2 * Math.cos((2 * Math.PI * freq) / rate)) as number
-  let s1 = 0
-  let s2 = 0
-  for (const v of x) {
-    const s0 = v + k * s1 - s2
-    s2 = s1
-    s1 = s0
-  }
-  return ((s1 * s1 + s2 * s2 - k * s1 * s2) * 2) / x.length
+  return (goertzelPower(x, rate, freq) * 2) / x.length
 }
