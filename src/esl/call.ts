@@ -29,6 +29,8 @@ const DIGITS_VAR = 'cc_digits'
 export const RINGING_TONE = 'tone_stream://%(1000,4000,425);loops=-1'
 const FILE_ARG = /^\S+$/
 const TERMINATORS = /^[0-9*#]{1,12}$/
+/** How long the hangup events may trail the linger notice (real time: FreeSWITCH's own lag). */
+const LINGER_GRACE_MS = 3000
 
 export class Call extends EventEmitter<CallEvents> implements SessionListener {
   readonly uuid: string
@@ -50,6 +52,9 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
   private conferenceEvents = false
   /** Cause of a hangup FreeSWITCH accepted (+OK) before reporting the channel gone. */
   private hangupAccepted: string | undefined
+  /** FreeSWITCH's linger notice came: the channel is down, whatever events are still on their way. */
+  private lingerNoticed = false
+  private lingerGrace: NodeJS.Timeout | undefined
   /** Resolves once the socket has closed, with what FreeSWITCH reported at the end. */
   readonly finished: Promise<CallSummary>
 
@@ -416,17 +421,32 @@ export class Call extends EventEmitter<CallEvents> implements SessionListener {
     this.emit('event', event)
   }
 
+  /**
+   * The linger notice says the channel is down. It usually follows CHANNEL_HANGUP_COMPLETE, but
+   * FreeSWITCH's listener thread sees the channel down on its own while the hangup events wait
+   * in the event dispatch queue (mod_event_socket.c, listener_run): on a busy switch the notice
+   * comes first. An `exit` then would close the session before the events arrive, so we wait
+   * for them, a while at most.
+   */
   onDisconnectNotice(disposition: string | undefined): void {
-    if (disposition === 'linger') this.endLinger()
+    if (disposition !== 'linger') return
+    this.lingerNoticed = true
+    if (this.final) return this.endLinger()
+    this.lingerGrace ??= setTimeout(() => this.endLinger(), LINGER_GRACE_MS)
+    this.lingerGrace.unref()
   }
 
   private endLinger(): void {
+    clearTimeout(this.lingerGrace)
     if (this.exitSent) return
     this.exitSent = true
     this.session.sendAndForget('exit\n\n')
   }
 
   onClose(): void {
+    clearTimeout(this.lingerGrace)
+    // After the linger notice the channel is down even if its hangup events never came.
+    if (this.lingerNoticed) this.markEnded(this.hangupAccepted ?? 'UNKNOWN')
     if (this.inConversation) {
       this.detached = true
       this.log.info({ with: this.bridgedTo }, 'socket closed during a conversation: it goes on without us')

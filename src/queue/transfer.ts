@@ -130,22 +130,11 @@ async function dialOut(number: string, o: CarryOut, noted: (result: string) => v
     noted('failed')
     return { result: 'timeout' }
   }
-  // The conversation with the number outlives this process like any other (calls/conversations.ts):
-  // should our socket go, whoever is alive writes the register's end.
-  let begun: { books: ConversationBooks; recorded: Promise<void> } | undefined
-  const onBridge = (): void => {
-    const books = { answeredAt: ctx.clock.now() }
-    begun = { books, recorded: ctx.clock.track(ctx.conversations?.begin(call.uuid, books) ?? Promise.resolve()) }
-  }
-  call.once('bridge', onBridge)
+  const conversation = outliving(call, ctx, () => ({ answeredAt: ctx.clock.now() }))
   const r = await call.bridge(dial, { ringback: RINGING_TONE })
-  call.off('bridge', onBridge)
   const result = isOk(r) ? (r.ok ? 'connected' : r.cause) : r instanceof CallEnded ? 'caller-hangup' : 'failed'
   noted(result)
-  if (begun && ctx.conversations) {
-    await begun.recorded
-    await ctx.conversations.settle(call, begun.books)
-  }
+  await conversation.settle()
   return { result: isOk(r) && r.ok ? 'answered' : 'timeout' }
 }
 
@@ -155,11 +144,36 @@ async function joinTarget(order: GoOrder, o: CarryOut, noted: (result: string) =
   const agent = order.kind === 'agent' ? order.value : undefined
   const since = ctx.clock.now()
   if (agent) await ctx.talks?.began({ agent, call: call.uuid, leg: order.leg!, room: order.room!, music: o.queue.music, since })
+  const conversation = outliving(call, ctx, () => ({ answeredAt: ctx.clock.now(), agent, direct: order.token ? { token: order.token } : undefined }))
   const r = await call.joinLine(order.room!, order.leg!)
   noted(isOk(r) && r.ok ? 'connected' : r instanceof CallEnded ? 'caller-hangup' : 'target-gone')
+  const closer = await conversation.settle()
   if (agent) {
     if (!call.isDetached) await ctx.talks?.ended(agent, call.uuid)
-    if (order.token) await ctx.store.directResult(agent, order.token, 'ended', ctx.clock.now() - since)
+    if (order.token && closer === 'ours') await ctx.store.directResult(agent, order.token, 'ended', ctx.clock.now() - since)
   }
   return { result: 'answered', agentId: agent }
+}
+
+/**
+ * A conversation the customer is sent into outlives this process like any other
+ * (calls/conversations.ts): recorded once they reach the person, so that should our socket
+ * go, whoever is alive writes the register's end and frees the agent. `settle` says who
+ * closes the books ('ours' when nobody was reached).
+ */
+function outliving(call: Call, ctx: WaiterContext, books: () => ConversationBooks): { settle(): Promise<'watched' | 'taken' | 'ours'> } {
+  let begun: { books: ConversationBooks; recorded: Promise<void> } | undefined
+  const onBridge = (): void => {
+    const b = books()
+    begun = { books: b, recorded: ctx.clock.track(ctx.conversations?.begin(call.uuid, b) ?? Promise.resolve()) }
+  }
+  call.once('bridge', onBridge)
+  return {
+    async settle() {
+      call.off('bridge', onBridge)
+      if (!begun || !ctx.conversations) return 'ours'
+      await begun.recorded
+      return ctx.conversations.settle(call, begun.books)
+    },
+  }
 }

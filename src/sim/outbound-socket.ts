@@ -48,6 +48,7 @@ export interface SocketMode {
 export class OutboundSocketSession extends EslSession {
   private connected = false
   private lingerSeconds: number | undefined
+  private lingerSent = false
   private resume = false
   private parked = false
   private myevents = false
@@ -70,6 +71,7 @@ export class OutboundSocketSession extends EslSession {
   ) {
     super(sw, socket)
     this.controlEnded = new Promise((resolve) => (this.endControl = resolve))
+    channel.once('hangingUp', () => this.lagHangupEvents())
     channel.once('hangup', () => void this.onHangup())
     channel.once('gone', () => this.afterHangupComplete())
   }
@@ -240,9 +242,26 @@ export class OutboundSocketSession extends EslSession {
     }
   }
 
+  /** A busy switch (hangupEventLagMs): the linger notice at once, the hangup events after the lag. */
+  private lagHangupEvents(): void {
+    const lag = this.sw.hangupEventLagMs
+    if (lag <= 0 || this.closed || this.lingerSeconds === undefined || this.held) return
+    this.sendLinger()
+    this.held = []
+    void waitFor(this.sw.clock, lag, new AbortController().signal).done.then(() => {
+      if (!this.closed) this.release()
+    })
+  }
+
+  private sendLinger(): void {
+    if (this.lingerSent || this.lingerSeconds === undefined) return
+    this.lingerSent = true
+    this.writer.linger({ uuid: this.channel.uuid, name: this.channel.name }, this.lingerSeconds)
+  }
+
   private afterHangupComplete(): void {
     if (this.closed || this.lingerSeconds === undefined) return
-    this.writer.linger({ uuid: this.channel.uuid, name: this.channel.name }, this.lingerSeconds)
+    this.sendLinger()
     if (this.lingerSeconds > 0) {
       const lingerMs = this.lingerSeconds * 1000 + 500
       void waitFor(this.sw.clock, lingerMs, new AbortController().signal).done.then(() => this.disconnect({ uuid: this.channel.uuid }))

@@ -39,6 +39,13 @@ export interface SimSwitchOptions {
   frameMs?: number
   /** Write recording files (WAV) where the app asked. */
   writeRecordings?: boolean
+  /**
+   * How long a channel's hangup events trail its outbound socket's linger notice, ms (default
+   * 0: the notice after CHANNEL_HANGUP_COMPLETE). On a busy switch the notice comes first:
+   * mod_event_socket's listener thread sees the channel down by itself while the events wait
+   * in the event dispatch queue.
+   */
+  hangupEventLagMs?: number
   hostname?: string
 }
 
@@ -72,6 +79,7 @@ export class SimSwitch {
   readonly recordings: RecordingWriter
   readonly directory: Directory
   readonly frameMs: number
+  readonly hangupEventLagMs: number
   readonly maxSessions = 20_000
   readonly sessionsPerSecond = 1000
   sessionsSinceStart = 0
@@ -94,6 +102,7 @@ export class SimSwitch {
     this.recordings = new RecordingWriter(options.clock, options.writeRecordings ?? true)
     this.directory = options.directory ?? defaultDirectory()
     this.frameMs = options.frameMs ?? 20
+    this.hangupEventLagMs = options.hangupEventLagMs ?? 0
   }
 
   nowUs(): number {

@@ -2,14 +2,16 @@
  * Our outbound event-socket server and Call against the simulator over real TCP, with the
  * call register in a real Postgres: a complete call, and callers who hang up in the middle
  * of a prompt or a digit collection. After each call nothing may be left waiting: no
- * pending command, no open socket, no channel, and a complete CDR row.
+ * pending command, no open socket, no channel, and a complete CDR row; and the same when a
+ * busy switch sends the linger notice before the hangup events.
  */
 import { eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CallRegister } from '../../src/calls/call-register.js'
 import { trackCall } from '../../src/calls/track-call.js'
 import { calls } from '../../src/db/schema/index.js'
-import type { Call } from '../../src/esl/call.js'
+import type { BridgeResult, Call } from '../../src/esl/call.js'
+import { dialString } from '../../src/esl/dial-string.js'
 import { OutboundServer } from '../../src/esl/outbound-server.js'
 import { CallEnded, isOk, type Outcome } from '../../src/esl/results.js'
 import { silentLogger } from '../../src/log.js'
@@ -21,6 +23,8 @@ let database: TestDatabase
 let register: CallRegister
 let server: OutboundServer
 let sim: Simulator
+/** A busy switch: the linger notice before the hangup events (see the last describe). */
+let busy: Simulator
 /** What the test's flow does with each call; set per test. */
 let flow: (call: Call) => Promise<void>
 const finished: Call[] = []
@@ -40,6 +44,14 @@ beforeAll(async () => {
     },
   })
   sim = await startSimulator({ clock: realClock, appAddress: `127.0.0.1:${server.port}`, frameMs: 0 })
+  busy = await startSimulator({
+    clock: realClock,
+    appAddress: `127.0.0.1:${server.port}`,
+    frameMs: 0,
+    hangupEventLagMs: 300,
+    // 7001 is a person who answers and stays on the line.
+    dialplan: (to) => (to === '7001' ? [['answer', ''], ['park', '']] : [['socket', `127.0.0.1:${server.port} async full`]]),
+  })
 })
 
 afterEach(() => {
@@ -49,13 +61,14 @@ afterEach(() => {
 afterAll(async () => {
   await server.close()
   await sim.close()
+  await busy.close()
   register.close()
   await database.drop()
 })
 
 /** Places a call and waits until both sides are done with it and its CDR is written. */
-async function callThrough(from: string, script: CallerScript): Promise<Call> {
-  const placed = sim.sw.placeCall({ from, to: '5000', script })
+async function callThrough(from: string, script: CallerScript, through = sim): Promise<Call> {
+  const placed = through.sw.placeCall({ from, to: '5000', script })
   await placed.done
   const call = await waitFor(() => finished.find((c) => c.callerNumber === from))
   await call.finished
@@ -144,5 +157,32 @@ describe('a call through the outbound socket', () => {
     expect(row.answeredAt).toBeNull()
     expect(row.hangupCause).toBe('NORMAL_CLEARING')
     expect(call.pendingCommands).toBe(0)
+  })
+})
+
+/**
+ * A busy FreeSWITCH sends the linger notice before the channel's hangup events: its listener
+ * thread sees the channel down by itself while the events wait in the dispatch queue
+ * (mod_event_socket.c, listener_run). An `exit` at the notice closed the session before they
+ * came, and a caller who hung up on a person was taken for a conversation going on without
+ * us: the register's end was never written (CI's flaky transfer tests on the real switch).
+ */
+describe('the linger notice before the hangup events', () => {
+  it('a caller who hangs up on a person: the call ends with its cause, not as a conversation going on without us', async () => {
+    let bridged: Outcome<BridgeResult> | undefined
+    flow = async (call) => {
+      await call.answer()
+      bridged = await call.bridge(dialString(['loopback/7001/default']))
+    }
+    const call = await callThrough('+38761000201', { steps: [{ app: 'bridge' }, { wait: 300 }, { hangup: true }] }, busy)
+    const summary = await call.finished
+    expect(summary.detached).toBe(false)
+    expect(summary.hangupCause).toBe('NORMAL_CLEARING')
+    // The events that trailed the notice were read: the bridge's end and the final one.
+    expect(bridged !== undefined && (isOk(bridged) || (bridged instanceof CallEnded && bridged.cause === 'NORMAL_CLEARING'))).toBe(true)
+    expect(summary.final?.get('Hangup-Cause')).toBe('NORMAL_CLEARING')
+    const row = await cdr(call.uuid)
+    expect(row.hangupCause).toBe('NORMAL_CLEARING')
+    expect(row.endedAt).not.toBeNull()
   })
 })

@@ -19,6 +19,7 @@ beforeAll(async () => {
     agents: [
       { id: 'ana', name: 'Ana Kovač', endpoint: personEndpoint('answers', 'ana'), groups: ['key-account-managers'] },
       { id: 'ivan', name: 'Ivan Marić', endpoint: personEndpoint('answers', 'ivan'), groups: ['operators'] },
+      { id: 'petra', name: 'Petra Jurić', endpoint: personEndpoint('answers', 'petra'), groups: ['operators'] },
     ],
     clients: [
       { name: 'Sarajevo Market d.o.o.', phone: KEY_CLIENT, type: 'key', managerId: 'ana', language: 'en', currency: 'EUR' },
@@ -51,6 +52,18 @@ async function stillTalking(caller: { aLeg: string; bLeg: string }): Promise<voi
 /** Talking with the agent whose leg is `loopback/<kind>-<agent>-b`. */
 async function talkingTo(caller: { bLeg: string }): Promise<void> {
   await w.driver.waitForEvent('the conversation', (e) => e['Event-Name'] === 'CHANNEL_BRIDGE' && e['Unique-ID'] === caller.bLeg, 30_000)
+}
+
+/** Ivan on duty, a customer through the main menu's 0 talking with him, and his console (as `username`) seeing it. */
+async function customerWithIvan(username: string) {
+  await w.loginAgents('ivan')
+  const ivan = await w.user(username, 'operator', 'ivan')
+  const caller = await w.driver.call(RETAIL_CLIENT)
+  await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
+  await w.driver.press(caller.aLeg, '0')
+  await talkingTo(caller)
+  await eventually('the console sees the call', async () => ((await ivan('GET', '/operator/talk')).json.call === caller.bLeg ? true : undefined))
+  return { ivan, caller }
 }
 
 describe('the app stopping while callers talk and wait', () => {
@@ -104,13 +117,7 @@ describe('the app stopping while callers talk and wait', () => {
 
   it('SIGKILL with a customer the operator sent on to an outside number: the conversation goes on; the next app writes the register’s end', async () => {
     const first = await w.startApp()
-    await w.loginAgents('ivan')
-    const ivan = await w.user('ivan', 'operator', 'ivan')
-    const caller = await w.driver.call(RETAIL_CLIENT)
-    await w.driver.executing(caller.bLeg, 'play_and_get_digits', /main-menu\.wav/)
-    await w.driver.press(caller.aLeg, '0')
-    await talkingTo(caller)
-    await eventually('the console sees the call', async () => ((await ivan('GET', '/operator/talk')).json.call === caller.bLeg ? true : undefined))
+    const { ivan, caller } = await customerWithIvan('ivan')
     const number = contactNumber('person', 8)
     const sent = await ivan('POST', '/operator/transfer', { to: { kind: 'number', value: number }, mode: 'blind' })
     expect(sent.status, JSON.stringify(sent.json)).toBe(200)
@@ -127,6 +134,33 @@ describe('the app stopping while callers talk and wait', () => {
     expect(after).toMatchObject({ answeredBy: 'ivan', hangupCause: 'NORMAL_CLEARING' })
     expect(after.details.transfers).toEqual([expect.objectContaining({ by: 'ivan', to: { kind: 'number', value: number }, result: 'connected' })])
     await w.http('POST', '/agents/ivan/logout')
+    await w.stopApp(second)
+  }, 90_000)
+
+  it('SIGKILL with a customer an attended transfer handed to a second operator: the next app writes the register’s end and frees her', async () => {
+    const first = await w.startApp()
+    const { ivan, caller } = await customerWithIvan('ivan.maric')
+    // Petra comes on duty once the customer is Ivan's, so the queue does not offer them to her.
+    await w.loginAgents('petra')
+    const consult = await ivan('POST', '/operator/transfer', { to: { kind: 'agent', value: 'petra' }, mode: 'attended' })
+    expect(consult.status, JSON.stringify(consult.json)).toBe(200)
+    expect((await ivan('POST', '/operator/transfer/complete', {})).status).toBe(200)
+    await w.driver.waitForEvent('the customer with Petra', (e) => e['Event-Subclass'] === 'conference::maintenance' && e['Action'] === 'add-member' && e['Unique-ID'] === caller.bLeg && /^xfer-/.test(e['Conference-Name'] ?? ''), 30_000)
+    await eventually('the transfer in the register', async () => ((await row(caller.bLeg))?.details as { transfers?: unknown[] } | undefined)?.transfers?.length === 1)
+    await eventually('petra in a call', async () => ((await w.http('GET', '/agents/petra')).json.state === 'in-call' ? true : undefined))
+    await w.stopApp(first, 'SIGKILL')
+    await sleep(2000)
+    expect(await w.driver.exists(caller.aLeg), 'the customer is still talking with Petra').toBe(true)
+
+    const second = await w.startApp()
+    await sleep(1000)
+    await w.driver.hangup(caller.aLeg)
+    const after = await w.endedRow(caller.bLeg)
+    expect(after).toMatchObject({ answeredBy: 'ivan', hangupCause: 'NORMAL_CLEARING' })
+    expect(after.details.transfers).toEqual([expect.objectContaining({ by: 'ivan', to: { kind: 'agent', value: 'petra' }, result: 'connected' })])
+    await eventually('petra free again', async () => ((await w.http('GET', '/agents/petra')).json.state === 'available' ? true : undefined), 40_000, () => w.tail())
+    await w.http('POST', '/agents/ivan/logout')
+    await w.http('POST', '/agents/petra/logout')
     await w.stopApp(second)
   }, 90_000)
 
