@@ -32,7 +32,7 @@ import { onSwitch, roomName } from './switch-command.js'
 import type { Clock } from '../time/clock.js'
 import { LINE_PROFILE, type OperatorLine } from './operator-lines.js'
 import type { Talk, Talks } from './talks.js'
-import { encodeOrder, NAME, TRANSFER_VAR, type TransferKind, type TransferMode, type TransferOrder } from './transfer-order.js'
+import { encodeOrder, NAME, TRANSFER_VAR, type JoinOrder, type TransferKind, type TransferMode, type TransferOrder } from './transfer-order.js'
 
 export interface TransferTarget {
   kind: TransferKind
@@ -219,7 +219,7 @@ export class Transfers {
     const called = await this.run(originateToConference(dial, room), 45_000)
     if ('error' in called || !called.text.includes(targetLeg)) {
       await release()
-      await this.sendBack(talk.call, room, back)
+      await this.sendBack(talk.call, room, back, { end: 'no-answer', ...to })
       if (rung) await this.o.talks.began({ ...talk, room })
       const why = 'error' in called ? called.message : called.text
       return { error: 'no-answer', message: `the target did not answer (${why.replace(/^-ERR\s*/, '').trim() || 'no answer'}); the customer is back with you` }
@@ -259,7 +259,7 @@ export class Transfers {
     const to = { kind: c.kind, value: c.value }
     if (!(await this.exists(c.call))) return this.gone(agent, c, 'the customer hung up during the consult; the target was hung up')
     // Back first: a rung operator's room ends when it drops below two.
-    const back = await this.sendBack(c.call, c.room, c.back)
+    const back = await this.sendBack(c.call, c.room, c.back, { end: 'cancelled', ...to })
     if ('error' in back) return back
     await this.until(async () => (await this.memberOf(c.room, c.call)) !== undefined, 5000)
     await this.run(`uuid_kill ${channelUuid(c.target)} NORMAL_CLEARING`)
@@ -285,8 +285,8 @@ export class Transfers {
     return { error: 'no-call', message }
   }
 
-  private sendBack(call: string, room: string, back: string): Promise<ApiResult | TransferError> {
-    return this.send(call, { step: 'join', room, leg: back })
+  private sendBack(call: string, room: string, back: string, consult: JoinOrder['consult']): Promise<ApiResult | TransferError> {
+    return this.send(call, { step: 'join', room, leg: back, consult })
   }
 
   /**

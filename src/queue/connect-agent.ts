@@ -115,7 +115,7 @@ export async function connectAgent(offer: Offer, w: OfferedCaller): Promise<Queu
   if (answered) {
     // The operator may hand the customer on (src/queue/transfer.ts): a consult happens here,
     // the customer still theirs; where the customer goes next, once their books are closed.
-    const onward = ctx.transfer && !(r instanceof CallEnded) ? await followTransfer(call, { music: queue.music, queue: queue.name, agent: answered.agent, clock }) : undefined
+    const onward = ctx.transfer && !(r instanceof CallEnded) ? await followTransfer(call, { music: queue.music, queue: queue.name, agent: answered.agent, clock, register }) : undefined
     await answered.recorded
     if (!call.isDetached) await ctx.talks?.ended(answered.agent, call.uuid)
     // Going on without our socket, or taken over by another process: the books are not ours to close.

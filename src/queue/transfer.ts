@@ -49,7 +49,7 @@ async function takeOrder(call: Call): Promise<ReturnType<typeof parseOrder>> {
  * After the customer's conversation with the operator was broken off (or ended): the consult,
  * if one is under way, and the order that takes the customer on, if any.
  */
-export async function followTransfer(call: Call, o: { music: string; queue: string; agent: string; clock: Clock }): Promise<GoOrder | undefined> {
+export async function followTransfer(call: Call, o: { music: string; queue: string; agent: string; clock: Clock; register: WaiterContext['register'] }): Promise<GoOrder | undefined> {
   let heldSince: number | undefined
   for (;;) {
     const order = await takeOrder(call)
@@ -72,7 +72,12 @@ export async function followTransfer(call: Call, o: { music: string; queue: stri
       continue
     }
     heldSince = undefined
-    call.log.info({ room: order.room }, 'transfer: the consult was cancelled; the customer is back with the operator')
+    // A consult that came to nothing is in the register too, with how it ended.
+    if (order.consult) {
+      const { end, kind, value } = order.consult
+      o.register.append(call.uuid, 'transfers', { by: o.agent, mode: 'attended', to: { kind, value }, at: new Date(o.clock.now()).toISOString(), result: end })
+    }
+    call.log.info({ room: order.room, consult: order.consult?.end }, 'transfer: the consult ended; the customer is back with the operator')
     const r = await call.joinLine(order.room, order.leg)
     if (r instanceof CallEnded) return undefined
   }
