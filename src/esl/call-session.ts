@@ -221,11 +221,11 @@ export class CallSession extends EventEmitter<CallEvents> implements SessionList
   }
 
   /**
-   * The linger notice says the channel is down. It usually follows CHANNEL_HANGUP_COMPLETE, but
-   * FreeSWITCH's listener thread sees the channel down on its own while the hangup events wait
-   * in the event dispatch queue (mod_event_socket.c, listener_run): on a busy switch the notice
-   * comes first. An `exit` then would close the session before the events arrive, so we wait
-   * for them, a while at most.
+   * The linger notice says the channel is down. FreeSWITCH's listener thread sees the channel
+   * down on its own while the hangup events wait in the event dispatch queue (mod_event_socket.c,
+   * listener_run), so the notice often comes before CHANNEL_HANGUP_COMPLETE, now and then before
+   * CHANNEL_HANGUP too (`npm run bench:linger`). An `exit` then would close the session before
+   * the events arrive, so we wait for them, a while at most.
    */
   onDisconnectNotice(disposition: string | undefined): void {
     if (disposition !== 'linger') return

@@ -242,7 +242,7 @@ export class OutboundSocketSession extends EslSession {
     }
   }
 
-  /** A busy switch (hangupEventLagMs): the linger notice at once, the hangup events after the lag. */
+  /** hangupEventLagMs: the linger notice at once, the hangup events after the lag, as the real switch may. */
   private lagHangupEvents(): void {
     const lag = this.sw.hangupEventLagMs
     if (lag <= 0 || this.closed || this.lingerSeconds === undefined || this.held) return

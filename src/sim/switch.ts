@@ -41,9 +41,9 @@ export interface SimSwitchOptions {
   writeRecordings?: boolean
   /**
    * How long a channel's hangup events trail its outbound socket's linger notice, ms (default
-   * 0: the notice after CHANNEL_HANGUP_COMPLETE). On a busy switch the notice comes first:
-   * mod_event_socket's listener thread sees the channel down by itself while the events wait
-   * in the event dispatch queue.
+   * 0: the notice after CHANNEL_HANGUP_COMPLETE, as in the transcripts). The real switch often
+   * sends it first: mod_event_socket's listener thread sees the channel down by itself while
+   * the events wait in the event dispatch queue (`npm run bench:linger` counts the orders).
    */
   hangupEventLagMs?: number
   hostname?: string

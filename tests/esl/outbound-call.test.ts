@@ -3,7 +3,7 @@
  * call register in a real Postgres: a complete call, and callers who hang up in the middle
  * of a prompt or a digit collection. After each call nothing may be left waiting: no
  * pending command, no open socket, no channel, and a complete CDR row; and the same when a
- * busy switch sends the linger notice before the hangup events.
+ * switch sends the linger notice before the hangup events.
  */
 import { eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -23,7 +23,7 @@ let database: TestDatabase
 let register: CallRegister
 let server: OutboundServer
 let sim: Simulator
-/** A busy switch: the linger notice before the hangup events (see the last describe). */
+/** A switch whose linger notice comes before the hangup events (see the last describe). */
 let busy: Simulator
 /** What the test's flow does with each call; set per test. */
 let flow: (call: Call) => Promise<void>
@@ -161,9 +161,9 @@ describe('a call through the outbound socket', () => {
 })
 
 /**
- * A busy FreeSWITCH sends the linger notice before the channel's hangup events: its listener
+ * FreeSWITCH may send the linger notice before the channel's hangup events: its listener
  * thread sees the channel down by itself while the events wait in the dispatch queue
- * (mod_event_socket.c, listener_run). An `exit` at the notice closed the session before they
+ * (mod_event_socket.c, listener_run; before CHANNEL_HANGUP in 2 % of calls: bench:linger). An `exit` at the notice closed the session before they
  * came, and a caller who hung up on a person was taken for a conversation going on without
  * us: the register's end was never written (CI's flaky transfer tests on the real switch).
  */
