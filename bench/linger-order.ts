@@ -43,7 +43,8 @@ const arg = (name: string, dflt: number): number => {
 const CALLS = arg('calls', 60)
 const ROUNDS = arg('rounds', 3)
 
-type Order = 'events first' | 'notice between HANGUP and HANGUP_COMPLETE' | 'notice before HANGUP' | 'no notice'
+const ORDERS = ['events first', 'notice between HANGUP and HANGUP_COMPLETE', 'notice before HANGUP', 'no notice'] as const
+type Order = (typeof ORDERS)[number]
 
 /** What one socket saw, in the order it saw it. */
 class OrderWatch implements SessionListener {
@@ -105,9 +106,11 @@ async function measure(): Promise<Order[]> {
 }
 
 const rows: Array<Array<string | number>> = []
-const ORDERS: Order[] = ['events first', 'notice between HANGUP and HANGUP_COMPLETE', 'notice before HANGUP', 'no notice']
 const row = (load: string, seen: Order[]): void => {
-  const share = (o: Order): string => `${seen.filter((x) => x === o).length} (${Math.round((100 * seen.filter((x) => x === o).length) / Math.max(1, seen.length))} %)`
+  const share = (o: Order): string => {
+    const n = seen.filter((x) => x === o).length
+    return `${n} (${Math.round((100 * n) / Math.max(1, seen.length))} %)`
+  }
   rows.push([load, seen.length, ...ORDERS.map(share)])
 }
 let burners: ChildProcess[] = []

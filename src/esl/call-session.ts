@@ -228,9 +228,9 @@ export class CallSession extends EventEmitter<CallEvents> implements SessionList
    * the events arrive, so we wait for them, a while at most.
    */
   onDisconnectNotice(disposition: string | undefined): void {
-    if (disposition !== 'linger') return
+    // After CHANNEL_HANGUP_COMPLETE our `exit` is already on its way.
+    if (disposition !== 'linger' || this.exitSent) return
     this.lingerNoticed = true
-    if (this.final) return this.endLinger()
     this.lingerGrace ??= setTimeout(() => this.endLinger(), LINGER_GRACE_MS)
     this.lingerGrace.unref()
   }
